@@ -1,0 +1,231 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
+"""Options of the ``[cross_service]`` group.
+
+Values are checked when they are read: a bad value in tempest.conf fails
+with oslo.config's message naming the option plus the reason given here.
+Checks that involve several options live in :func:`validate`.
+"""
+
+import ipaddress
+import os
+import re
+
+from oslo_config import cfg
+from oslo_config import types
+
+_LABEL_RE = re.compile(r'^(?!-)[a-z0-9-]{1,63}(?<!-)$', re.IGNORECASE)
+_EMAIL_RE = re.compile(r'^[^@\s]+@[^@\s.]+(\.[^@\s.]+)+$')
+# Room left for the random label the tests put in front of zone_suffix.
+_ZONE_PREFIX_ROOM = 32
+
+
+class ZoneSuffix(types.String):
+    """A fully qualified DNS name ending with a dot, e.g. ``example.test.``"""
+
+    def __init__(self):
+        super().__init__(type_name='zone suffix value')
+
+    def __call__(self, value):
+        value = super().__call__(value)
+        if not value.endswith('.'):
+            raise ValueError(
+                "must end with '.' (a fully qualified DNS name such as "
+                "'cross-service.test.'); got %r" % value)
+        labels = value[:-1].split('.')
+        if value == '.' or not all(_LABEL_RE.match(lb) for lb in labels):
+            raise ValueError(
+                'must be dot-separated DNS labels of 1-63 letters, digits '
+                "or '-' (not starting or ending with '-'); got %r" % value)
+        if len(value) + _ZONE_PREFIX_ROOM > 253:
+            raise ValueError(
+                'is %d characters long; zones are created as '
+                '<random label>.<suffix>, which must stay within 253 '
+                'characters, so use at most %d' %
+                (len(value), 253 - _ZONE_PREFIX_ROOM))
+        return value.lower()
+
+
+class EmailAddress(types.String):
+    """An e-mail address such as ``hostmaster@example.test``."""
+
+    def __init__(self):
+        super().__init__(type_name='e-mail address value')
+
+    def __call__(self, value):
+        value = super().__call__(value)
+        if not _EMAIL_RE.match(value):
+            raise ValueError(
+                'must be an e-mail address such as '
+                "'hostmaster@example.test' (Designate requires one for "
+                'every zone); got %r' % value)
+        return value
+
+
+class IPNetwork(types.String):
+    """A CIDR of the given IP version, without host bits set."""
+
+    def __init__(self, version):
+        self.version = version
+        super().__init__(type_name='IPv%d CIDR value' % version)
+
+    def __call__(self, value):
+        value = super().__call__(value)
+        try:
+            net = ipaddress.ip_network(value, strict=True)
+        except ValueError as exc:
+            raise ValueError('must be an IPv%d CIDR such as %s; got %r (%s)'
+                             % (self.version,
+                                '203.0.113.0/24' if self.version == 4
+                                else '2001:db8:5e00::/64', value, exc))
+        if net.version != self.version:
+            raise ValueError('must be an IPv%d CIDR; got the IPv%d CIDR %r'
+                             % (self.version, net.version, value))
+        if net.num_addresses < 8:
+            raise ValueError('%r is too small for a subnet with a gateway '
+                             'and ports (use /29 or larger)' % value)
+        return str(net)
+
+    def __eq__(self, other):
+        return (self.__class__ == other.__class__ and
+                self.version == other.version)
+
+
+cross_service_group = cfg.OptGroup(
+    name='cross_service',
+    title='Cross-service (Nova/Neutron/Designate/Heat) scenario options',
+    help='Options of cross_service_tempest_plugin. Clients and timeouts of '
+         'the services themselves come from [heat_plugin], [dns], '
+         '[network] and [compute].')
+
+PROVIDER_NETWORK_TYPES = ('flat', 'vlan', 'vxlan', 'geneve', 'gre')
+
+CrossServiceGroup = [
+    cfg.Opt('zone_email',
+            type=EmailAddress(),
+            default='hostmaster@cross-service.test',
+            help='E-mail address given to the DNS zones the tests create.'),
+    cfg.IntOpt('zone_ttl',
+               default=300,
+               min=1,
+               max=2147483647,
+               help='TTL in seconds of the zones the tests create. Must not '
+                    'be below Designate\'s [service:central] min_ttl.'),
+    cfg.Opt('zone_suffix',
+            type=ZoneSuffix(),
+            default='cross-service.test.',
+            help='Parent domain of the test zones, ending with a dot. Each '
+                 'test class creates its own zone <random>.<zone_suffix>, '
+                 'so parallel runs do not clash. If Designate has TLDs '
+                 'configured, the last label must be one of them.'),
+    cfg.IntOpt('record_timeout',
+               default=120,
+               min=1,
+               help='Seconds to wait for a DNS record to appear or disappear '
+                    '(in the Designate API and on the nameservers).'),
+    cfg.FloatOpt('record_interval',
+                 default=1.0,
+                 min=0.1,
+                 help='Seconds between two checks while waiting for a DNS '
+                      'record.'),
+    cfg.BoolOpt('check_nameservers',
+                default=True,
+                help='Also query the nameservers listed in [dns] nameservers '
+                     'for every expected record ("on the wire"), not only '
+                     'the Designate API.'),
+    cfg.BoolOpt('check_reverse',
+                default=True,
+                help='Check PTR records of floating IPs and ports. Needs '
+                     'Neutron\'s [DEFAULT] allow_reverse_dns_lookup (or '
+                     'dns_domain_ports) set up for reverse zones.'),
+    cfg.StrOpt('provider_network_type',
+               choices=PROVIDER_NETWORK_TYPES,
+               help='Network type of the provider network that the '
+                    'provider-network scenario creates as admin. Unset: '
+                    'that scenario is skipped.'),
+    cfg.StrOpt('provider_physical_network',
+               help='Physical network of the provider network (required for '
+                    'flat and vlan, not allowed for tunnel types).'),
+    cfg.IntOpt('provider_segmentation_id',
+               min=1,
+               max=16777215,
+               help='Segmentation id (VLAN id 1-4094, or VNI) of the '
+                    'provider network. Must lie outside the ranges Neutron '
+                    'hands out to tenant networks. Not allowed for flat.'),
+    cfg.Opt('provider_cidr',
+            type=IPNetwork(4),
+            default='203.0.113.0/24',
+            help='IPv4 CIDR of the provider network\'s subnet. Use a range '
+                 'no other test uses (its reverse zone is shared).'),
+    cfg.Opt('provider_ipv6_cidr',
+            type=IPNetwork(6),
+            default='2001:db8:5e00::/64',
+            help='IPv6 CIDR of the provider network\'s second subnet '
+                 '(AAAA records).'),
+    cfg.StrOpt('template_dir',
+               help='Directory with HOT templates that override the packaged '
+                    'ones of the same file name. Unset: packaged templates.'),
+    cfg.ListOpt('scenario_files',
+                default=[],
+                help='Extra scenario definition YAML files to run in '
+                     'addition to the packaged ones.'),
+]
+
+
+def list_opts():
+    """Options for oslo-config-generator (namespace of this package)."""
+    return [(cross_service_group, CrossServiceGroup)]
+
+
+def validate(conf):
+    """Check the rules that involve several ``[cross_service]`` options.
+
+    :param conf: the Tempest CONF object (or any ConfigOpts with the group)
+    :returns: list of problems, each naming the options involved; empty if
+        the configuration is consistent.
+    """
+    opts = conf.cross_service
+    problems = []
+    net_type = opts.provider_network_type
+    physnet = opts.provider_physical_network
+    seg_id = opts.provider_segmentation_id
+    if net_type in ('flat', 'vlan') and not physnet:
+        problems.append(
+            '[cross_service] provider_physical_network is required when '
+            'provider_network_type = %s' % net_type)
+    if net_type in ('vxlan', 'geneve', 'gre') and physnet:
+        problems.append(
+            '[cross_service] provider_physical_network must be unset when '
+            'provider_network_type = %s (got %r)' % (net_type, physnet))
+    if net_type == 'flat' and seg_id is not None:
+        problems.append(
+            '[cross_service] provider_segmentation_id must be unset when '
+            'provider_network_type = flat (got %s)' % seg_id)
+    if net_type == 'vlan' and seg_id is not None and seg_id > 4094:
+        problems.append(
+            '[cross_service] provider_segmentation_id must be a VLAN id '
+            '1-4094 when provider_network_type = vlan (got %s)' % seg_id)
+    if opts.record_interval >= opts.record_timeout:
+        problems.append(
+            '[cross_service] record_interval (%s s) must be smaller than '
+            'record_timeout (%s s)' % (opts.record_interval,
+                                       opts.record_timeout))
+    if opts.template_dir and not os.path.isdir(opts.template_dir):
+        problems.append(
+            '[cross_service] template_dir %r is not a directory'
+            % opts.template_dir)
+    for path in opts.scenario_files:
+        if not os.path.isfile(path):
+            problems.append(
+                '[cross_service] scenario_files: %r is not a file' % path)
+    return problems
