@@ -1,0 +1,279 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
+"""Expected DNS records, and checking/waiting for them.
+
+Two places are checked: the Designate API (recordsets, ACTIVE, exactly the
+expected values) and the wire (every nameserver answers exactly the expected
+values; an empty answer is a failure). Absence is checked the same way.
+"""
+
+import ipaddress
+import time
+
+import dns.exception
+import dns.flags
+import dns.message
+import dns.query
+import dns.rcode
+import dns.rdatatype
+
+
+class RecordWaitTimeout(AssertionError):
+    """A record did not reach the expected state before the deadline."""
+
+
+def fqdn(name):
+    return name if name.endswith('.') else name + '.'
+
+
+def normalise_value(rtype, value):
+    """Canonical text of a value (addresses compressed, names dotted)."""
+    value = str(value).strip()
+    if rtype in ('A', 'AAAA'):
+        return str(ipaddress.ip_address(value))
+    if rtype in ('PTR', 'CNAME', 'NS'):
+        return fqdn(value.lower())
+    return value
+
+
+def address_type(address):
+    return 'A' if ipaddress.ip_address(address).version == 4 else 'AAAA'
+
+
+def reverse_name(address):
+    return ipaddress.ip_address(address).reverse_pointer + '.'
+
+
+class ExpectedRecord(object):
+    """One rrset: name + type + the exact set of values (zone for the API)."""
+
+    def __init__(self, name, rtype, values, zone=None):
+        self.name = fqdn(name.lower())
+        self.type = rtype
+        self.values = frozenset(normalise_value(rtype, v) for v in values)
+        self.zone = fqdn(zone.lower()) if zone else None
+
+    @property
+    def key(self):
+        return (self.name, self.type)
+
+    def to_dict(self):
+        return {'name': self.name, 'type': self.type,
+                'values': sorted(self.values), 'zone': self.zone}
+
+    def __repr__(self):
+        return '%s %s %s' % (self.name, self.type, sorted(self.values))
+
+    def __eq__(self, other):
+        return (isinstance(other, ExpectedRecord) and
+                (self.key, self.values, self.zone) ==
+                (other.key, other.values, other.zone))
+
+    def __hash__(self):
+        return hash((self.key, self.values, self.zone))
+
+
+def build_expected(records, with_ptr):
+    """Group (name, address, zone) triples into ExpectedRecord rrsets.
+
+    Adds one PTR per address pointing at its name when ``with_ptr``.
+    """
+    grouped = {}
+    zones = {}
+    for name, address, zone in records:
+        key = (fqdn(name.lower()), address_type(address))
+        grouped.setdefault(key, set()).add(address)
+        zones[key] = zone
+    result = [ExpectedRecord(n, t, v, zones[(n, t)])
+              for (n, t), v in sorted(grouped.items())]
+    if with_ptr:
+        for name, address, _zone in sorted(records):
+            result.append(ExpectedRecord(reverse_name(address), 'PTR',
+                                         [name]))
+    return result
+
+
+def parse_nameserver(text):
+    """'host:port', '[v6]:port', 'host' → (host, port)."""
+    text = text.strip()
+    if text.startswith('['):
+        host, _, rest = text[1:].partition(']')
+        port = rest.lstrip(':') or '53'
+    elif text.count(':') == 1:
+        host, port = text.split(':')
+    else:
+        host, port = text, '53'
+    try:
+        port = int(port)
+    except ValueError:
+        raise ValueError('[dns] nameservers: bad port in %r' % text)
+    return host, port
+
+
+class WireAnswer(object):
+    def __init__(self, rcode, values, error=None):
+        self.rcode = rcode
+        self.values = frozenset(values)
+        self.error = error
+
+    def __repr__(self):
+        if self.error:
+            return 'error: %s' % self.error
+        return '%s %s' % (self.rcode, sorted(self.values))
+
+
+def query_nameserver(nameserver, name, rtype, timeout=2.0):
+    """Ask one nameserver (UDP, no recursion); returns a WireAnswer."""
+    host, port = parse_nameserver(nameserver)
+    msg = dns.message.make_query(fqdn(name), dns.rdatatype.from_text(rtype))
+    msg.flags &= ~dns.flags.RD
+    try:
+        resp = dns.query.udp(msg, host, port=port, timeout=timeout)
+    except (dns.exception.DNSException, OSError) as exc:
+        return WireAnswer(None, [],
+                          error='%s: %s' % (type(exc).__name__, exc))
+    values = set()
+    wanted = dns.rdatatype.from_text(rtype)
+    for rrset in resp.answer:
+        if rrset.rdtype != wanted:
+            continue
+        for rdata in rrset:
+            values.add(normalise_value(rtype, rdata.to_text()))
+    return WireAnswer(dns.rcode.to_text(resp.rcode()), values)
+
+
+class DesignateLookup(object):
+    """Reads recordsets from Designate.
+
+    Forward records are read with the owner's recordset client (in the
+    owner's zone); PTRs live in reverse zones Neutron creates with its own
+    service credentials, so they are read with an admin client across all
+    projects.
+    """
+
+    ALL_PROJECTS = {'x-auth-all-projects': True}
+
+    def __init__(self, recordsets_client, admin_recordsets_client=None):
+        self.client = recordsets_client
+        self.admin_client = admin_recordsets_client
+
+    def lookup(self, record):
+        """→ (values, statuses) as currently in the API."""
+        params = {'name': record.name, 'type': record.type}
+        if record.type == 'PTR' or record.zone is None:
+            if self.admin_client is None:
+                raise RecordWaitTimeout(
+                    'cannot read %s %s from Designate: no admin credentials'
+                    % (record.name, record.type))
+            rsets = self.admin_client.list_owned_recordsets(
+                params=params, headers=self.ALL_PROJECTS)
+        else:
+            rsets = self.client.list_owned_recordsets(params=params)
+        values, statuses = set(), set()
+        for rset in rsets:
+            if rset.get('name', '').lower() != record.name:
+                continue
+            if rset.get('type') != record.type:
+                continue
+            statuses.add(rset.get('status'))
+            values.update(normalise_value(record.type, v)
+                          for v in rset.get('records', []))
+        return frozenset(values), statuses
+
+
+def _poll(check, describe, timeout, interval, clock=time.monotonic,
+          sleep=time.sleep):
+    """Call check() until it returns (True, seen) or the deadline passes."""
+    start = clock()
+    seen = None
+    while True:
+        ok, seen = check()
+        elapsed = clock() - start
+        if ok:
+            return elapsed, seen
+        if elapsed >= timeout:
+            raise RecordWaitTimeout('%s; last seen: %s; waited %.1f s '
+                                    '(timeout %s s)' % (describe, seen,
+                                                        elapsed, timeout))
+        sleep(interval)
+
+
+class RecordChecker(object):
+    """Waits until records are (or are no longer) in Designate and on wire.
+
+    Every wait polls until a deadline (``timeout``) and returns the elapsed
+    seconds; a timeout names the record, where it was looked for, what was
+    expected and what was seen last.
+    """
+
+    def __init__(self, lookup, nameservers, timeout, interval,
+                 query_timeout=2.0, query=query_nameserver,
+                 clock=time.monotonic, sleep=time.sleep):
+        self.lookup = lookup
+        self.nameservers = list(nameservers or [])
+        self.timeout = timeout
+        self.interval = interval
+        self.query_timeout = query_timeout
+        self._query = query
+        self._clock = clock
+        self._sleep = sleep
+
+    def _wait(self, check, describe):
+        return _poll(check, describe, self.timeout, self.interval,
+                     self._clock, self._sleep)
+
+    def wait_api_present(self, record):
+        def check():
+            values, statuses = self.lookup.lookup(record)
+            return (values == record.values and statuses == {'ACTIVE'},
+                    {'values': sorted(values), 'status': sorted(
+                        s for s in statuses if s)})
+        return self._wait(check, 'Designate API: expected %s %s = %s '
+                          '(status ACTIVE)' % (record.name, record.type,
+                                               sorted(record.values)))
+
+    def wait_api_absent(self, record, values=None):
+        """Absent: no recordset of that name/type (or none of ``values``)."""
+        unwanted = record.values if values is None else values
+
+        def check():
+            seen, _st = self.lookup.lookup(record)
+            gone = not seen if not unwanted else not (seen & unwanted)
+            return gone, sorted(seen)
+        return self._wait(check, 'Designate API: expected %s %s without %s'
+                          % (record.name, record.type, sorted(unwanted)))
+
+    def wait_wire_present(self, record, nameserver):
+        def check():
+            ans = self._query(nameserver, record.name, record.type,
+                              self.query_timeout)
+            return (ans.rcode == 'NOERROR' and ans.values == record.values,
+                    ans)
+        return self._wait(check, 'nameserver %s: expected %s %s = %s'
+                          % (nameserver, record.name, record.type,
+                             sorted(record.values)))
+
+    def wait_wire_absent(self, record, nameserver, values=None):
+        unwanted = record.values if values is None else values
+
+        def check():
+            ans = self._query(nameserver, record.name, record.type,
+                              self.query_timeout)
+            if ans.error:
+                return False, ans
+            if not unwanted:
+                return not ans.values, ans
+            return not (ans.values & unwanted), ans
+        return self._wait(check, 'nameserver %s: expected %s %s without %s'
+                          % (nameserver, record.name, record.type,
+                             sorted(unwanted)))
