@@ -108,7 +108,13 @@ cross_service_group = cfg.OptGroup(
          'the services themselves come from [heat_plugin], [dns], '
          '[network] and [compute].')
 
-PROVIDER_NETWORK_TYPES = ('flat', 'vlan', 'vxlan', 'geneve', 'gre')
+PROVIDER_NETWORK_TYPES = (
+    ('flat', 'untagged on provider_physical_network'),
+    ('vlan', 'VLAN provider_segmentation_id on provider_physical_network'),
+    ('vxlan', 'VXLAN tunnel, VNI provider_segmentation_id'),
+    ('geneve', 'Geneve tunnel, VNI provider_segmentation_id'),
+    ('gre', 'GRE tunnel, key provider_segmentation_id'),
+)
 
 CrossServiceGroup = [
     cfg.Opt('zone_email',

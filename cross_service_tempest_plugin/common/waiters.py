@@ -134,7 +134,8 @@ def wait_for_stack_status(stacks_client, stack_name, stack_id, status,
                 % (ident, status, timeout, elapsed, seen,
                    _failure_details(stack_name, stack_id, stack,
                                     events_client, resources_client))))
-        time.sleep(interval)
+        # Never sleep past the deadline: one last look right at it.
+        time.sleep(min(interval, timeout - elapsed))
 
 
 def wait_for_stack_deleted(stacks_client, stack_name, stack_id, timeout=None,
@@ -171,4 +172,5 @@ def wait_for_stack_deleted(stacks_client, stack_name, stack_id, timeout=None,
                 % (ident, timeout, elapsed, seen,
                    _failure_details(stack_name, stack_id, stack,
                                     events_client, resources_client))))
-        time.sleep(interval)
+        # Never sleep past the deadline: one last look right at it.
+        time.sleep(min(interval, timeout - elapsed))

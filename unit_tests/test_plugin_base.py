@@ -1,0 +1,134 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
+"""The scenario base class: skips, client aliases, config check."""
+
+import testtools
+
+from unit_tests import tempest_subprocess
+
+ALL_AVAILABLE = """
+    [service_available]
+    nova = true
+    neutron = true
+    designate = true
+    heat = true
+    [network-feature-enabled]
+    api_extensions = dns-integration,dns-domain-ports,router
+"""
+
+SKIP_SNIPPET = """
+    from cross_service_tempest_plugin.tests import base
+    try:
+        base.CrossServiceScenarioTest.skip_checks()
+    except base.CrossServiceScenarioTest.skipException as exc:
+        result({'skipped': str(exc)})
+    else:
+        result({'skipped': None})
+"""
+
+
+class TestSkipChecks(testtools.TestCase):
+
+    def test_names_every_missing_service(self):
+        got = tempest_subprocess.run(SKIP_SNIPPET, extra_conf="""
+            [service_available]
+            nova = true
+            neutron = true
+            designate = false
+            heat = false
+        """)
+        self.assertEqual(
+            'Needs these services, which are not enabled: '
+            '[service_available] designate, [service_available] heat',
+            got['skipped'])
+
+    def test_names_missing_network_extensions(self):
+        got = tempest_subprocess.run(SKIP_SNIPPET, extra_conf="""
+            [service_available]
+            designate = true
+            heat = true
+            [network-feature-enabled]
+            api_extensions = dns-integration,router
+        """)
+        self.assertEqual(
+            'Needs Neutron API extension(s) dns-domain-ports, not listed in '
+            '[network-feature-enabled] api_extensions', got['skipped'])
+
+    def test_runs_when_everything_is_there(self):
+        got = tempest_subprocess.run(SKIP_SNIPPET, extra_conf=ALL_AVAILABLE)
+        self.assertIsNone(got['skipped'])
+
+
+class TestClientsAndConfig(testtools.TestCase):
+
+    def test_client_aliases(self):
+        got = tempest_subprocess.run("""
+            from tempest import clients
+            from tempest.tests.lib import fake_credentials
+            from cross_service_tempest_plugin.tests import base
+
+            class T(base.CrossServiceScenarioTest):
+                pass
+
+            creds = fake_credentials.FakeKeystoneV3Credentials()
+            T.os_primary = clients.Manager(creds)
+            T.os_admin = clients.Manager(creds)
+            T.setup_clients()
+            names = ['stacks_client', 'resources_client', 'outputs_client',
+                     'events_client', 'templates_client', 'zones_client',
+                     'recordset_client', 'ptr_client', 'networks_client',
+                     'subnets_client', 'ports_client', 'floating_ips_client',
+                     'servers_client']
+            result({
+                'primary': [type(getattr(T, n)).__name__ for n in names],
+                'admin': [type(getattr(T, 'admin_' + n)).__name__
+                          for n in names],
+                'query': [T.query_client.nameservers,
+                          T.query_client.build_timeout],
+                'zone': T.unique_zone_name(),
+            })
+        """, extra_conf=ALL_AVAILABLE + """
+            [dns]
+            nameservers = 127.0.0.1:5322
+            [cross_service]
+            zone_suffix = unit.test.
+            record_timeout = 42
+        """)
+        expected = ['StacksClient', 'ResourcesClient', 'OutputsClient',
+                    'EventsClient', 'TemplatesClient', 'ZonesClient',
+                    'RecordsetClient', 'PtrClient', 'NetworksClient',
+                    'SubnetsClient', 'PortsClient', 'FloatingIPsClient',
+                    'ServersClient']
+        self.assertEqual(expected, got['primary'])
+        self.assertEqual(expected, got['admin'])
+        self.assertEqual([['127.0.0.1:5322'], 42], got['query'])
+        # rand_name adds [DEFAULT] resource_name_prefix ('tempest').
+        self.assertRegex(got['zone'],
+                         r'^tempest-cs-[a-z0-9-]{1,40}\.unit\.test\.$')
+
+    def test_inconsistent_config_is_an_error(self):
+        got = tempest_subprocess.run("""
+            from tempest.lib import exceptions
+            from cross_service_tempest_plugin.tests import base
+            try:
+                base.CrossServiceScenarioTest.resource_setup()
+            except exceptions.InvalidConfiguration as exc:
+                result(str(exc))
+            else:
+                result(None)
+        """, extra_conf="""
+            [cross_service]
+            provider_network_type = flat
+        """)
+        self.assertIn('[cross_service] provider_physical_network is required '
+                      'when provider_network_type = flat', got)
