@@ -200,17 +200,17 @@ class Scenario(object):
         self.definition = catalog.get(name)
         self.files = catalog.files_of(name)
         self._values, self._settings = _split_overrides(self.overrides)
-        missing = engine.missing_requirements(
-            self.definition, self.conf, _extension_enabled)
-        if missing:
-            raise ConfigError('scenario %s needs: %s' % (name,
-                                                         ', '.join(missing)))
         # Fail on bad override keys before any credential is created.
         engine.apply_overrides(self.definition,
                                engine.Settings.from_conf(self.conf).context
                                | {'zone_name': '', 'name_prefix': '',
                                   'zone_email': '', 'zone_ttl': ''},
                                self._values)
+        missing = engine.missing_requirements(
+            self.definition, self.conf, _extension_enabled)
+        if missing:
+            raise ConfigError('scenario %s needs: %s' % (name,
+                                                         ', '.join(missing)))
 
     def __enter__(self):
         settings = engine.Settings.from_conf(self.conf)

@@ -108,6 +108,10 @@ def _load_yaml(path):
     return data['scenarios']
 
 
+_TYPE_NAMES = {dict: 'mapping', list: 'list', str: 'string',
+               bool: 'boolean (true/false)'}
+
+
 def _check_keys(value, schema, where, path):
     """Check ``value`` against ``schema``; ``where`` is the key path."""
     if isinstance(schema, dict):
@@ -129,7 +133,8 @@ def _check_keys(value, schema, where, path):
     elif schema is not ANY and value is not None and not isinstance(
             value, schema):
         raise ScenarioError('%s: key %s must be a %s, got %r'
-                            % (path, where, schema.__name__, value))
+                            % (path, where, _TYPE_NAMES.get(
+                                schema, schema.__name__), value))
 
 
 def merge(base, over):

@@ -1,0 +1,90 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
+"""Tempest front door to the scenario engine (shared by the test classes).
+
+The test classes only name the scenarios; the engine (the same one as
+``cross_service_tempest_plugin.api``) runs the steps with the clients of the
+base class, and the test fails with the failing step's message.
+"""
+
+import json
+
+from tempest.common import utils
+from tempest import config
+
+from cross_service_tempest_plugin.scenarios import engine
+from cross_service_tempest_plugin.scenarios import loader
+from cross_service_tempest_plugin.tests import base
+
+CONF = config.CONF
+
+
+class ScenarioEngineTest(base.CrossServiceScenarioTest):
+    """Runs named scenario definitions through the engine."""
+
+    # Scenarios the class runs: a missing requirement skips the class,
+    # naming the service, extension or option.
+    scenarios = ()
+
+    @classmethod
+    def skip_checks(cls):
+        super().skip_checks()
+        catalog = cls._catalog()
+        for name in cls.scenarios:
+            missing = engine.missing_requirements(
+                catalog.get(name), CONF, utils.is_extension_enabled)
+            if missing:
+                raise cls.skipException('scenario %s needs: %s'
+                                        % (name, ', '.join(missing)))
+
+    @classmethod
+    def _catalog(cls):
+        return loader.load_catalog(CONF.cross_service.scenario_files)
+
+    def _clients(self, owner):
+        prefix = 'admin_' if owner == 'admin' else ''
+
+        def get(name):
+            return getattr(self, prefix + name)
+        return engine.ScenarioClients(
+            stacks=get('stacks_client'), resources=get('resources_client'),
+            events=get('events_client'), recordsets=get('recordset_client'),
+            zones=get('zones_client'), ports=get('ports_client'),
+            floating_ips=get('floating_ips_client'),
+            admin_recordsets=self.admin_recordset_client,
+            admin_zones=self.admin_zones_client)
+
+    def run_scenario(self, name, overrides=None):
+        """Run every step of ``name``; fail with the failing step's error."""
+        definition = self._catalog().get(name)
+        run = engine.ScenarioRun(
+            name, definition,
+            self._clients(definition.get('credentials', 'primary')),
+            engine.Settings.from_conf(CONF), overrides=overrides)
+        # run() cleans up itself; this also covers an error between steps.
+        self.addCleanup(run.cleanup)
+        result = run.run()
+        self.addDetail_json(result)
+        if not result.passed:
+            self.fail('scenario %s failed at step %s: %s%s' % (
+                name, result.failed_step, result.error,
+                ''.join('\n' + e for e in result.cleanup_errors)))
+        return result
+
+    def addDetail_json(self, result):
+        try:
+            from testtools import content
+            self.addDetail('scenario-result', content.text_content(
+                json.dumps(result.to_dict(), indent=1, default=str)))
+        except Exception:  # details are a nicety, never a failure
+            pass

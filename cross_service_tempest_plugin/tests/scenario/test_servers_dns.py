@@ -1,0 +1,31 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
+from tempest.lib import decorators
+
+from cross_service_tempest_plugin.tests.scenario import engine_test
+
+
+class ServersDnsTest(engine_test.ScenarioEngineTest):
+    """Use case 2: servers' ports with dns_name, network with dns_domain."""
+
+    scenarios = ('servers_dns', 'floating_ip_move')
+
+    @decorators.idempotent_id('aade1382-4a57-4dc2-904d-54979adadc4e')
+    def test_servers_ports_published_through_floating_ips(self):
+        """Two servers: one A per server name + one PTR per floating IP."""
+        self.run_scenario('servers_dns')
+
+    @decorators.idempotent_id('3dbd37b8-bc84-4e88-84ae-0db7675b068b')
+    def test_floating_ip_moved_to_another_port(self):
+        """Stack update moves the FIP: old name's A goes, new one comes."""
+        self.run_scenario('floating_ip_move')

@@ -1,0 +1,162 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
+"""CLI argument handling and bad input (each call in a fresh process:
+Tempest's CONF is a process-wide singleton). Nothing here needs a cloud:
+every case fails before credentials are created.
+"""
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import unittest
+
+from unit_tests import tempest_subprocess
+
+
+def cli(*args, conf_extra=None, env_extra=None):
+    with tempfile.TemporaryDirectory() as tmp:
+        env = {k: v for k, v in os.environ.items()
+               if not k.startswith('TEMPEST_CONFIG')}
+        env.update(env_extra or {})
+        argv = list(args)
+        if conf_extra is not None:
+            path = os.path.join(tmp, 'tempest.conf')
+            with open(path, 'w') as f:
+                f.write(tempest_subprocess.BASE_CONF.format(tmp=tmp) +
+                        '\n'.join(line.strip()
+                                  for line in conf_extra.splitlines()))
+            argv = [a.replace('@CONF@', path) for a in argv]
+        proc = subprocess.run(
+            [sys.executable, '-m', 'cross_service_tempest_plugin.cli'] + argv,
+            cwd=tmp, env=env, capture_output=True, text=True, timeout=120)
+    return proc.returncode, proc.stdout, proc.stderr
+
+
+ENABLED = """
+[service_available]
+nova = true
+neutron = true
+designate = true
+heat = true
+[network-feature-enabled]
+api_extensions = all
+[network]
+public_network_id = pub
+[dns]
+nameservers = 127.0.0.1:1053
+"""
+
+
+class TestCli(unittest.TestCase):
+
+    def test_list_without_config(self):
+        rc, out, err = cli('list')
+        self.assertEqual(0, rc, err)
+        names = [line.split()[0] for line in out.splitlines()]
+        self.assertIn('floating_ip_dns', names)
+        self.assertIn('provider_port_rename', names)
+
+    def test_show(self):
+        rc, out, err = cli('show', 'servers_dns')
+        self.assertEqual(0, rc, err)
+        self.assertIn('template: servers.yaml', out)
+
+    def test_unknown_scenario_lists_available(self):
+        rc, out, err = cli('show', 'nope')
+        self.assertEqual(2, rc)
+        self.assertIn("unknown scenario 'nope'", err)
+        self.assertIn('floating_ip_dns', err)
+        rc, out, err = cli('run', 'nope', '--config', '@CONF@',
+                           conf_extra=ENABLED)
+        self.assertEqual(2, rc, err)
+        self.assertIn('available scenarios:', err)
+
+    def test_missing_config_file(self):
+        rc, out, err = cli('run', 'floating_ip_dns', '--config',
+                           '/nonexistent/tempest.conf')
+        self.assertEqual(2, rc)
+        self.assertIn('/nonexistent/tempest.conf does not exist', err)
+
+    def test_no_config_anywhere(self):
+        rc, out, err = cli('run', 'floating_ip_dns')
+        self.assertEqual(2, rc)
+        self.assertIn('TEMPEST_CONFIG_DIR', err)
+
+    def test_invalid_config_value_named(self):
+        rc, out, err = cli('run', 'floating_ip_dns', '--config', '@CONF@',
+                           conf_extra=ENABLED + """
+[cross_service]
+zone_suffix = no-dot
+""")
+        self.assertEqual(2, rc, err)
+        self.assertIn('zone_suffix', err)
+
+    def test_bad_set_key_named(self):
+        rc, out, err = cli('run', 'floating_ip_dns', '--config', '@CONF@',
+                           '--set', 'colour=blue', conf_extra=ENABLED)
+        self.assertEqual(2, rc, err)
+        self.assertIn("unknown key 'colour'", err)
+        self.assertIn('dns_name', err)
+
+    def test_bad_set_syntax(self):
+        rc, out, err = cli('run', 'floating_ip_dns', '--set', 'novalue')
+        self.assertEqual(2, rc)
+        self.assertIn("bad override 'novalue'", err)
+
+    def test_bad_setting_value(self):
+        rc, out, err = cli('run', 'floating_ip_dns', '--config', '@CONF@',
+                           '--set', 'record_timeout=soon',
+                           conf_extra=ENABLED)
+        self.assertEqual(2, rc, err)
+        self.assertIn('record_timeout must be a float', err)
+
+    def test_bad_until_step(self):
+        rc, out, err = cli('run', 'floating_ip_dns', '--config', '@CONF@',
+                           '--until', 'nope', conf_extra=ENABLED)
+        self.assertEqual(2, rc, err)
+        self.assertIn("no step 'nope'", err)
+        self.assertIn('check_wire', err)
+
+    def test_missing_requirement_named(self):
+        rc, out, err = cli('run', 'provider_port_dns', '--config', '@CONF@',
+                           conf_extra=ENABLED)
+        self.assertEqual(2, rc, err)
+        self.assertIn('[cross_service] provider_network_type', err)
+
+    def test_scenario_file_merge_via_cli(self):
+        with tempfile.NamedTemporaryFile('w', suffix='.yaml',
+                                         delete=False) as f:
+            f.write('scenarios:\n  floating_ip_dns:\n    vars:\n'
+                    '      dns_name: mine\n')
+        self.addCleanup(os.unlink, f.name)
+        rc, out, err = cli('show', 'floating_ip_dns', '--scenario-file',
+                           f.name)
+        self.assertEqual(0, rc, err)
+        self.assertIn('dns_name: mine', out)
+        self.assertIn(f.name, out)
+
+    def test_usage_error(self):
+        rc, out, err = cli()
+        self.assertEqual(2, rc)
+
+
+class TestApiImport(unittest.TestCase):
+
+    def test_public_names(self):
+        from cross_service_tempest_plugin import api
+        for name in api.__all__:
+            self.assertTrue(hasattr(api, name), name)
+        self.assertEqual(json.loads(json.dumps(sorted(
+            api.list_scenarios()))), sorted(api.list_scenarios()))

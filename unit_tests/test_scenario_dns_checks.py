@@ -1,0 +1,199 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
+"""Record expectations and checks; the wire side against a tiny UDP
+responder on 127.0.0.1 (real dnspython queries, real sockets).
+"""
+
+import socket
+import threading
+import unittest
+
+import dns.message
+import dns.rcode
+import dns.rrset
+
+from cross_service_tempest_plugin.common import dns_checks
+
+
+class LocalResponder(object):
+    """Answers from ``self.zone`` {(name, type): [values]}; else NXDOMAIN."""
+
+    def __init__(self):
+        self.zone = {}
+        self.sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        self.sock.bind(('127.0.0.1', 0))
+        self.sock.settimeout(0.2)
+        self.address = '127.0.0.1:%d' % self.sock.getsockname()[1]
+        self._stop = False
+        self.thread = threading.Thread(target=self._serve, daemon=True)
+        self.thread.start()
+
+    def _serve(self):
+        while not self._stop:
+            try:
+                data, peer = self.sock.recvfrom(4096)
+            except socket.timeout:
+                continue
+            except OSError:
+                return
+            query = dns.message.from_wire(data)
+            q = query.question[0]
+            resp = dns.message.make_response(query)
+            values = self.zone.get((q.name.to_text(),
+                                    dns.rdatatype.to_text(q.rdtype)))
+            if values is None:
+                resp.set_rcode(dns.rcode.NXDOMAIN)
+            elif values:
+                resp.answer.append(dns.rrset.from_text_list(
+                    q.name, 60, 'IN', q.rdtype, values))
+            self.sock.sendto(resp.to_wire(), peer)
+
+    def close(self):
+        self._stop = True
+        self.thread.join(2)
+        self.sock.close()
+
+
+class TestExpected(unittest.TestCase):
+
+    def test_build_groups_by_name_and_type_and_adds_ptrs(self):
+        recs = dns_checks.build_expected(
+            [('port.z.test', '203.0.113.5', 'z.test.'),
+             ('port.z.test.', '2001:db8::5', 'z.test.'),
+             ('port.z.test.', '203.0.113.6', 'z.test.')], with_ptr=True)
+        self.assertEqual(
+            [('port.z.test.', 'A', ['203.0.113.5', '203.0.113.6']),
+             ('port.z.test.', 'AAAA', ['2001:db8::5']),
+             ('5.113.0.203.in-addr.arpa.', 'PTR', ['port.z.test.']),
+             ('6.113.0.203.in-addr.arpa.', 'PTR', ['port.z.test.']),
+             ('5.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.8.b.d.0.1.0.'
+              '0.2.ip6.arpa.', 'PTR', ['port.z.test.'])],
+            sorted([(r.name, r.type, sorted(r.values)) for r in recs],
+                   key=lambda x: (x[1] != 'A', x[1] != 'AAAA',
+                                  'ip6' in x[0], x[0])))
+
+    def test_without_ptr(self):
+        recs = dns_checks.build_expected([('a.z.', '10.0.0.1', 'z.')],
+                                         with_ptr=False)
+        self.assertEqual(['A'], [r.type for r in recs])
+
+    def test_normalise(self):
+        self.assertEqual('2001:db8::1', dns_checks.normalise_value(
+            'AAAA', '2001:0db8:0:0::1'))
+        self.assertEqual('a.b.', dns_checks.normalise_value('PTR', 'A.b'))
+
+    def test_parse_nameserver(self):
+        self.assertEqual(('127.0.0.1', 1053),
+                         dns_checks.parse_nameserver('127.0.0.1:1053'))
+        self.assertEqual(('::1', 53), dns_checks.parse_nameserver('[::1]'))
+        self.assertEqual(('127.0.0.1', 53),
+                         dns_checks.parse_nameserver('127.0.0.1'))
+        self.assertRaisesRegex(ValueError, 'nameservers', dns_checks
+                               .parse_nameserver, '127.0.0.1:x')
+
+
+class TestWire(unittest.TestCase):
+
+    def setUp(self):
+        self.ns = LocalResponder()
+        self.addCleanup(self.ns.close)
+        self.checker = dns_checks.RecordChecker(
+            lookup=None, nameservers=[self.ns.address], timeout=0.5,
+            interval=0.05, query_timeout=0.5)
+        self.rec = dns_checks.ExpectedRecord('fip.z.test.', 'A',
+                                             ['172.24.4.10'])
+
+    def test_exact_answer_passes(self):
+        self.ns.zone[('fip.z.test.', 'A')] = ['172.24.4.10']
+        waited, ans = self.checker.wait_wire_present(self.rec, self.ns.address)
+        self.assertEqual('NOERROR', ans.rcode)
+
+    def test_empty_answer_fails(self):
+        self.ns.zone[('fip.z.test.', 'A')] = []
+        with self.assertRaises(dns_checks.RecordWaitTimeout) as ctx:
+            self.checker.wait_wire_present(self.rec, self.ns.address)
+        msg = str(ctx.exception)
+        self.assertIn('nameserver %s' % self.ns.address, msg)
+        self.assertIn("expected fip.z.test. A = ['172.24.4.10']", msg)
+        self.assertIn('last seen: NOERROR []', msg)
+        self.assertIn('timeout 0.5 s', msg)
+
+    def test_extra_address_fails(self):
+        self.ns.zone[('fip.z.test.', 'A')] = ['172.24.4.10', '172.24.4.11']
+        self.assertRaises(dns_checks.RecordWaitTimeout,
+                          self.checker.wait_wire_present, self.rec,
+                          self.ns.address)
+
+    def test_absent(self):
+        waited, ans = self.checker.wait_wire_absent(self.rec, self.ns.address)
+        self.assertEqual('NXDOMAIN', ans.rcode)
+        self.ns.zone[('fip.z.test.', 'A')] = ['172.24.4.10']
+        self.assertRaises(dns_checks.RecordWaitTimeout,
+                          self.checker.wait_wire_absent, self.rec,
+                          self.ns.address)
+        # Another value under the same name is not "ours".
+        self.ns.zone[('fip.z.test.', 'A')] = ['172.24.4.12']
+        self.checker.wait_wire_absent(self.rec, self.ns.address)
+
+    def test_unreachable_nameserver_is_never_absent(self):
+        sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        sock.bind(('127.0.0.1', 0))
+        dead = '127.0.0.1:%d' % sock.getsockname()[1]
+        sock.close()
+        checker = dns_checks.RecordChecker(None, [dead], 0.3, 0.05,
+                                           query_timeout=0.1)
+        with self.assertRaises(dns_checks.RecordWaitTimeout) as ctx:
+            checker.wait_wire_absent(self.rec, dead)
+        self.assertIn('error', str(ctx.exception))
+
+    def test_ptr(self):
+        ptr = dns_checks.ExpectedRecord('10.4.24.172.in-addr.arpa.', 'PTR',
+                                        ['fip.z.test.'])
+        self.ns.zone[('10.4.24.172.in-addr.arpa.', 'PTR')] = ['fip.z.test.']
+        self.checker.wait_wire_present(ptr, self.ns.address)
+
+
+class FakeRecordsets(object):
+    def __init__(self, rsets):
+        self.rsets = rsets
+        self.calls = []
+
+    def list_owned_recordsets(self, params=None, headers=None):
+        self.calls.append((params, headers))
+        return self.rsets
+
+
+class TestApi(unittest.TestCase):
+
+    def test_owner_client_for_forward_admin_all_projects_for_ptr(self):
+        owner = FakeRecordsets([{'name': 'fip.z.', 'type': 'A',
+                                 'records': ['172.24.4.10'],
+                                 'status': 'ACTIVE'}])
+        admin = FakeRecordsets([{'name': '10.4.24.172.in-addr.arpa.',
+                                 'type': 'PTR', 'records': ['fip.z.'],
+                                 'status': 'PENDING'}])
+        lookup = dns_checks.DesignateLookup(owner, admin)
+        a = dns_checks.ExpectedRecord('fip.z.', 'A', ['172.24.4.10'], 'z.')
+        ptr = dns_checks.ExpectedRecord('10.4.24.172.in-addr.arpa.', 'PTR',
+                                        ['fip.z.'])
+        self.assertEqual((frozenset(['172.24.4.10']), {'ACTIVE'}),
+                         lookup.lookup(a))
+        self.assertEqual((frozenset(['fip.z.']), {'PENDING'}),
+                         lookup.lookup(ptr))
+        self.assertEqual({'x-auth-all-projects': True}, admin.calls[0][1])
+        checker = dns_checks.RecordChecker(lookup, [], 0.2, 0.05)
+        checker.wait_api_present(a)
+        # PENDING is not good enough.
+        with self.assertRaises(dns_checks.RecordWaitTimeout) as ctx:
+            checker.wait_api_present(ptr)
+        self.assertIn('PENDING', str(ctx.exception))

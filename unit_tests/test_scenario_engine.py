@@ -1,0 +1,324 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
+"""The scenario engine against a fake cloud (unit tests of our own code)."""
+
+import json
+import unittest
+
+from cross_service_tempest_plugin.scenarios import engine
+from cross_service_tempest_plugin.scenarios import loader
+from unit_tests import scenario_fakes
+
+
+class EngineTestCase(unittest.TestCase):
+
+    def setUp(self):
+        self.cloud = scenario_fakes.FakeCloud()
+        self.catalog = loader.load_catalog()
+
+    def assertNothingLeft(self, run):
+        self.assertEqual([], self.cloud.stacks.live())
+        self.assertEqual(set(), self.cloud.zones)
+        self.assertTrue(all(r['deleted'] for r in run.result.resources
+                            if r['type'] in ('stack', 'zone')),
+                        run.result.resources)
+
+
+class TestFullRuns(EngineTestCase):
+
+    def test_floating_ip_dns_passes_every_step(self):
+        run = self.cloud.run(self.catalog, 'floating_ip_dns')
+        result = run.run()
+        self.assertTrue(result.passed, result.to_json(indent=1))
+        self.assertEqual(['create_zone', 'deploy', 'check_floating_ip',
+                          'check_api', 'check_wire', 'delete',
+                          'check_removed', 'delete_zone'],
+                         [s.name for s in result.steps])
+        for step in result.steps:
+            self.assertEqual('passed', step.status, step.name)
+            self.assertIsNotNone(step.duration)
+        expected = result.step('deploy').details['records_expected']
+        zone = run.values['zone_name']
+        self.assertEqual(
+            [('fip.' + zone, 'A', ['172.24.4.10']),
+             ('10.4.24.172.in-addr.arpa.', 'PTR', ['fip.' + zone])],
+            [(r['name'], r['type'], r['values']) for r in expected])
+        self.assertNothingLeft(run)
+        data = json.loads(result.to_json())
+        self.assertTrue(data['passed'])
+        self.assertEqual(8, len(data['steps']))
+
+    def test_servers_dns_expects_one_a_per_server_and_ptrs(self):
+        run = self.cloud.run(self.catalog, 'servers_dns',
+                             overrides={'server_count': 3})
+        result = run.run()
+        self.assertTrue(result.passed, result.error)
+        recs = result.step('deploy').details['records_expected']
+        self.assertEqual(3, len([r for r in recs if r['type'] == 'A']))
+        self.assertEqual(3, len([r for r in recs if r['type'] == 'PTR']))
+        self.assertEqual('3', result.step('deploy').details[
+            'parameters']['count'])
+
+    def test_provider_port_groups_a_and_aaaa_and_checks_assignment(self):
+        run = self.cloud.run(self.catalog, 'provider_port_dns')
+        result = run.run()
+        self.assertTrue(result.passed, result.error)
+        types = sorted(r['type'] for r in
+                       result.step('deploy').details['records_expected'])
+        self.assertEqual(['A', 'AAAA', 'PTR', 'PTR'], types)
+
+    def test_dns_assignment_with_wrong_fqdn_fails(self):
+        rules = self.cloud.publish_rules
+
+        def wrong_fqdn(st):
+            recs = rules(st)
+            for port in self.cloud.ports.values():
+                for a in port['dns_assignment']:
+                    a['fqdn'] = 'host.openstacklocal.'
+            return recs
+        self.cloud.publish_rules = wrong_fqdn
+        result = self.cloud.run(self.catalog, 'provider_port_dns').run()
+        self.assertFalse(result.passed)
+        self.assertEqual('check_dns_assignment', result.failed_step)
+        self.assertIn('host.openstacklocal.', result.error)
+
+    def test_no_zone_scenario_asserts_absence(self):
+        run = self.cloud.run(self.catalog, 'floating_ip_no_zone')
+        result = run.run()
+        self.assertTrue(result.passed, result.error)
+        self.assertNotIn('create_zone', [s.name for s in result.steps])
+        absent = result.step('deploy').details['records_absent']
+        self.assertEqual(['A', 'PTR'], [r['type'] for r in absent])
+        self.assertNothingLeft(run)
+
+    def test_no_zone_scenario_fails_if_a_record_shows_up(self):
+        rules = self.cloud.publish_rules
+
+        def publish_anyway(st):
+            recs = rules(st)
+            if st['template'] == 'floating_ip.yaml':
+                p = st['parameters']
+                recs.append(('%s.%s' % (p['dns_name'], p['dns_domain']),
+                             '172.24.4.10'))
+            return recs
+        self.cloud.publish_rules = publish_anyway
+        result = self.cloud.run(self.catalog, 'floating_ip_no_zone').run()
+        self.assertFalse(result.passed)
+        self.assertEqual('check_api', result.failed_step)
+
+
+class TestUpdates(EngineTestCase):
+
+    def test_moving_floating_ip_withdraws_old_name(self):
+        run = self.cloud.run(self.catalog, 'floating_ip_move')
+        result = run.run()
+        self.assertTrue(result.passed, result.error)
+        withdrawn = result.step('update').details['records_withdrawn']
+        prefix = run.values['name_prefix']
+        old = '%s-0.%s' % (prefix, run.values['zone_name'])
+        self.assertEqual([(old, 'A', ['172.24.4.99']),
+                          ('99.4.24.172.in-addr.arpa.', 'PTR', [old])],
+                         [(r['name'], r['type'], r['values'])
+                          for r in withdrawn])
+        self.assertNothingLeft(run)
+
+    def test_old_record_kept_after_update_fails(self):
+        stacks = self.cloud.stacks
+        real_update = stacks.update_stack
+
+        def update_keeping_old(*args, **kwargs):
+            self.cloud.keep_on_delete = True
+            try:
+                return real_update(*args, **kwargs)
+            finally:
+                self.cloud.keep_on_delete = False
+        stacks.update_stack = update_keeping_old
+        run = self.cloud.run(self.catalog, 'floating_ip_move')
+        result = run.run()
+        self.assertFalse(result.passed)
+        self.assertEqual('check_api_after_update', result.failed_step)
+        # The old name is still there (A, or the PTR with both names).
+        self.assertIn('%s-0.' % run.values['name_prefix'], result.error)
+        self.assertIn('last seen', result.error)
+        self.assertEqual([], self.cloud.stacks.live())
+
+    def test_rename_changes_dns_name_parameter(self):
+        run = self.cloud.run(self.catalog, 'provider_port_rename',
+                             overrides={'new_dns_name': 'other'})
+        result = run.run()
+        self.assertTrue(result.passed, result.error)
+        self.assertEqual('other', result.step('update').details[
+            'parameters']['dns_name'])
+        self.assertEqual('other', run.values['dns_name'])
+
+
+class TestFailuresAndCleanup(EngineTestCase):
+
+    def test_record_never_in_api_names_record_seen_and_time(self):
+        self.cloud.delay_polls = 10 ** 6
+        run = self.cloud.run(self.catalog, 'floating_ip_dns')
+        result = run.run()
+        self.assertFalse(result.passed)
+        self.assertEqual('check_api', result.failed_step)
+        self.assertIn('fip.%s A' % run.values['zone_name'], result.error)
+        self.assertIn('last seen', result.error)
+        self.assertIn('waited', result.error)
+        self.assertEqual('not_run', result.step('check_wire').status)
+        self.assertNothingLeft(run)
+
+    def test_empty_answer_on_the_wire_is_a_failure(self):
+        self.cloud.wire_empty = True
+        result = self.cloud.run(self.catalog, 'floating_ip_dns').run()
+        self.assertFalse(result.passed)
+        self.assertEqual('check_wire', result.failed_step)
+        self.assertIn('nameserver 127.0.0.1:1053', result.error)
+
+    def test_records_left_after_delete_fail_check_removed(self):
+        self.cloud.keep_on_delete = True
+        run = self.cloud.run(self.catalog, 'floating_ip_dns')
+        result = run.run()
+        self.assertFalse(result.passed)
+        self.assertEqual('check_removed', result.failed_step)
+        # The zone is still deleted by cleanup.
+        self.assertEqual(set(), self.cloud.zones)
+
+    def test_failed_stack_names_step_and_reason_and_is_deleted(self):
+        self.cloud.fail_templates['floating_ip.yaml'] = (
+            'Resource CREATE failed: Engine went down during stack CREATE')
+        run = self.cloud.run(self.catalog, 'floating_ip_dns')
+        result = run.run()
+        self.assertFalse(result.passed)
+        self.assertEqual('deploy', result.failed_step)
+        self.assertIn('Engine went down', result.error)
+        self.assertIn('CREATE_FAILED', result.error)
+        self.assertNothingLeft(run)
+
+    def test_heat_api_error_on_create_fails_deploy(self):
+        run = self.cloud.run(self.catalog, 'floating_ip_dns')
+        run.run_step('create_zone')
+        self.cloud.heat_down = True
+        step = run.run_step('deploy')
+        self.assertEqual('failed', step.status)
+        self.assertIn('heat-engine is down', step.error)
+        run.cleanup()
+        self.assertNothingLeft(run)
+
+    def test_cleanup_is_idempotent_and_runs_after_partial_run(self):
+        run = self.cloud.run(self.catalog, 'servers_dns')
+        run.run_step('create_zone')
+        run.run_step('deploy')
+        self.assertEqual(2, len(self.cloud.stacks.live()))
+        run.cleanup()
+        run.cleanup()
+        self.assertNothingLeft(run)
+        self.assertEqual([], run.result.cleanup_errors)
+
+    def test_until_stops_after_step_and_cleans_up(self):
+        run = self.cloud.run(self.catalog, 'floating_ip_dns')
+        result = run.run(until='check_api')
+        self.assertTrue(result.passed)
+        self.assertEqual('not_run', result.step('check_wire').status)
+        self.assertNothingLeft(run)
+
+    def test_unknown_until_step(self):
+        run = self.cloud.run(self.catalog, 'floating_ip_dns')
+        self.assertRaisesRegex(loader.ScenarioError, "no step 'nope'",
+                               run.run, until='nope')
+
+    def test_bad_override_key_is_named(self):
+        self.assertRaisesRegex(loader.ScenarioError, "unknown key 'colour'",
+                               self.cloud.run, self.catalog,
+                               'floating_ip_dns', overrides={'colour': 1})
+
+
+class TestHooks(EngineTestCase):
+
+    def test_hooks_called_around_every_step_in_order(self):
+        calls = []
+
+        class Hook(object):
+            def before_step(self, run, name):
+                calls.append(('before', name))
+
+            def after_step(self, run, step):
+                calls.append(('after', step.name, step.status))
+        run = self.cloud.run(self.catalog, 'floating_ip_dns', hooks=Hook())
+        result = run.run()
+        self.assertTrue(result.passed)
+        self.assertEqual(16, len(calls))
+        self.assertEqual(('before', 'create_zone'), calls[0])
+        self.assertEqual(('after', 'create_zone', 'passed'), calls[1])
+        self.assertEqual(('after', 'delete_zone', 'passed'), calls[-1])
+
+    def test_fault_from_hook_between_steps_then_converges(self):
+        # A hook "restarts a service": records vanish for a while.
+        def before(run, name):
+            if name == 'check_api':
+                self.cloud.delay_polls = 3
+                self.cloud.polls = 0
+        result = self.cloud.run(self.catalog, 'floating_ip_dns',
+                                hooks={'before_step': before}).run()
+        self.assertTrue(result.passed, result.error)
+
+    def test_failing_hook_fails_the_step(self):
+        def before(run, name):
+            if name == 'deploy':
+                raise RuntimeError('injected')
+        run = self.cloud.run(self.catalog, 'floating_ip_dns',
+                             hooks={'before_step': before})
+        result = run.run()
+        self.assertEqual('deploy', result.failed_step)
+        self.assertIn('injected', result.error)
+        self.assertNothingLeft(run)
+
+    def test_keyboard_interrupt_cleans_up_and_propagates(self):
+        def before(run, name):
+            if name == 'check_wire':
+                raise KeyboardInterrupt()
+        run = self.cloud.run(self.catalog, 'floating_ip_dns',
+                             hooks=[{'before_step': before}])
+        self.assertRaises(KeyboardInterrupt, run.run)
+        self.assertEqual('interrupted', run.result.step('check_wire').status)
+        self.assertFalse(run.result.passed)
+        self.assertNothingLeft(run)
+
+    def test_bad_hooks_rejected(self):
+        self.assertRaisesRegex(ValueError, 'unknown key',
+                               engine.normalise_hooks, {'before': print})
+        self.assertRaisesRegex(ValueError, 'neither', engine.normalise_hooks,
+                               object())
+
+
+class TestRequirements(unittest.TestCase):
+
+    def _conf(self, **services):
+        svc = type('S', (), dict(dict(heat=True, designate=True,
+                                      neutron=True, nova=True), **services))
+        cs = type('C', (), {'provider_network_type': None})
+        return type('Conf', (), {'service_available': svc,
+                                 'cross_service': cs})
+
+    def test_missing_service_extension_and_option_are_named(self):
+        catalog = loader.load_catalog()
+        missing = engine.missing_requirements(
+            catalog.get('provider_port_dns'), self._conf(designate=False),
+            lambda ext, svc: ext != 'dns-domain-ports')
+        self.assertEqual(['[service_available] designate',
+                          'Neutron extension dns-domain-ports ([network-'
+                          'feature-enabled] api_extensions)',
+                          '[cross_service] provider_network_type'], missing)
+
+    def test_nothing_missing(self):
+        catalog = loader.load_catalog()
+        self.assertEqual([], engine.missing_requirements(
+            catalog.get('servers_dns'), self._conf(), lambda e, s: True))

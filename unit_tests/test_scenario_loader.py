@@ -1,0 +1,247 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
+"""Scenario definitions: shipped files, merging, errors, templates."""
+
+import os
+import tempfile
+import unittest
+
+import yaml
+
+from cross_service_tempest_plugin.scenarios import loader
+
+SHIPPED = ('floating_ip_dns', 'floating_ip_move', 'floating_ip_no_zone',
+           'provider_port_dns', 'provider_port_rename', 'servers_dns')
+
+
+class TempFiles(unittest.TestCase):
+
+    def setUp(self):
+        self.tmp = tempfile.TemporaryDirectory()
+        self.addCleanup(self.tmp.cleanup)
+
+    def write(self, name, text):
+        path = os.path.join(self.tmp.name, name)
+        with open(path, 'w') as f:
+            f.write(text)
+        return path
+
+
+class TestShipped(unittest.TestCase):
+
+    def test_all_shipped_scenarios_load(self):
+        self.assertEqual(list(SHIPPED), loader.load_catalog().names())
+
+    def test_templates_exist_and_are_hot_2018_or_later(self):
+        catalog = loader.load_catalog()
+        for name in catalog.names():
+            template = catalog.get(name)['stack']['template']
+            loader.find_template(template)
+        for fname, text in loader.template_files().items():
+            data = yaml.safe_load(text)
+            self.assertGreaterEqual(str(data['heat_template_version']),
+                                    '2018-08-31', fname)
+            self.assertTrue(data.get('description'), fname)
+
+    def test_nested_template_types_are_shipped(self):
+        files = loader.template_files()
+        for fname, text in files.items():
+            for res in (yaml.safe_load(text).get('resources') or {}).values():
+                types = [res['type']]
+                if res['type'] == 'OS::Heat::ResourceGroup':
+                    types.append(res['properties']['resource_def']['type'])
+                for t in types:
+                    if t.endswith('.yaml'):
+                        self.assertIn(t, files, fname)
+
+    def test_no_removed_or_wrong_heat_properties(self):
+        for fname, text in loader.template_files().items():
+            for rname, res in (yaml.safe_load(text).get('resources')
+                               or {}).items():
+                self.assertNotEqual('OS::Designate::Domain', res['type'])
+                if res['type'] == 'OS::Neutron::Port':
+                    # Heat's Port has dns_name but no dns_domain.
+                    self.assertNotIn('dns_domain', res['properties'],
+                                     '%s %s' % (fname, rname))
+
+    def test_every_placeholder_has_a_value(self):
+        catalog = loader.load_catalog()
+        context = {k: 'x' for k in (
+            'zone_name', 'name_prefix', 'public_network_id', 'image_ref',
+            'flavor_ref', 'provider_network_type',
+            'provider_physical_network', 'provider_segmentation_id',
+            'provider_cidr', 'provider_ipv6_cidr', 'zone_email', 'zone_ttl')}
+        for name in catalog.names():
+            d = catalog.get(name)
+            values = dict(context, **(d.get('vars') or {}))
+            loader.render(d['stack']['parameters'], values, name)
+            loader.render(d.get('update') or {}, values, name)
+            for rec in d['records']:
+                loader.render(rec, dict(values, label='l'), name)
+
+
+class TestMerge(TempFiles):
+
+    def test_user_file_wins_key_by_key(self):
+        path = self.write('mine.yaml', """
+scenarios:
+  floating_ip_dns:
+    vars:
+      dns_name: other
+""")
+        catalog = loader.load_catalog([path])
+        d = catalog.get('floating_ip_dns')
+        self.assertEqual('other', d['vars']['dns_name'])
+        # untouched keys kept, nested ones too
+        self.assertEqual('10.251.0.0/24', d['vars']['cidr'])
+        self.assertEqual('floating_ip.yaml', d['stack']['template'])
+        self.assertEqual([f for f in loader.shipped_files()
+                          if f.endswith('/floating_ip_dns.yaml')] + [path],
+                         catalog.files_of('floating_ip_dns'))
+
+    def test_later_user_file_wins_and_lists_replace(self):
+        a = self.write('a.yaml', """
+scenarios:
+  servers_dns:
+    vars: {server_count: 3}
+    steps: [create_zone, deploy, delete, delete_zone]
+""")
+        b = self.write('b.yaml', """
+scenarios:
+  servers_dns:
+    vars: {server_count: 4}
+""")
+        d = loader.load_catalog([a, b]).get('servers_dns')
+        self.assertEqual(4, d['vars']['server_count'])
+        self.assertEqual(['create_zone', 'deploy', 'delete', 'delete_zone'],
+                         d['steps'])
+
+    def test_new_scenario_from_user_file(self):
+        path = self.write('new.yaml', """
+scenarios:
+  my_fip:
+    description: mine
+    stack:
+      template: floating_ip.yaml
+      parameters: {dns_name: a}
+    records:
+      - {name: "a.{zone_name}", address_output: floating_ip}
+    steps: [create_zone, deploy, check_api]
+""")
+        self.assertIn('my_fip', loader.load_catalog([path]).names())
+
+    def test_unknown_key_names_key_and_file(self):
+        path = self.write('bad.yaml', """
+scenarios:
+  floating_ip_dns:
+    stack:
+      tempalte: x.yaml
+""")
+        with self.assertRaises(loader.ScenarioError) as ctx:
+            loader.load_catalog([path])
+        self.assertIn(path, str(ctx.exception))
+        self.assertIn('scenarios.floating_ip_dns.stack.tempalte',
+                      str(ctx.exception))
+
+    def test_missing_key_names_key_and_file(self):
+        path = self.write('incomplete.yaml', """
+scenarios:
+  half:
+    description: no records
+    stack: {template: zone.yaml}
+    steps: [deploy]
+""")
+        with self.assertRaises(loader.ScenarioError) as ctx:
+            loader.load_catalog([path])
+        self.assertIn(path, str(ctx.exception))
+        self.assertIn('scenarios.half.records is missing', str(ctx.exception))
+
+    def test_wrong_type_unknown_action_duplicate_step(self):
+        cases = {
+            'vars: [1, 2]': 'key scenarios.floating_ip_dns.vars must be a '
+                            'mapping',
+            'steps: [deploy, explode]': "unknown action 'explode'",
+            'steps: [deploy, deploy]': "duplicate step name 'deploy'",
+            'credentials: root': 'credentials must be one of',
+        }
+        for body, message in cases.items():
+            path = self.write('t.yaml', 'scenarios:\n  floating_ip_dns:\n'
+                              '    %s\n' % body)
+            with self.assertRaises(loader.ScenarioError) as ctx:
+                loader.load_catalog([path])
+            self.assertIn(message, str(ctx.exception), body)
+
+    def test_bad_files(self):
+        missing = os.path.join(self.tmp.name, 'nope.yaml')
+        self.assertRaisesRegex(loader.ScenarioError, 'nope.yaml: cannot be '
+                               'read', loader.load_catalog, [missing])
+        bad = self.write('bad.yaml', 'scenarios: [\n')
+        self.assertRaisesRegex(loader.ScenarioError, 'not valid YAML',
+                               loader.load_catalog, [bad])
+        other = self.write('other.yaml', 'scenario: {}\n')
+        self.assertRaisesRegex(loader.ScenarioError, "'scenarios' mapping",
+                               loader.load_catalog, [other])
+
+    def test_unknown_scenario_lists_available(self):
+        with self.assertRaises(loader.UnknownScenario) as ctx:
+            loader.load_catalog().get('nope')
+        for name in SHIPPED:
+            self.assertIn(name, str(ctx.exception))
+
+
+class TestRender(unittest.TestCase):
+
+    def test_whole_placeholder_keeps_type(self):
+        self.assertEqual(2, loader.render('{n}', {'n': 2}, 'w'))
+        self.assertEqual('a-2.z.', loader.render('a-{n}.{z}',
+                                                 {'n': 2, 'z': 'z.'}, 'w'))
+        self.assertEqual({'x': [3]}, loader.render({'x': ['{n}']},
+                                                   {'n': 3}, 'w'))
+
+    def test_missing_value_names_key_and_place(self):
+        with self.assertRaises(loader.ScenarioError) as ctx:
+            loader.render({'p': 'x-{zone}'}, {'zone_name': 'z'},
+                          'scenarios.s.stack')
+        self.assertIn('scenarios.s.stack.p: no value for {zone}',
+                      str(ctx.exception))
+
+    def test_parse_override(self):
+        self.assertEqual(('server_count', 3),
+                         loader.parse_override('server_count=3'))
+        self.assertEqual(('dns_name', 'a=b'),
+                         loader.parse_override('dns_name=a=b'))
+        self.assertEqual(('check_reverse', False),
+                         loader.parse_override('check_reverse=false'))
+        self.assertRaisesRegex(loader.ScenarioError, 'expected key=value',
+                               loader.parse_override, 'novalue')
+
+    def test_step_spec(self):
+        self.assertEqual(('a', 'a'), loader.step_spec('a'))
+        self.assertEqual(('x', 'check_api'), loader.step_spec(
+            {'name': 'x', 'action': 'check_api'}))
+        self.assertRaises(loader.ScenarioError, loader.step_spec, {'x': 1})
+
+
+class TestTemplateDir(TempFiles):
+
+    def test_override_dir_wins_by_file_name(self):
+        self.write('zone.yaml', 'heat_template_version: 2021-04-16\n')
+        self.assertEqual(os.path.join(self.tmp.name, 'zone.yaml'),
+                         loader.find_template('zone.yaml', self.tmp.name))
+        files = loader.template_files(self.tmp.name)
+        self.assertIn('2021-04-16', files['zone.yaml'])
+        self.assertIn('servers.yaml', files)
+
+    def test_missing_template_named(self):
+        self.assertRaisesRegex(loader.ScenarioError, "template 'x.yaml' not "
+                               "found", loader.find_template, 'x.yaml')
