@@ -17,7 +17,9 @@ The test classes only name the scenarios; the engine (the same one as
 base class, and the test fails with the failing step's message.
 """
 
+import fcntl
 import json
+import os
 
 from tempest.common import utils
 from tempest import config
@@ -75,11 +77,24 @@ class ScenarioEngineTest(base.CrossServiceScenarioTest):
         self.addCleanup(run.cleanup)
         result = run.run()
         self.addDetail_json(result)
+        self._log_result(result)
         if not result.passed:
             self.fail('scenario %s failed at step %s: %s%s' % (
                 name, result.failed_step, result.error,
                 ''.join('\n' + e for e in result.cleanup_errors)))
         return result
+
+    def _log_result(self, result):
+        """Append the result to $CROSS_SERVICE_RESULT_LOG (bench input)."""
+        path = os.environ.get('CROSS_SERVICE_RESULT_LOG')
+        if not path:
+            return
+        line = json.dumps(dict(result.to_dict(), test=self.id()),
+                          default=str) + '\n'
+        with open(path, 'a') as f:
+            fcntl.flock(f, fcntl.LOCK_EX)
+            f.write(line)
+            fcntl.flock(f, fcntl.LOCK_UN)
 
     def addDetail_json(self, result):
         try:

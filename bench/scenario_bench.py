@@ -1,0 +1,156 @@
+#!/usr/bin/env python3
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
+"""Benchmark of the scenario suite (prints numbers; asserts nothing).
+
+Runs ``tempest run -r cross_service --concurrency N`` (``--repeat`` times)
+with $CROSS_SERVICE_RESULT_LOG set, so every test appends its engine result
+(JSON line), then prints:
+  * wall time of each suite run;
+  * per scenario: duration; per step: duration (median over the runs);
+  * record propagation latency: stack CREATE/UPDATE_COMPLETE seen → record
+    answered by every nameserver (median/max), and stack DELETE_COMPLETE →
+    record gone from every nameserver (median/max).
+
+    bench/scenario_bench.py --config .constellation/etc/tempest.conf
+    bench/scenario_bench.py --results old.jsonl      # only summarise
+"""
+
+import argparse
+import collections
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+
+def run_suite(config, concurrency, log, workspace, regex):
+    env = dict(os.environ, CROSS_SERVICE_RESULT_LOG=log)
+    env['TEMPEST_CONFIG_DIR'] = os.path.dirname(os.path.abspath(config))
+    env['TEMPEST_CONFIG'] = os.path.basename(config)
+    tempest = os.path.join(os.path.dirname(sys.executable), 'tempest')
+    cmd = [tempest, 'run', '--config-file', os.path.abspath(config),
+           '-r', regex, '--concurrency', str(concurrency)]
+    start = time.monotonic()
+    proc = subprocess.run(cmd, cwd=workspace, env=env, capture_output=True,
+                          text=True)
+    wall = time.monotonic() - start
+    tail = [line for line in proc.stdout.splitlines()
+            if line.startswith((' - Passed', ' - Skipped', ' - Failed',
+                                ' - Unexpected', 'Sum of execute',
+                                'Totals', '======'))]
+    return wall, proc.returncode, tail, proc.stdout
+
+
+def _med(values):
+    values = [v for v in values if v is not None]
+    if not values:
+        return '-'
+    return '%.2f' % statistics.median(values)
+
+
+def _max(values):
+    values = [v for v in values if v is not None]
+    return '%.2f' % max(values) if values else '-'
+
+
+def summarise(lines, out=sys.stdout):
+    results = [json.loads(line) for line in lines if line.strip()]
+    by_scenario = collections.defaultdict(list)
+    for r in results:
+        by_scenario[r['scenario']].append(r)
+    out.write('\nPer scenario (median over %d result(s) each):\n'
+              % min((len(v) for v in by_scenario.values()), default=0))
+    out.write('%-22s %6s %9s\n' % ('scenario', 'passed', 'duration'))
+    for name, rs in sorted(by_scenario.items()):
+        out.write('%-22s %3d/%-2d %8ss\n' % (
+            name, sum(1 for r in rs if r['passed']), len(rs),
+            _med(r['duration'] for r in rs)))
+    out.write('\nPer step, seconds (median per scenario):\n')
+    for name, rs in sorted(by_scenario.items()):
+        steps = collections.OrderedDict()
+        for r in rs:
+            for s in r['steps']:
+                steps.setdefault(s['name'], []).append(s['duration'])
+        out.write('  %s: %s\n' % (name, ', '.join(
+            '%s %s' % (k, _med(v)) for k, v in steps.items())))
+    create, delete, api = [], [], []
+    for r in results:
+        for s in r['steps']:
+            recs = (s.get('details') or {}).get('records') or []
+            if s['action'] == 'check_wire':
+                create += [x.get('since_change') for x in recs
+                           if 'since_change' in x and not x.get('absent')]
+            if s['action'] == 'check_api':
+                api += [x.get('since_change') for x in recs
+                        if 'since_change' in x]
+            if s['action'] == 'check_removed':
+                delete += [x.get('since_delete') for x in recs
+                           if x.get('where') != 'api']
+    out.write('\nRecord propagation (per record and nameserver):\n')
+    out.write('  stack COMPLETE -> ACTIVE in Designate API: n=%d median %ss '
+              'max %ss\n' % (len(api), _med(api), _max(api)))
+    out.write('  stack COMPLETE -> answered by nameserver:  n=%d median %ss '
+              'max %ss\n' % (len(create), _med(create), _max(create)))
+    out.write('  stack DELETE_COMPLETE -> gone from nameserver: n=%d median '
+              '%ss max %ss\n' % (len(delete), _med(delete), _max(delete)))
+    return results
+
+
+def main(argv=None):
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument('--config', help='tempest.conf of the cloud')
+    p.add_argument('--concurrency', type=int, default=2)
+    p.add_argument('--repeat', type=int, default=1)
+    p.add_argument('--regex', default='cross_service_tempest_plugin')
+    p.add_argument('--workspace', help='directory to run tempest in '
+                   '(default: a temporary one)')
+    p.add_argument('--results', help='summarise this JSON-lines file '
+                   'instead of running')
+    p.add_argument('--keep', help='also write the JSON lines here')
+    args = p.parse_args(argv)
+    if args.results:
+        with open(args.results) as f:
+            summarise(f.readlines())
+        return 0
+    if not args.config:
+        p.error('--config is required to run the suite')
+    rc_all = 0
+    with tempfile.TemporaryDirectory() as tmp:
+        log = args.keep or os.path.join(tmp, 'results.jsonl')
+        if os.path.exists(log):
+            os.unlink(log)
+        workspace = args.workspace or tmp
+        walls = []
+        for i in range(args.repeat):
+            wall, rc, tail, _out = run_suite(args.config, args.concurrency,
+                                             log, workspace, args.regex)
+            walls.append(wall)
+            rc_all = rc_all or rc
+            print('suite run %d: tempest run -r %s --concurrency %d: wall '
+                  '%.1f s, rc %d' % (i + 1, args.regex, args.concurrency,
+                                     wall, rc))
+            for line in tail:
+                print('   ', line)
+        print('wall time median %.1f s over %d run(s)'
+              % (statistics.median(walls), len(walls)))
+        with open(log) as f:
+            summarise(f.readlines())
+    return rc_all
+
+
+if __name__ == '__main__':
+    sys.exit(main())
