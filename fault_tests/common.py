@@ -1,0 +1,98 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
+"""Helpers of the API acceptance and fault tests (real constellation).
+
+These tests restart and stop constellation services: run them alone, after
+the main suite, never in parallel with other tests.
+"""
+
+import importlib.util
+import os
+import subprocess
+import sys
+
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+STATE_DIR = os.environ.get('CONSTELLATION_STATE_DIR',
+                           os.path.join(REPO, '.constellation'))
+
+
+def config_file():
+    """Path of tempest.conf (env as Tempest reads it, else constellation).
+
+    A missing file is an error: these tests never skip.
+    """
+    if os.environ.get('TEMPEST_CONFIG_DIR'):
+        path = os.path.join(os.environ['TEMPEST_CONFIG_DIR'],
+                            os.environ.get('TEMPEST_CONFIG', 'tempest.conf'))
+    else:
+        path = os.path.join(STATE_DIR, 'etc', 'tempest.conf')
+    if not os.path.isfile(path):
+        raise AssertionError('no tempest.conf at %s: bring the constellation '
+                             'up (tools/constellation up) or set '
+                             'TEMPEST_CONFIG_DIR/TEMPEST_CONFIG' % path)
+    return path
+
+
+def constellation(*args, timeout=300):
+    """Run tools/constellation (e.g. 'restart', 'designate-worker')."""
+    proc = subprocess.run([os.path.join(REPO, 'tools', 'constellation')] +
+                          list(args), capture_output=True, text=True,
+                          timeout=timeout)
+    if proc.returncode:
+        raise AssertionError('tools/constellation %s failed (rc %d): %s%s'
+                             % (' '.join(args), proc.returncode,
+                                proc.stdout[-2000:], proc.stderr[-2000:]))
+    return proc.stdout
+
+
+def _core():
+    sys.path.insert(0, REPO)
+    from constellation import core
+    return core.Constellation(STATE_DIR, out=open(os.devnull, 'w'))
+
+
+def stop_service(name):
+    """Stop one service through the constellation's supervisor.
+
+    The CLI has only ``restart``; the heat-engine test needs a stop that
+    lasts until its hook starts the service again.
+    """
+    _core().rpc().stopProcess(name, True)
+
+
+def start_service(name):
+    c = _core()
+    c.start(c.ctx(), name)
+
+
+def leak_check_module():
+    spec = importlib.util.spec_from_file_location(
+        'leak_check', os.path.join(REPO, 'tools', 'leak_check.py'))
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+class LeakSnapshot(object):
+    """Counts before/after (all projects, admin of tempest.conf)."""
+
+    def __init__(self, conf_path):
+        self.mod = leak_check_module()
+        self.mgr = self.mod._setup(conf_path)
+        self.before = self.mod.snapshot(self.mgr)
+
+    def leaks(self):
+        import io
+        out = io.StringIO()
+        n = self.mod.compare(self.before, self.mod.snapshot(self.mgr), out)
+        return n, out.getvalue()

@@ -1,0 +1,52 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
+"""Issue 5 acceptance 1: run_scenario of every shipped scenario passes and
+its JSON result lists every step with a duration (real constellation).
+"""
+
+import json
+import unittest
+
+from cross_service_tempest_plugin import api
+from fault_tests import common
+
+
+class TestRunEveryScenario(unittest.TestCase):
+
+    @classmethod
+    def setUpClass(cls):
+        cls.conf = common.config_file()
+
+    def test_every_shipped_scenario_passes_with_step_durations(self):
+        leak = common.LeakSnapshot(self.conf)
+        names = api.list_scenarios()
+        self.assertEqual(6, len(names), names)
+        failures = []
+        for name in names:
+            result = api.run_scenario(name, config_file=self.conf)
+            data = json.loads(result.to_json())
+            print('%s: passed=%s %.1fs %s' % (
+                name, data['passed'], data['duration'], ', '.join(
+                    '%s %.1f' % (s['name'], s['duration'])
+                    for s in data['steps'])))
+            if not data['passed']:
+                failures.append('%s: %s' % (name, data['error']))
+                continue
+            steps = api.show_scenario(name)['steps']
+            self.assertEqual(len(steps), len(data['steps']), name)
+            for step in data['steps']:
+                self.assertEqual('passed', step['status'], (name, step))
+                self.assertIsInstance(step['duration'], float, step)
+        self.assertEqual([], failures)
+        n, report = leak.leaks()
+        self.assertEqual(0, n, report)

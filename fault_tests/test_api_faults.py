@@ -1,0 +1,132 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
+"""Issue 5 acceptance 2-4: faults injected from hooks (real constellation).
+
+They restart/stop constellation services: run alone, after the suite:
+``pytest -v fault_tests/test_api_faults.py``.
+"""
+
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+import unittest
+
+from cross_service_tempest_plugin import api
+from fault_tests import common
+
+
+class FaultTestBase(unittest.TestCase):
+
+    @classmethod
+    def setUpClass(cls):
+        cls.conf = common.config_file()
+
+    def setUp(self):
+        self.leak = common.LeakSnapshot(self.conf)
+
+    def assertNoLeak(self):
+        n, report = self.leak.leaks()
+        print(report)
+        self.assertEqual(0, n, report)
+
+
+class TestDesignateRestarts(FaultTestBase):
+    """Deploy, restart a Designate service from a hook, records converge."""
+
+    def _restart_after_deploy(self, service):
+        restarted = []
+
+        def after_step(run, step):
+            if step.name == 'deploy' and step.status == 'passed':
+                start = time.monotonic()
+                common.constellation('restart', service)
+                restarted.append(time.monotonic() - start)
+        result = api.run_scenario('floating_ip_dns', config_file=self.conf,
+                                  hooks={'after_step': after_step})
+        print(result.to_json(indent=1)[:4000])
+        self.assertEqual(1, len(restarted), 'the hook did not run')
+        self.assertTrue(result.passed, result.error)
+        self.assertNoLeak()
+
+    def test_designate_worker_restart_records_converge(self):
+        self._restart_after_deploy('designate-worker')
+
+    def test_designate_central_restart_records_converge(self):
+        self._restart_after_deploy('designate-central')
+
+
+class TestHeatEngineDown(FaultTestBase):
+
+    def test_heat_engine_stopped_during_deploy_fails_deploy(self):
+        events = []
+
+        def stop_when_stack_exists(run):
+            deadline = time.monotonic() + 60
+            while run.stack is None and time.monotonic() < deadline:
+                time.sleep(0.05)
+            common.stop_service('heat-engine')
+            events.append('stopped')
+
+        def before_step(run, name):
+            if name == 'deploy':
+                threading.Thread(target=stop_when_stack_exists,
+                                 args=(run,), daemon=True).start()
+
+        def after_step(run, step):
+            if step.name == 'deploy':
+                # Back before cleanup runs (it needs Heat).
+                common.start_service('heat-engine')
+                events.append('started')
+        result = api.run_scenario(
+            'servers_dns', config_file=self.conf,
+            overrides={'stack_timeout': 45},
+            hooks={'before_step': before_step, 'after_step': after_step})
+        print(result.to_json(indent=1)[:6000])
+        self.assertEqual(['stopped', 'started'], events)
+        self.assertFalse(result.passed)
+        self.assertEqual('deploy', result.failed_step)
+        self.assertIn('step deploy failed', result.error)
+        self.assertIn('Stack status reason:', result.error)
+        self.assertIn('CREATE_IN_PROGRESS', result.error)
+        self.assertEqual([], result.cleanup_errors)
+        self.assertNoLeak()
+
+
+class TestCliInterrupt(FaultTestBase):
+
+    def test_sigint_during_run_cleans_up_and_exits_non_zero(self):
+        cmd = [os.path.join(os.path.dirname(sys.executable),
+                            'cross-service-scenario'),
+               'run', 'floating_ip_dns', '--config', self.conf]
+        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE,
+                                stderr=subprocess.STDOUT, text=True)
+        lines = []
+        for line in proc.stdout:
+            lines.append(line)
+            # Interrupt while the records are being checked: the zone and
+            # the stack exist.
+            if line.startswith('check_api ') and line.rstrip().endswith(
+                    '...'):
+                proc.send_signal(signal.SIGINT)
+                break
+        rest, _ = proc.communicate(timeout=600)
+        output = ''.join(lines) + rest
+        print(output)
+        self.assertEqual(130, proc.returncode, output)
+        self.assertIn('interrupted: cleaning up', output)
+        self.assertIn('INTERRUPTED', output)
+        self.assertNotIn('cleanup error', output)
+        self.assertNoLeak()
