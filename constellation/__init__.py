@@ -1,0 +1,1 @@
+"""The local constellation: real OpenStack services on one machine."""

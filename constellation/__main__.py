@@ -1,0 +1,5 @@
+import sys
+
+from constellation import cli
+
+sys.exit(cli.main())

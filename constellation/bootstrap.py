@@ -1,0 +1,159 @@
+"""Keystone catalog/users and the cloud's base resources, over REST."""
+
+import os
+import time
+
+from constellation import render
+from constellation import rest
+
+SERVICES = [
+    # type, name, path appended to the endpoint base
+    ('image', 'glance', 'glance', ''),
+    ('placement', 'placement', 'placement', ''),
+    ('compute', 'nova', 'nova', '/v2.1'),
+    ('network', 'neutron', 'neutron', ''),
+    ('dns', 'designate', 'designate', ''),
+    ('orchestration', 'heat', 'heat', '/v1/$(project_id)s'),
+]
+IMAGE_NAME = 'constellation-fake-image'
+FLAVORS = [('42', 'm1.nano', 128, 1, 1), ('84', 'm1.micro', 192, 1, 1)]
+
+
+def admin_session(ctx):
+    return rest.Session(render.url(ctx, 'keystone', '/v3'), 'admin',
+                        ctx['secrets']['admin'], 'admin')
+
+
+def _find(s, url, key, **query):
+    q = '&'.join('%s=%s' % kv for kv in query.items())
+    items = s.get('%s?%s' % (url, q))[key]
+    return items[0] if items else None
+
+
+def _ensure(s, url, key, single, query, body):
+    found = _find(s, url, key, **query)
+    if found:
+        return found
+    return s.post(url, {single: body})[single]
+
+
+def keystone(ctx, log):
+    """Projects, users, roles and catalog (idempotent)."""
+    ks = render.url(ctx, 'keystone', '/v3')
+    s = admin_session(ctx)
+    projects = {}
+    for name in ('service', 'demo'):
+        projects[name] = _ensure(s, ks + '/projects', 'projects', 'project',
+                                 {'name': name},
+                                 {'name': name, 'domain_id': 'default'})
+    roles = {}
+    for name in ('admin', 'member', 'reader', 'service'):
+        roles[name] = _ensure(s, ks + '/roles', 'roles', 'role',
+                              {'name': name}, {'name': name})
+
+    def user(name, password, project, role_names):
+        u = _find(s, ks + '/users', 'users', name=name)
+        if u:
+            s.call('PATCH', ks + '/users/' + u['id'],
+                   {'user': {'password': password}})
+        else:
+            u = s.post(ks + '/users', {'user': {
+                'name': name, 'password': password, 'domain_id': 'default',
+                'default_project_id': project['id']}})['user']
+        for r in role_names:
+            s.put('%s/projects/%s/users/%s/roles/%s' % (
+                ks, project['id'], u['id'], roles[r]['id']))
+        return u
+
+    user('demo', ctx['secrets']['demo'], projects['demo'], ['member'])
+    for name in render.SERVICE_USERS:
+        # 'service' is what the services' policies look for; admin is also
+        # granted (as devstack does) because Neutron's Designate driver and
+        # Nova's port binding act on other projects' resources.
+        user(name, ctx['secrets']['service'], projects['service'],
+             ['service', 'admin'])
+    for stype, sname, port_name, path in SERVICES:
+        svc = _ensure(s, ks + '/services', 'services', 'service',
+                      {'type': stype}, {'type': stype, 'name': sname})
+        for iface in ('public', 'internal', 'admin'):
+            ep = _find(s, ks + '/endpoints', 'endpoints',
+                       service_id=svc['id'], interface=iface)
+            want = render.url(ctx, port_name, path)
+            if ep and ep['url'] != want:
+                s.call('PATCH', ks + '/endpoints/' + ep['id'],
+                       {'endpoint': {'url': want}})
+            elif not ep:
+                s.post(ks + '/endpoints', {'endpoint': {
+                    'service_id': svc['id'], 'interface': iface,
+                    'url': want, 'region_id': render.REGION}})
+    log('keystone: projects admin/demo/service, %d service users, '
+        '%d catalog entries' % (len(render.SERVICE_USERS), len(SERVICES)))
+
+
+def resources(ctx, log):
+    """Image, flavors, external network (idempotent); returns their ids."""
+    s = admin_session(ctx)
+    out = {}
+    glance = render.url(ctx, 'glance')
+    imgs = s.get(glance + '/v2/images?name=' + IMAGE_NAME)['images']
+    imgs = [i for i in imgs if i['status'] == 'active']
+    if imgs:
+        out['image_id'] = imgs[0]['id']
+    else:
+        img = s.post(glance + '/v2/images', {
+            'name': IMAGE_NAME, 'container_format': 'bare',
+            'disk_format': 'raw', 'visibility': 'public'})
+        s.put('%s/v2/images/%s/file' % (glance, img['id']),
+              os.urandom(1024), raw=True)
+        out['image_id'] = img['id']
+    nova = render.url(ctx, 'nova', '/v2.1')
+    have = {f['id'] for f in s.get(nova + '/flavors')['flavors']}
+    for fid, name, ram, vcpus, disk in FLAVORS:
+        if fid not in have:
+            s.post(nova + '/flavors', {'flavor': {
+                'id': fid, 'name': name, 'ram': ram, 'vcpus': vcpus,
+                'disk': disk}})
+    out['flavor_ref'], out['flavor_ref_alt'] = FLAVORS[0][0], FLAVORS[1][0]
+    neutron = render.url(ctx, 'neutron', '/v2.0')
+    nets = s.get(neutron + '/networks?name=public')['networks']
+    if nets:
+        net = nets[0]
+    else:
+        net = s.post(neutron + '/networks', {'network': {
+            'name': 'public', 'router:external': True,
+            'provider:network_type': 'flat',
+            'provider:physical_network': render.PUBLIC_PHYSNET}})['network']
+    if not s.get(neutron + '/subnets?network_id=' + net['id'])['subnets']:
+        s.post(neutron + '/subnets', {'subnet': {
+            'name': 'public-subnet', 'network_id': net['id'],
+            'cidr': render.PUBLIC_CIDR, 'ip_version': 4,
+            'gateway_ip': '203.0.113.1', 'enable_dhcp': False,
+            'allocation_pools': [{'start': '203.0.113.10',
+                                  'end': '203.0.113.250'}]}})
+    out['public_network_id'] = net['id']
+    exts = s.get(neutron + '/extensions')['extensions']
+    out['network_extensions'] = sorted(e['alias'] for e in exts)
+    log('resources: image %s, flavors %s/%s, network public %s (%s)' % (
+        out['image_id'], out['flavor_ref'], out['flavor_ref_alt'],
+        net['id'], render.PUBLIC_CIDR))
+    return out
+
+
+def wait_compute_service(ctx, timeout=120):
+    s = admin_session(ctx)
+    nova = render.url(ctx, 'nova', '/v2.1')
+    deadline = time.time() + timeout
+    last = None
+    while time.time() < deadline:
+        last = s.get(nova + '/os-services?binary=nova-compute')['services']
+        if any(x['state'] == 'up' for x in last):
+            return
+        time.sleep(1)
+    raise RuntimeError('nova-compute did not report up within %ds; last '
+                       'service list: %s' % (timeout, last))
+
+
+def hypervisor_mapped(ctx):
+    s = admin_session(ctx)
+    nova = render.url(ctx, 'nova', '/v2.1')
+    return bool(s.get(nova + '/os-hypervisors')['hypervisors'])

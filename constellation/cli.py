@@ -1,0 +1,79 @@
+"""Command line: constellation up|down|status|restart|env|logs|destroy."""
+
+import argparse
+import os
+import sys
+
+from constellation import core
+from constellation import ports
+from constellation import services
+from constellation import state
+
+
+def parser():
+    p = argparse.ArgumentParser(
+        prog='constellation',
+        description='Real Nova + Neutron + Designate + Heat (plus Keystone, '
+                    'Glance, Placement) on this machine, loopback only.')
+    p.add_argument('--state-dir', default=None,
+                   help='state directory (default: $CONSTELLATION_STATE_DIR '
+                        'or <repo>/.constellation)')
+    p.add_argument('--port-base', default=None,
+                   help='first of %d loopback ports (default: '
+                        '$CONSTELLATION_PORT_BASE or %d)'
+                        % (ports.SPAN, ports.DEFAULT_BASE))
+    p.add_argument('--debug', action='store_true',
+                   help='debug logging in the services')
+    sub = p.add_subparsers(dest='verb', required=True)
+    up = sub.add_parser('up', help='install if needed and start everything')
+    up.add_argument('--clean', action='store_true',
+                    help='destroy the state dir first')
+    sub.add_parser('down', help='stop every process; keep the state')
+    sub.add_parser('status', help='health and RSS per service')
+    r = sub.add_parser('restart', help='restart one service')
+    r.add_argument('service', help=', '.join(services.NAMES))
+    sub.add_parser('env', help='print export lines for Tempest/clients')
+    lg = sub.add_parser('logs', help='list logs, or tail one')
+    lg.add_argument('service', nargs='?')
+    lg.add_argument('-n', type=int, default=50, help='lines')
+    sub.add_parser('destroy', help='stop and delete the state dir')
+    return p
+
+
+def main(argv=None):
+    args = parser().parse_args(argv)
+    root = args.state_dir or state.default_root(core.REPO)
+    try:
+        c = core.Constellation(root, port_base=args.port_base,
+                               debug=args.debug)
+        if args.verb == 'up':
+            return c.up(clean=args.clean)
+        if args.verb == 'down':
+            return c.down()
+        if args.verb == 'status':
+            return c.status()
+        if args.verb == 'restart':
+            return c.restart(args.service)
+        if args.verb == 'env':
+            for line in c.env_lines():
+                print(line)
+            if not os.path.exists(c.st.path('tempest', 'tempest.conf')):
+                print('# note: no tempest.conf yet; run `constellation up`',
+                      file=sys.stderr)
+            return 0
+        if args.verb == 'logs':
+            return c.logs(args.service, args.n)
+        if args.verb == 'destroy':
+            return c.destroy()
+    except (core.Failure, state.StateError, ports.PortError) as e:
+        print('ERROR: %s' % e, file=sys.stderr)
+        svc = getattr(e, 'service', None)
+        if svc:
+            print('failing service: %s' % svc, file=sys.stderr)
+            print(c.log_tail(svc), file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print('interrupted; `constellation down` stops what was started',
+              file=sys.stderr)
+        return 130
+    return 2

@@ -1,0 +1,1 @@
+"""Glue the constellation installs into its services venv."""

@@ -1,0 +1,30 @@
+"""Agentless ML2 mechanism driver.
+
+The constellation has no L2 agents and no dataplane: Nova's fake driver
+never plugs a VIF.  Without a driver that binds, every port Nova asks for
+stays unbound and the boot fails.  This driver binds each port to the first
+segment offered, reports it ACTIVE at once and does nothing else.
+"""
+
+from neutron_lib.api.definitions import portbindings
+from neutron_lib import constants
+from neutron_lib.plugins.ml2 import api
+
+
+class AgentlessMechanismDriver(api.MechanismDriver):
+
+    def initialize(self):
+        pass
+
+    @property
+    def connectivity(self):
+        return portbindings.CONNECTIVITY_L2
+
+    def bind_port(self, context):
+        for segment in context.segments_to_bind:
+            context.set_binding(
+                segment[api.ID], portbindings.VIF_TYPE_OVS,
+                {portbindings.CAP_PORT_FILTER: True,
+                 portbindings.OVS_HYBRID_PLUG: False},
+                status=constants.PORT_STATUS_ACTIVE)
+            return

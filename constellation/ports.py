@@ -1,0 +1,87 @@
+"""Port plan: every listener of one constellation derives from a base port.
+
+Two constellations with different state dirs and bases (e.g. 25000 and
+25100) do not collide because all offsets stay below ``SPAN``.
+"""
+
+import errno
+import socket
+
+DEFAULT_BASE = 25000
+SPAN = 100
+HOST = '127.0.0.1'
+
+# listener -> (offset, the service that owns it)
+OFFSETS = {
+    'mysql': (0, 'mysql'),
+    'amqp': (1, 'rabbitmq'),
+    'rabbit_dist': (2, 'rabbitmq'),
+    'epmd': (3, 'epmd'),
+    'dns': (4, 'named'),
+    'rndc': (5, 'named'),
+    'mdns': (6, 'designate-mdns'),
+    'keystone': (10, 'keystone'),
+    'glance': (11, 'glance'),
+    'placement': (12, 'placement'),
+    'nova': (13, 'nova-api'),
+    'neutron': (14, 'neutron'),
+    'designate': (15, 'designate-api'),
+    'heat': (16, 'heat-api'),
+}
+
+
+class PortError(ValueError):
+    pass
+
+
+def parse_base(value):
+    """Validate a port base given on the command line or in the env."""
+    try:
+        base = int(value)
+    except (TypeError, ValueError):
+        raise PortError('--port-base must be an integer, got %r' % (value,))
+    if base < 1024 or base + SPAN > 32768:
+        raise PortError('--port-base must be between 1024 and %d (the '
+                        'constellation uses %d ports from it, below the '
+                        'ephemeral range), got %d'
+                        % (32768 - SPAN, SPAN, base))
+    return base
+
+
+def allocate(base):
+    """Map listener name -> port number."""
+    base = parse_base(base)
+    return {name: base + off for name, (off, _svc) in OFFSETS.items()}
+
+
+def owner(name):
+    return OFFSETS[name][1]
+
+
+def port_in_use(port, host=HOST):
+    """True when something already listens on (host, port) over TCP."""
+    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    try:
+        s.bind((host, port))
+    except OSError as e:
+        if e.errno in (errno.EADDRINUSE, errno.EACCES):
+            return True
+        raise
+    finally:
+        s.close()
+    return False
+
+
+def busy_ports(ports, probe=port_in_use):
+    """Return [(listener, port, owning service)] for ports already taken."""
+    return [(name, port, owner(name))
+            for name, port in sorted(ports.items(), key=lambda x: x[1])
+            if probe(port)]
+
+
+def tcp_open(port, host=HOST, timeout=1.0):
+    try:
+        with socket.create_connection((host, port), timeout=timeout):
+            return True
+    except OSError:
+        return False

@@ -1,0 +1,185 @@
+"""The programs of a constellation and how supervisord runs them."""
+
+import collections
+import os
+import shutil
+
+from constellation import render
+
+Program = collections.namedtuple(
+    'Program', 'name kind command env stopwait port check')
+# kind: infra | api | rpc ; port: listener name in ports.OFFSETS or None;
+# check: how `status` judges it (tcp | http | nova | designate | heat)
+
+INFRA = ('epmd', 'mysql', 'rabbitmq', 'named')
+APIS = ('keystone', 'glance', 'placement', 'nova-api', 'neutron',
+        'designate-api', 'heat-api')
+RPC = ('nova-conductor', 'nova-scheduler', 'nova-compute',
+       'designate-central', 'designate-worker', 'designate-producer',
+       'designate-mdns', 'heat-engine')
+ORDER = INFRA + ('keystone', 'glance', 'placement', 'designate-central',
+                 'designate-api', 'designate-worker', 'designate-producer',
+                 'designate-mdns', 'neutron', 'nova-api', 'nova-conductor',
+                 'nova-scheduler', 'nova-compute', 'heat-engine', 'heat-api')
+NAMES = tuple(ORDER)
+
+API_PORT = {'keystone': 'keystone', 'glance': 'glance',
+            'placement': 'placement', 'nova-api': 'nova',
+            'neutron': 'neutron', 'designate-api': 'designate',
+            'heat-api': 'heat'}
+
+
+def which(name, extra=('/usr/sbin', '/usr/lib/rabbitmq/bin')):
+    path = os.pathsep.join([os.environ.get('PATH', '')] + list(extra))
+    return shutil.which(name, path=path)
+
+
+def rabbitmq_server():
+    # /usr/sbin/rabbitmq-server is Debian's wrapper that switches to the
+    # system 'rabbitmq' user; the real script runs as whoever starts it.
+    real = '/usr/lib/rabbitmq/bin/rabbitmq-server'
+    return real if os.path.exists(real) else which('rabbitmq-server')
+
+
+def _gunicorn(ctx, name):
+    port = ctx['ports'][API_PORT[name]]
+    return [os.path.join(ctx['venv'], 'bin', 'gunicorn'),
+            '--bind', '127.0.0.1:%d' % port,
+            '--workers', '1', '--threads', '4', '--timeout', '300',
+            '--graceful-timeout', '5', '--no-control-socket',
+            '--name', 'constellation-%s' % name,
+            'constellation_ext.wsgi:make("%s")' % name]
+
+
+def programs(ctx):
+    """Program definitions for the context (see render for ctx keys)."""
+    e = lambda *p: render.etc(ctx, *p)  # noqa: E731
+    venv_bin = lambda n: os.path.join(ctx['venv'], 'bin', n)  # noqa: E731
+    root = ctx['root']
+    progs = []
+
+    def add(name, kind, command, env=None, stopwait=10, port=None,
+            check='tcp'):
+        progs.append(Program(name, kind, command, env or {}, stopwait,
+                             port, check))
+
+    add('epmd', 'infra',
+        [which('epmd') or '/usr/bin/epmd', '-port', str(ctx['ports']['epmd']),
+         '-address', '127.0.0.1'],
+        env={'ERL_EPMD_ADDRESS': '127.0.0.1'}, port='epmd')
+    mysqld = [which('mariadbd') or which('mysqld') or '/usr/sbin/mariadbd',
+              '--defaults-file=%s' % e('mysql', 'my.cnf')]
+    if os.geteuid() == 0:
+        mysqld.append('--user=root')
+    add('mysql', 'infra', mysqld, stopwait=30, port='mysql')
+    add('rabbitmq', 'infra',
+        [rabbitmq_server()],
+        env=render.rabbitmq_env(ctx), stopwait=30, port='amqp')
+    add('named', 'infra',
+        [which('named') or '/usr/sbin/named', '-g', '-n', '1',
+         '-c', e('bind', 'named.conf')], port='dns')
+
+    api_env = {
+        'keystone': {'OS_KEYSTONE_CONFIG_DIR': e('keystone')},
+        'glance': {'OS_GLANCE_CONFIG_DIR': e('glance')},
+        'placement': {'OS_PLACEMENT_CONFIG_DIR': e('placement')},
+        'nova-api': {'OS_NOVA_CONFIG_DIR': e('nova')},
+        'neutron': {'OS_NEUTRON_CONFIG_DIR': e('neutron'),
+                    'OS_NEUTRON_CONFIG_FILES': 'neutron.conf;ml2_conf.ini'},
+        'designate-api': {'OS_DESIGNATE_CONFIG_DIR': e('designate')},
+        'heat-api': {'CONSTELLATION_CONF': e('heat', 'heat.conf')},
+    }
+    for name in APIS:
+        add(name, 'api', _gunicorn(ctx, name), env=api_env[name],
+            port=API_PORT[name], check='http')
+
+    nova = ['--config-file', e('nova', 'nova.conf')]
+    add('nova-conductor', 'rpc', [venv_bin('nova-conductor')] + nova,
+        check='nova')
+    add('nova-scheduler', 'rpc', [venv_bin('nova-scheduler')] + nova,
+        check='nova')
+    add('nova-compute', 'rpc', [venv_bin('nova-compute')] + nova,
+        stopwait=40, check='nova')
+    des = ['--config-file', e('designate', 'designate.conf')]
+    for svc in ('central', 'worker', 'producer', 'mdns'):
+        add('designate-' + svc, 'rpc', [venv_bin('designate-' + svc)] + des,
+            check='designate', port='mdns' if svc == 'mdns' else None)
+    add('heat-engine', 'rpc',
+        [venv_bin('heat-engine'), '--config-file', e('heat', 'heat.conf')],
+        stopwait=20, check='heat')
+    for p in progs:
+        p.env.setdefault('PATH', '%s:/usr/local/sbin:/usr/local/bin:'
+                         '/usr/sbin:/usr/bin:/sbin:/bin' %
+                         os.path.join(ctx['venv'], 'bin'))
+        p.env.setdefault('HOME', os.path.join(root, 'data', 'home'))
+    by_name = {p.name: p for p in progs}
+    return [by_name[n] for n in ORDER]
+
+
+def _env_str(env):
+    def q(v):
+        return '"%s"' % str(v).replace('%', '%%').replace('"', '\\"')
+    return ','.join('%s=%s' % (k, q(v)) for k, v in sorted(env.items()))
+
+
+def _cmd_str(cmd):
+    out = []
+    for a in cmd:
+        a = a.replace('%', '%%')
+        if any(c in a for c in ' "\'(),'):
+            a = "'%s'" % a
+        out.append(a)
+    return ' '.join(out)
+
+
+def supervisord_conf(ctx, progs):
+    root = ctx['root']
+    run = os.path.join(root, 'run')
+    logs = os.path.join(root, 'logs')
+    lines = [
+        '[unix_http_server]',
+        'file = %s' % os.path.join(run, 'supervisor.sock'),
+        'chmod = 0700',
+        '',
+        '[supervisord]',
+        'logfile = %s' % os.path.join(logs, 'supervisord.log'),
+        'logfile_maxbytes = 10MB',
+        'pidfile = %s' % os.path.join(run, 'supervisord.pid'),
+        'childlogdir = %s' % logs,
+        'directory = %s' % root,
+        'identifier = constellation',
+        'nodaemon = false',
+        'minfds = 4096',
+        'environment = %s' % _env_str({'CONSTELLATION_STATE_DIR': root}),
+        '',
+        '[rpcinterface:supervisor]',
+        'supervisor.rpcinterface_factory = '
+        'supervisor.rpcinterface:make_main_rpcinterface',
+        '',
+        '[supervisorctl]',
+        'serverurl = unix://%s' % os.path.join(run, 'supervisor.sock'),
+        '',
+    ]
+    for p in progs:
+        env = dict(p.env)
+        env['CONSTELLATION_STATE_DIR'] = root
+        lines += [
+            '[program:%s]' % p.name,
+            'command = %s' % _cmd_str(p.command),
+            'environment = %s' % _env_str(env),
+            'directory = %s' % root,
+            'autostart = false',
+            'autorestart = unexpected',
+            'startsecs = 2',
+            'startretries = 2',
+            'stopsignal = TERM',
+            'stopwaitsecs = %d' % p.stopwait,
+            'stopasgroup = true',
+            'killasgroup = true',
+            'redirect_stderr = true',
+            'stdout_logfile = %s' % os.path.join(logs, p.name + '.log'),
+            'stdout_logfile_maxbytes = 50MB',
+            'stdout_logfile_backups = 1',
+            '',
+        ]
+    return '\n'.join(lines)

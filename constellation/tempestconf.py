@@ -1,0 +1,132 @@
+"""tempest.conf and clouds.yaml for a running constellation (pure)."""
+
+from constellation import render
+
+PROVIDER_CIDR = '198.51.100.0/24'          # TEST-NET-2, never routed
+PROVIDER_IPV6_CIDR = '2001:db8:3001::/64'  # documentation prefix
+ZONE_SUFFIX = 'cross-service.test.'
+
+
+def tempest_conf(ctx, res):
+    """res: output of bootstrap.resources (image, flavors, network, exts)."""
+    sec = ctx['secrets']
+    ks = render.url(ctx, 'keystone', '/v3')
+    image = res['image_id']
+    exts = res.get('network_extensions') or ['all']
+    return render.ini({
+        'DEFAULT': {'log_file': 'tempest.log', 'use_stderr': False},
+        'auth': {
+            'admin_username': 'admin', 'admin_password': sec['admin'],
+            'admin_project_name': 'admin', 'admin_domain_name': 'Default',
+            'use_dynamic_credentials': True,
+            'create_isolated_networks': True,
+        },
+        'identity': {
+            'uri_v3': ks, 'auth_version': 'v3',
+            'region': render.REGION, 'disable_ssl_certificate_validation': True,
+        },
+        'identity-feature-enabled': {'api_v2': False},
+        'service_available': {
+            'nova': True, 'neutron': True, 'glance': True,
+            'designate': True, 'heat': True, 'placement': True,
+            'cinder': False, 'swift': False, 'horizon': False,
+            'ceilometer': False, 'aodh': False, 'barbican': False,
+            'ironic': False, 'manila': False, 'octavia': False,
+            'zaqar': False, 'sahara': False, 'trove': False,
+        },
+        'compute': {
+            'image_ref': image, 'image_ref_alt': image,
+            'flavor_ref': res['flavor_ref'],
+            'flavor_ref_alt': res['flavor_ref_alt'],
+            'region': render.REGION, 'build_timeout': 120,
+            'min_compute_nodes': 1, 'max_microversion': 'latest',
+        },
+        'compute-feature-enabled': {
+            'console_output': True, 'resize': True,
+            'live_migration': False, 'cold_migration': False,
+            'vnc_console': False, 'spice_console': False,
+            'serial_console': False, 'rescue': True,
+            'change_password': False, 'personality': False,
+            'attach_encrypted_volume': False, 'scheduler_enabled_filters':
+                'ComputeFilter,ComputeCapabilitiesFilter,'
+                'ImagePropertiesFilter,ServerGroupAntiAffinityFilter,'
+                'ServerGroupAffinityFilter',
+        },
+        'network': {
+            'public_network_id': res['public_network_id'],
+            'floating_network_name': 'public',
+            'region': render.REGION, 'build_timeout': 120,
+            'project_networks_reachable': False,
+            'shared_physical_network': False,
+        },
+        'network-feature-enabled': {
+            'api_extensions': exts, 'ipv6': True,
+            'ipv6_subnet_attributes': True, 'port_security': True,
+            'floating_ips': True,
+        },
+        'image': {'region': render.REGION, 'build_timeout': 120},
+        'image-feature-enabled': {'api_v2': True, 'import_image': False},
+        'validation': {'run_validation': False},
+        'volume-feature-enabled': {'api_v3': False},
+        'dns': {
+            'nameservers': '127.0.0.1:%d' % ctx['ports']['dns'],
+            'build_interval': 1, 'build_timeout': 60, 'min_ttl': 0,
+        },
+        'dns_feature_enabled': {
+            'api_v2': True, 'api_admin': True,
+            'api_v2_root_recordsets': True, 'api_v2_quotas': True,
+            'api_v2_quotas_verify_project': True,
+            'enforce_new_defaults': True,
+            'designate_manage_path': ctx['venv'] + '/bin/designate-manage',
+        },
+        'heat_plugin': {
+            'catalog_type': 'orchestration', 'endpoint_type': 'public',
+            'region': render.REGION, 'auth_url': ks, 'auth_version': 3,
+            'username': 'demo', 'password': sec['demo'],
+            'project_name': 'demo', 'admin_username': 'admin',
+            'admin_password': sec['admin'], 'admin_project_name': 'admin',
+            'user_domain_name': 'Default', 'project_domain_name': 'Default',
+            'instance_type': 'm1.nano', 'minimal_instance_type': 'm1.nano',
+            'image_ref': image, 'minimal_image_ref': image,
+            'floating_network_name': 'public',
+            'build_interval': 1, 'build_timeout': 300,
+            'skip_scenario_tests': True,
+        },
+        'cross_service': {
+            'zone_email': 'hostmaster@%s' % ZONE_SUFFIX.rstrip('.'),
+            'zone_ttl': 300,
+            'zone_suffix': ZONE_SUFFIX,
+            'record_timeout': 30,
+            'record_interval': 1,
+            'check_nameservers': True,
+            'check_reverse': True,
+            'provider_network_type': 'vlan',
+            'provider_physical_network': render.PROVIDER_PHYSNET,
+            'provider_segmentation_id': render.PROVIDER_SEGMENTATION_ID,
+            'provider_cidr': PROVIDER_CIDR,
+            'provider_ipv6_cidr': PROVIDER_IPV6_CIDR,
+        },
+    })
+
+
+def clouds_yaml(ctx):
+    sec = ctx['secrets']
+    ks = render.url(ctx, 'keystone', '/v3')
+    out = ['clouds:']
+    for cloud, user, pw, project in (
+            ('constellation-admin', 'admin', sec['admin'], 'admin'),
+            ('constellation-demo', 'demo', sec['demo'], 'demo')):
+        out += [
+            '  %s:' % cloud,
+            '    auth:',
+            '      auth_url: %s' % ks,
+            '      username: %s' % user,
+            '      password: "%s"' % pw,
+            '      project_name: %s' % project,
+            '      user_domain_name: Default',
+            '      project_domain_name: Default',
+            '    region_name: %s' % render.REGION,
+            '    identity_api_version: 3',
+            '    interface: public',
+        ]
+    return '\n'.join(out) + '\n'
