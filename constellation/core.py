@@ -23,9 +23,12 @@ from constellation import tempestconf
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(HERE)
-APT_PACKAGES = ('mariadb-server', 'rabbitmq-server', 'bind9', 'bind9-utils')
+APT_PACKAGES = ('mariadb-server', 'rabbitmq-server', 'bind9', 'bind9-utils',
+                'bind9-dnsutils')
+# a binary that tells whether the package is there
 APT_BINARIES = {'mariadb-server': 'mariadbd', 'rabbitmq-server':
-                'rabbitmq-server', 'bind9': 'named', 'bind9-utils': 'dig'}
+                'rabbitmq-server', 'bind9': 'named', 'bind9-utils': 'rndc',
+                'bind9-dnsutils': 'dig'}
 
 
 class Failure(RuntimeError):

@@ -1,0 +1,1 @@
+"""Acceptance checks of a running constellation (CI entry: smoke.sh)."""

@@ -1,0 +1,289 @@
+"""Acceptance checks against a running constellation.
+
+Each check prints PASS/FAIL with its timing; the last line is
+``N passed, N failed``; the exit code is non-zero when any check failed.
+Every resource a check creates is deleted again, also on failure.
+
+  python -m constellation.checks.smoke [--restarts] [--lifecycle]
+"""
+
+import argparse
+import ipaddress
+import os
+import subprocess
+import sys
+import time
+import traceback
+import uuid
+
+from constellation import bootstrap
+from constellation import core
+from constellation import ports as portmod
+from constellation import render
+from constellation import rest
+from constellation import state as statemod
+
+RECORD_TIMEOUT = 10  # issue 3: A and PTR answered within 10 s
+
+
+class CheckFailed(AssertionError):
+    pass
+
+
+def dig(port, name, rtype):
+    r = subprocess.run(['dig', '@127.0.0.1', '-p', str(port), '+short',
+                        '+time=2', '+tries=1', name, rtype],
+                       capture_output=True, text=True, timeout=10)
+    return [x for x in r.stdout.split() if x]
+
+
+def poll(what, fn, timeout, interval=0.5):
+    """Call fn until it returns a truthy value; fail naming what/last/time."""
+    start = time.time()
+    last = None
+    while True:
+        try:
+            last = fn()
+            if last:
+                return last, time.time() - start
+        except rest.HTTPError as e:
+            if e.status != 404:
+                raise
+            last = 'HTTP 404'
+        if time.time() - start > timeout:
+            raise CheckFailed('expected %s within %ss; last seen %r after '
+                              '%.1fs' % (what, timeout, last,
+                                         time.time() - start))
+        time.sleep(interval)
+
+
+class Smoke:
+    def __init__(self, root):
+        self.c = core.Constellation(root)
+        self.ctx = self.c.ctx()
+        self.admin = bootstrap.admin_session(self.ctx)
+        self.demo = rest.Session(render.url(self.ctx, 'keystone', '/v3'),
+                                 'demo', self.ctx['secrets']['demo'], 'demo')
+        self.results = []
+
+    def u(self, svc, path):
+        return render.url(self.ctx, svc, path)
+
+    def run(self, name, fn):
+        t = time.time()
+        try:
+            detail = fn()
+            self.results.append((name, True))
+            print('PASS %-45s %5.1fs %s' % (name, time.time() - t,
+                                            detail or ''), flush=True)
+        except Exception as e:
+            self.results.append((name, False))
+            print('FAIL %-45s %5.1fs %s' % (name, time.time() - t, e),
+                  flush=True)
+            if not isinstance(e, CheckFailed):
+                traceback.print_exc(file=sys.stdout)
+
+    # --- helpers ---------------------------------------------------------
+    def public_net(self):
+        return self.demo.get(self.u('neutron', '/v2.0/networks?name=public'))[
+            'networks'][0]['id']
+
+    def create_zone(self, s):
+        name = 'smoke-%s.cross-service.test.' % uuid.uuid4().hex[:8]
+        z = s.post(self.u('designate', '/v2/zones'), {
+            'name': name, 'email': 'hostmaster@cross-service.test',
+            'ttl': 60})
+        poll('zone %s ACTIVE' % name, lambda: s.get(self.u(
+            'designate', '/v2/zones/' + z['id']))['status'] == 'ACTIVE',
+            30)
+        return z
+
+    def delete_zone(self, s, z):
+        try:
+            s.delete(self.u('designate', '/v2/zones/' + z['id']))
+        except rest.HTTPError as e:
+            if e.status != 404:
+                raise
+
+    # --- checks ------------------------------------------------------------
+    def check_status(self):
+        lists = self.c.service_lists(self.ctx)
+        bad = []
+        for prog in __import__('constellation.services').services.programs(
+                self.ctx):
+            ok, text = self.c.health(self.ctx, prog, lists=lists)
+            if not ok:
+                bad.append('%s: %s' % (prog.name, text))
+        if bad:
+            raise CheckFailed('unhealthy: ' + '; '.join(bad))
+        return 'all services healthy'
+
+    def check_fip_dns(self):
+        s = self.demo
+        z = self.create_zone(s)
+        fip = None
+        try:
+            fip = s.post(self.u('neutron', '/v2.0/floatingips'), {
+                'floatingip': {'floating_network_id': self.public_net(),
+                               'dns_name': 'smoke', 'dns_domain': z['name']}
+            })['floatingip']
+            ip = fip['floating_ip_address']
+            fqdn = 'smoke.' + z['name']
+            ptr = ipaddress.ip_address(ip).reverse_pointer + '.'
+            port = self.ctx['ports']['dns']
+            _a, ta = poll('A %s -> %s from BIND9 :%d' % (fqdn, ip, port),
+                          lambda: ip in dig(port, fqdn, 'A'),
+                          RECORD_TIMEOUT)
+            _p, tp = poll('PTR %s -> %s from BIND9 :%d' % (ptr, fqdn, port),
+                          lambda: fqdn in dig(port, ptr, 'PTR'),
+                          RECORD_TIMEOUT)
+            s.delete(self.u('neutron', '/v2.0/floatingips/' + fip['id']))
+            fip = None
+            _g, tg = poll('A %s gone from BIND9' % fqdn,
+                          lambda: not dig(port, fqdn, 'A'), 30)
+            return 'A after %.1fs, PTR after %.1fs, removed after %.1fs' % (
+                ta, tp, tg)
+        finally:
+            if fip:
+                s.delete(self.u('neutron', '/v2.0/floatingips/' + fip['id']))
+            self.delete_zone(s, z)
+
+    STACK = {
+        'heat_template_version': '2018-08-31',
+        'parameters': {'image': {'type': 'string'},
+                       'flavor': {'type': 'string'},
+                       'public': {'type': 'string'}},
+        'resources': {
+            'net': {'type': 'OS::Neutron::Net'},
+            'subnet': {'type': 'OS::Neutron::Subnet', 'properties': {
+                'network': {'get_resource': 'net'},
+                'cidr': '192.0.2.0/24'}},
+            'router': {'type': 'OS::Neutron::Router', 'properties': {
+                'external_gateway_info': {
+                    'network': {'get_param': 'public'}}}},
+            'iface': {'type': 'OS::Neutron::RouterInterface', 'properties': {
+                'router': {'get_resource': 'router'},
+                'subnet': {'get_resource': 'subnet'}}},
+            'port': {'type': 'OS::Neutron::Port', 'properties': {
+                'network': {'get_resource': 'net'},
+                'fixed_ips': [{'subnet': {'get_resource': 'subnet'}}]}},
+            'server': {'type': 'OS::Nova::Server', 'properties': {
+                'image': {'get_param': 'image'},
+                'flavor': {'get_param': 'flavor'},
+                'networks': [{'port': {'get_resource': 'port'}}]}},
+            'fip': {'type': 'OS::Neutron::FloatingIP',
+                    'depends_on': ['iface'], 'properties': {
+                        'floating_network': {'get_param': 'public'},
+                        'port_id': {'get_resource': 'port'}}},
+        },
+        'outputs': {'fip': {'value': {
+            'get_attr': ['fip', 'floating_ip_address']}}},
+    }
+
+    def check_heat_server_stack(self):
+        s = self.demo
+        s.token()
+        heat = self.u('heat', '/v1/%s' % s.project_id)
+        name = 'smoke-%s' % uuid.uuid4().hex[:8]
+        image = self.admin.get(self.u('glance', '/v2/images?name=' +
+                                      bootstrap.IMAGE_NAME))['images'][0]
+        created = s.post(heat + '/stacks', {
+            'stack_name': name, 'template': self.STACK, 'timeout_mins': 10,
+            'disable_rollback': True,
+            'parameters': {'image': image['id'], 'flavor': 'm1.nano',
+                           'public': 'public'}})['stack']
+        sid = '%s/%s' % (name, created['id'])
+        try:
+            def done():
+                st = s.get(heat + '/stacks/' + sid)['stack']
+                if st['stack_status'].endswith('FAILED'):
+                    raise CheckFailed('stack %s: %s' % (
+                        st['stack_status'], st['stack_status_reason']))
+                return st['stack_status'] == 'CREATE_COMPLETE' and st
+            st, t = poll('stack %s CREATE_COMPLETE' % name, done, 180, 1)
+            fip = [o['output_value'] for o in st.get('outputs', [])
+                   if o['output_key'] == 'fip']
+            return 'CREATE_COMPLETE after %.1fs, floating IP %s' % (
+                t, fip[0] if fip else '?')
+        finally:
+            s.delete(heat + '/stacks/' + sid)
+            poll('stack %s deleted' % name, lambda: self._stack_gone(
+                s, heat, sid), 180, 1)
+
+    def _stack_gone(self, s, heat, sid):
+        try:
+            st = s.get(heat + '/stacks/' + sid)['stack']
+        except rest.HTTPError as e:
+            if e.status == 404:
+                return True
+            raise
+        if st['stack_status'] == 'DELETE_FAILED':
+            raise CheckFailed('stack delete failed: %s'
+                              % st['stack_status_reason'])
+        return st['stack_status'] == 'DELETE_COMPLETE'
+
+    def check_restart(self, name):
+        def fn():
+            rc = self.c.restart(name)
+            if rc:
+                raise CheckFailed('restart %s returned %d' % (name, rc))
+            return 'restarted'
+        return fn
+
+    def check_down(self):
+        self.c.down()
+        left = statemod.our_processes(self.c.st.root)
+        busy = portmod.busy_ports(self.ctx['ports'])
+        if left or busy:
+            raise CheckFailed('after down: processes %s, listeners %s' % (
+                left, busy))
+        return 'no process, no listener on ports %d-%d' % (
+            self.ctx['port_base'], self.ctx['port_base'] + portmod.SPAN - 1)
+
+    def check_up_again(self):
+        t = time.time()
+        rc = self.c.up()
+        if rc:
+            raise CheckFailed('up returned %d' % rc)
+        return 'up after down in %.1fs' % (time.time() - t)
+
+
+def main(argv=None):
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument('--state-dir', default=statemod.default_root(core.REPO))
+    p.add_argument('--restarts', action='store_true',
+                   help='also restart designate-worker and nova-compute and '
+                        'check the cloud again')
+    p.add_argument('--lifecycle', action='store_true',
+                   help='also check down (no process/listener left) and '
+                        'up again')
+    args = p.parse_args(argv)
+    if not os.path.exists(os.path.join(args.state_dir, 'tempest',
+                                       'tempest.conf')):
+        print('no constellation at %s: run `tools/constellation up` first'
+              % args.state_dir)
+        print('0 passed, 1 failed')
+        return 1
+    sm = Smoke(args.state_dir)
+    sm.run('services healthy (status)', sm.check_status)
+    sm.run('floating IP dns_name -> A + PTR in BIND9', sm.check_fip_dns)
+    sm.run('heat stack Server+Port+FloatingIP', sm.check_heat_server_stack)
+    if args.restarts:
+        for name in ('designate-worker', 'nova-compute'):
+            sm.run('restart %s' % name, sm.check_restart(name))
+        sm.run('after restarts: services healthy', sm.check_status)
+        sm.run('after restarts: floating IP A + PTR', sm.check_fip_dns)
+        sm.run('after restarts: heat server stack',
+               sm.check_heat_server_stack)
+    if args.lifecycle:
+        sm.run('down leaves nothing', sm.check_down)
+        sm.run('up after down', sm.check_up_again)
+        sm.run('after up: floating IP A + PTR', sm.check_fip_dns)
+    passed = sum(1 for _n, ok in sm.results if ok)
+    failed = len(sm.results) - passed
+    print('%d passed, %d failed' % (passed, failed))
+    return 1 if failed else 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
