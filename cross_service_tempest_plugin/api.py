@@ -56,6 +56,7 @@ StepResult = engine.StepResult
 SETTING_OVERRIDES = {
     'record_timeout': float, 'record_interval': float,
     'stack_timeout': float, 'stack_interval': float,
+    'cleanup_timeout': float,
     'check_nameservers': bool, 'check_reverse': bool,
 }
 
@@ -166,10 +167,20 @@ class _Credentials(object):
 
     def managers(self, owner):
         from tempest import clients
-        admin = clients.Manager(self.provider.get_admin_creds())
-        if owner == 'admin':
-            return admin, admin
-        return clients.Manager(self.provider.get_primary_creds()), admin
+        try:
+            admin = clients.Manager(
+                self.provider.get_admin_creds().credentials)
+            if owner == 'admin':
+                return admin, admin
+            return clients.Manager(
+                self.provider.get_primary_creds().credentials), admin
+        except Exception as exc:
+            raise ConfigError('cannot get credentials through Tempest (%s '
+                              'of tempest.conf [auth]): %s: %s' % (
+                                  'dynamic credentials with the admin account'
+                                  if conf_dynamic() else
+                                  'pre-provisioned accounts',
+                                  type(exc).__name__, exc))
 
     def clear(self):
         self.provider.clear_creds()
@@ -234,6 +245,19 @@ class Scenario(object):
         self.cleanup()
         return False
 
+    def _creds_summary(self):
+        try:
+            prov = self._creds.provider
+            out = []
+            for role, creds in sorted(getattr(prov, '_creds', {}).items()):
+                c = getattr(creds, 'credentials', creds)
+                out.append('%s: project %s user %s' % (
+                    role, getattr(c, 'project_name', '?'),
+                    getattr(c, 'username', '?')))
+            return '; '.join(out) or 'unknown'
+        except Exception:
+            return 'unknown'
+
     @property
     def steps(self):
         return self.run_.step_names
@@ -261,6 +285,13 @@ class Scenario(object):
             if self.run_ is not None:
                 self.run_.cleanup()
         finally:
+            if self.run_ is not None and self.run_.result.cleanup_errors:
+                # Heat deletes with the owner's trust: keep the project and
+                # user so that the leftovers can still be deleted.
+                self.run_.result.cleanup_errors.append(
+                    'credentials kept for manual cleanup: %s' %
+                    self._creds_summary())
+                self._creds = None
             if self._creds is not None:
                 creds, self._creds = self._creds, None
                 try:
@@ -270,6 +301,11 @@ class Scenario(object):
                         self.run_.result.cleanup_errors.append(
                             'clearing credentials failed: %s' % exc)
         return self.result if self.run_ else None
+
+
+def conf_dynamic():
+    from tempest import config
+    return config.CONF.auth.use_dynamic_credentials
 
 
 def _extension_enabled(ext, service):

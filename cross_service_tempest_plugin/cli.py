@@ -143,6 +143,13 @@ def main(argv=None, stdout=None, stderr=None):
                 sc.run(until=args.until)
         except KeyboardInterrupt:
             state['interrupted'] = True
+        except api.ScenarioError as exc:
+            stderr.write('error: %s\n' % exc)
+            return EXIT_USAGE
+        except Exception as exc:
+            # Tempest's logging would swallow the traceback into its log.
+            stderr.write('error: %s: %s\n' % (type(exc).__name__, exc))
+            return EXIT_FAILED
         result = sc.result if sc.run_ else None
         if result is None:
             stderr.write('error: scenario could not start\n')

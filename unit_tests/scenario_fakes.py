@@ -277,7 +277,8 @@ class FakeCloud(object):
     def settings(self, **kwargs):
         values = dict(nameservers=self.nameservers, record_timeout=0.3,
                       record_interval=0.01, stack_timeout=2,
-                      stack_interval=0.01,
+                      stack_interval=0.01, cleanup_timeout=0.2,
+                      cleanup_interval=0.01,
                       context={'public_network_id': 'pub',
                                'image_ref': 'img', 'flavor_ref': 'flv',
                                'provider_network_type': 'vlan',

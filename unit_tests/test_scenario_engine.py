@@ -223,6 +223,40 @@ class TestFailuresAndCleanup(EngineTestCase):
         self.assertNothingLeft(run)
         self.assertEqual([], run.result.cleanup_errors)
 
+    def test_cleanup_retries_while_heat_is_away(self):
+        stacks = self.cloud.stacks
+        real_delete = stacks.delete_stack
+        failures = []
+
+        def flaky_delete(name, sid):
+            if len(failures) < 2:
+                failures.append(name)
+                raise ConnectionRefusedError('heat-api is restarting')
+            return real_delete(name, sid)
+        stacks.delete_stack = flaky_delete
+        run = self.cloud.run(self.catalog, 'floating_ip_dns')
+        run.run_step('create_zone')
+        run.run_step('deploy')
+        run.cleanup()
+        self.assertEqual(2, len(failures))
+        self.assertEqual([], run.result.cleanup_errors)
+        self.assertNothingLeft(run)
+
+    def test_cleanup_gives_up_at_deadline_and_reports(self):
+        def broken(name, sid):
+            raise ConnectionRefusedError('heat-api is gone')
+        self.cloud.stacks.delete_stack = broken
+        run = self.cloud.run(self.catalog, 'floating_ip_dns')
+        run.run_step('create_zone')
+        result = run.run()
+        self.assertFalse(result.passed)
+        errors = '\n'.join(result.cleanup_errors)
+        self.assertIn('cleanup of stack', errors)
+        self.assertIn('cleanup of zone stack', errors)
+        self.assertIn('heat-api is gone', errors)
+        # The zone itself is still deleted through Designate.
+        self.assertEqual(set(), self.cloud.zones)
+
     def test_until_stops_after_step_and_cleans_up(self):
         run = self.cloud.run(self.catalog, 'floating_ip_dns')
         result = run.run(until='check_api')

@@ -100,7 +100,8 @@ class Settings(object):
                  record_timeout=120, record_interval=1.0, nameservers=(),
                  check_nameservers=True, check_reverse=True,
                  query_timeout=2.0, stack_timeout=None, stack_interval=None,
-                 template_dir=None, context=None):
+                 template_dir=None, context=None, cleanup_timeout=300,
+                 cleanup_interval=5):
         self.zone_suffix = zone_suffix
         self.zone_email = zone_email
         self.zone_ttl = zone_ttl
@@ -113,6 +114,8 @@ class Settings(object):
         self.stack_timeout = stack_timeout
         self.stack_interval = stack_interval
         self.template_dir = template_dir
+        self.cleanup_timeout = cleanup_timeout
+        self.cleanup_interval = cleanup_interval
         # Values for {placeholders} that come from the config.
         self.context = dict(context or {})
 
@@ -396,12 +399,25 @@ class ScenarioRun(object):
         return self.result
 
     def _cleanup_call(self, what, func, *args):
-        try:
-            func(*args)
-        except Exception as exc:
-            self.result.cleanup_errors.append(
-                'cleanup of %s failed: %s: %s' % (what, type(exc).__name__,
-                                                  exc))
+        """Call func, retrying errors until settings.cleanup_timeout.
+
+        A service may be briefly away (restarted by a fault test or by its
+        operator): retrying beats leaking the resource.
+        """
+        deadline = self._clock() + self.settings.cleanup_timeout
+        attempts = 0
+        while True:
+            attempts += 1
+            try:
+                func(*args)
+                return
+            except Exception as exc:
+                if self._clock() >= deadline:
+                    self.result.cleanup_errors.append(
+                        'cleanup of %s failed after %d attempt(s): %s: %s'
+                        % (what, attempts, type(exc).__name__, exc))
+                    return
+            time.sleep(self.settings.cleanup_interval)
 
     def _delete_stack(self, stack):
         name, sid = stack
