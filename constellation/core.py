@@ -286,9 +286,9 @@ class Constellation:
 
     def start(self, ctx, name, wait=True):
         info = self.proc_info().get(name, {})
-        if info.get('statename') != 'RUNNING':
+        if info.get('statename') not in ('RUNNING', 'STARTING'):
             try:
-                self.rpc().startProcess(name, True)
+                self.rpc().startProcess(name, False)
             except Exception as e:
                 raise Failure('%s did not start: %s' % (name, e),
                               service=name)
@@ -301,7 +301,7 @@ class Constellation:
         last = 'nothing yet'
         while time.time() < deadline:
             st = self.proc_info().get(name, {}).get('statename')
-            if st in ('FATAL', 'EXITED', 'BACKOFF'):
+            if st in ('FATAL', 'EXITED', 'STOPPED'):
                 raise Failure('%s is %s' % (name, st), service=name)
             ok, last = self.health(ctx, prog, quick=True)
             if ok:
@@ -340,6 +340,16 @@ class Constellation:
             return False, 'not in %s service list' % prog.check
         return entry[0], entry[1]
 
+    def reported_since(self, ctx, prog, since):
+        """True when prog's service-list heartbeat is newer than since."""
+        entry = self.service_lists(ctx).get(prog.check, {}).get(prog.name)
+        if not entry or not entry[0] or not entry[2]:
+            return False, entry[1] if entry else 'not listed'
+        stamp = entry[2].replace('T', ' ').split('.')[0].rstrip('Z')
+        limit = time.strftime('%Y-%m-%d %H:%M:%S', time.gmtime(since))
+        return stamp >= limit, '%s (heartbeat %s, restarted %s)' % (
+            entry[1], stamp, limit)
+
     def service_lists(self, ctx):
         out = {'nova': {}, 'designate': {}, 'heat': {}}
         try:
@@ -352,7 +362,8 @@ class Constellation:
                            timeout=10)['services']:
                 out['nova'][x['binary']] = (
                     x['state'] == 'up' and x['status'] == 'enabled',
-                    'nova service list: %s/%s' % (x['state'], x['status']))
+                    'nova service list: %s/%s' % (x['state'], x['status']),
+                    x.get('updated_at'))
         except Exception as e:
             out['nova']['error'] = str(e)
         try:
@@ -363,7 +374,8 @@ class Constellation:
                 out['designate'][name] = (
                     x['status'] == 'UP',
                     'designate service list: %s (heartbeat %s)' % (
-                        x['status'], x.get('heartbeated_at')))
+                        x['status'], x.get('heartbeated_at')),
+                    x.get('heartbeated_at'))
         except Exception as e:
             out['designate']['error'] = str(e)
         try:
@@ -371,11 +383,15 @@ class Constellation:
                                       % s.project_id),
                            timeout=10)['services']:
                 if x['status'] == 'up':
-                    out['heat']['heat-engine'] = (True,
-                                                  'heat service list: up')
+                    prev = out['heat'].get('heat-engine')
+                    if not prev or not prev[0] or (prev[2] or '') < (
+                            x.get('updated_at') or ''):
+                        out['heat']['heat-engine'] = (
+                            True, 'heat service list: up',
+                            x.get('updated_at'))
                 else:
                     out['heat'].setdefault('heat-engine', (
-                        False, 'heat service list: %s' % x['status']))
+                        False, 'heat service list: %s' % x['status'], None))
         except Exception as e:
             out['heat']['error'] = str(e)
         return out
@@ -466,37 +482,47 @@ class Constellation:
         self.step('MariaDB datadir', self.init_mysql, service='mysql-install')
         self.step('supervisord', self.start_supervisord,
                   service='supervisord')
-        for name in services.INFRA:
-            self.step('start %s' % name, self.start, ctx, name, service=name)
+        self.step('start epmd', self.start, ctx, 'epmd', service='epmd')
+        for name in ('mysql', 'rabbitmq', 'named'):
+            self.start(ctx, name, wait=False)
+        self.step('start mysql', self.wait_ready, ctx, 'mysql',
+                  service='mysql')
         self.step('databases and DB user', self.create_databases, ctx,
                   service='mysql')
         self.step('schema migrations', self.db_syncs, ctx, service='dbsync')
+        for name in ('rabbitmq', 'named'):
+            self.step('start %s' % name, self.wait_ready, ctx, name,
+                      service=name)
         self.step('start keystone', self.start, ctx, 'keystone',
                   service='keystone')
         if self.st.marker('keystone_catalog') != ctx['port_base']:
             self.step('keystone users, roles, catalog', bootstrap.keystone,
                       ctx, self.say, service='keystone')
             self.st.set_marker('keystone_catalog', ctx['port_base'])
-        for name in ('glance', 'placement', 'designate-central',
-                     'designate-api', 'neutron', 'nova-api',
-                     'nova-conductor', 'nova-scheduler', 'heat-engine',
-                     'heat-api'):
-            self.step('start %s' % name, self.start, ctx, name, wait=False,
-                      service=name)
-        for name in ('designate-central', 'designate-api'):
-            self.step('wait %s' % name, self.wait_ready, ctx, name,
-                      service=name)
-        self.step('designate pool (BIND9 on :%d)' % ctx['ports']['dns'],
-                  self.designate_pool, ctx, service='designate-central')
-        for name in ('designate-worker', 'designate-producer',
-                     'designate-mdns', 'nova-compute'):
-            self.step('start %s' % name, self.start, ctx, name, wait=False,
-                      service=name)
-        for name in services.NAMES:
-            self.step('wait %s' % name, self.wait_ready, ctx, name,
-                      service=name)
-        self.step('nova-compute registered', bootstrap.wait_compute_service,
-                  ctx, service='nova-compute')
+        first = ['glance', 'placement', 'designate-central',
+                 'designate-api', 'neutron', 'nova-api', 'nova-conductor',
+                 'nova-scheduler', 'nova-compute', 'heat-engine', 'heat-api']
+        later = ['designate-worker', 'designate-producer', 'designate-mdns']
+        pool_current = self.st.marker('designate_pool') == self.pool_hash()
+        if pool_current:
+            first, later = first + later, []
+        self.say('start %s' % ', '.join(first))
+        for name in first:
+            self.start(ctx, name, wait=False)
+        if not pool_current:
+            for name in ('designate-central', 'designate-api'):
+                self.step('wait %s' % name, self.wait_ready, ctx, name,
+                          service=name)
+            self.step('designate pool (BIND9 on :%d)' % ctx['ports']['dns'],
+                      self.designate_pool, ctx, service='designate-central')
+            self.say('start %s' % ', '.join(later))
+            for name in later:
+                self.start(ctx, name, wait=False)
+        self.step('all %d services answering' % len(services.NAMES),
+                  self.wait_all, ctx, service=None)
+        compute = {p.name: p for p in services.programs(ctx)}['nova-compute']
+        self.step('nova-compute reports up', self._wait_listed, ctx, compute,
+                  self.t0, service='nova-compute')
         self.step('nova cell host discovery', self.discover_hosts, ctx,
                   service='nova-compute')
         res = self.step('image, flavors, public network',
@@ -612,9 +638,21 @@ class Constellation:
         with self._mlock:
             self.st.set_marker(key, value)
 
+    def wait_all(self, ctx):
+        t = time.time()
+        for name in services.NAMES:
+            self.wait_ready(ctx, name)
+        return '%.1fs' % (time.time() - t)
+
+    def pool_hash(self):
+        try:
+            with open(self.st.etc('designate', 'pools.yaml'), 'rb') as f:
+                return hashlib.sha256(f.read()).hexdigest()[:16]
+        except FileNotFoundError:
+            return None
+
     def designate_pool(self, ctx):
-        with open(self.st.etc('designate', 'pools.yaml'), 'rb') as f:
-            h = hashlib.sha256(f.read()).hexdigest()[:16]
+        h = self.pool_hash()
         if self.st.marker('designate_pool') == h:
             return 'unchanged'
         # central answers RPC once designate-api can list pools through it
@@ -689,12 +727,18 @@ class Constellation:
         kind, pid = self.supervisor_state()
         if kind == 'running' and supervisor.reachable(self.sock):
             info = self.proc_info()
-            for name in reversed(services.NAMES):
-                if info.get(name, {}).get('statename') in ('RUNNING',
-                                                           'STARTING',
-                                                           'BACKOFF'):
-                    self.step('stop %s' % name, self.rpc().stopProcess,
-                              name, True, service=name)
+            live = [n for n in reversed(services.NAMES)
+                    if info.get(n, {}).get('statename') in (
+                        'RUNNING', 'STARTING', 'BACKOFF')]
+            # OpenStack services in parallel (each may take seconds to
+            # drain), then the infrastructure in reverse start order.
+            osk = [n for n in live if n not in services.INFRA]
+            if osk:
+                self.step('stop %d OpenStack services' % len(osk),
+                          self._stop_parallel, osk, service='supervisord')
+            for name in [n for n in live if n in services.INFRA]:
+                self.step('stop %s' % name, self.rpc().stopProcess,
+                          name, True, service=name)
             self.step('stop supervisord (pid %d)' % pid, self._shutdown, pid,
                       service='supervisord')
         elif kind == 'stale':
@@ -717,6 +761,16 @@ class Constellation:
                     '%d (%s)' % (p, s) for _n, p, s in busy))
         self.say('constellation is DOWN; no process or listener left')
         return 0
+
+    def _stop_parallel(self, names):
+        def stop(name):
+            t = time.time()
+            self.rpc().stopProcess(name, True)
+            return name, time.time() - t
+        with concurrent.futures.ThreadPoolExecutor(len(names)) as ex:
+            done = list(ex.map(stop, names))
+        slow = sorted(done, key=lambda x: -x[1])[:3]
+        return 'slowest: ' + ', '.join('%s %.1fs' % x for x in slow)
 
     def _shutdown(self, pid):
         self.rpc().shutdown()
@@ -796,24 +850,24 @@ class Constellation:
         if self.supervisor_state()[0] != 'running':
             raise Failure('constellation is not up; run `up` first')
         ctx = self.ctx()
+        since = time.time()
         self.step('stop %s' % name, self.rpc().stopProcess, name, True,
                   service=name)
         self.step('start %s' % name, self.start, ctx, name, service=name)
         prog = {p.name: p for p in services.programs(ctx)}[name]
         if prog.check in ('nova', 'designate', 'heat'):
-            self.step('%s reports up in its service list' % name,
-                      self._wait_listed, ctx, prog, service=name)
+            text = self.step('%s reports a fresh heartbeat' % name,
+                             self._wait_listed, ctx, prog, since,
+                             service=name)
+            self.say('  ' + text)
         return 0
 
-    def _wait_listed(self, ctx, prog, timeout=90):
+    def _wait_listed(self, ctx, prog, since, timeout=90):
         deadline = time.time() + timeout
         text = ''
-        started = time.time()
         while time.time() < deadline:
-            ok, text = self.health(ctx, prog)
-            # a fresh heartbeat: for nova, 'up' flips once the service
-            # reported after the restart
-            if ok and time.time() - started > 1:
+            ok, text = self.reported_since(ctx, prog, since)
+            if ok:
                 return text
             time.sleep(1)
         raise Failure('%s not reported up after %ds (last: %s)' % (

@@ -61,6 +61,8 @@ def owner(name):
 def port_in_use(port, host=HOST):
     """True when something already listens on (host, port) over TCP."""
     s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    # SO_REUSEADDR: connections in TIME_WAIT do not count, a listener does
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:
         s.bind((host, port))
     except OSError as e:

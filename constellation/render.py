@@ -93,7 +93,8 @@ def _authtoken(ctx, username):
 def _common_default(ctx):
     return {'debug': ctx.get('debug', False),
             'transport_url': transport_url(ctx),
-            'use_stderr': True}
+            'use_stderr': True,
+            'graceful_shutdown_timeout': 5}
 
 
 # --- infrastructure -----------------------------------------------------
