@@ -1,0 +1,104 @@
+"""Config rendering of the constellation (pure, no services)."""
+
+import configparser
+
+import pytest
+
+from constellation import ports
+from constellation import render
+from constellation import services
+from constellation import tempestconf
+
+
+@pytest.fixture
+def ctx():
+    return {'root': '/st', 'venv': '/st/venv',
+            'ports': ports.allocate(25100), 'port_base': 25100,
+            'secrets': {'db': 'dbpw', 'rabbit': 'rpw', 'admin': 'apw',
+                        'demo': 'dpw', 'service': 'spw',
+                        'erlang_cookie': 'c', 'heat_auth_key': 'k' * 32,
+                        'rndc': 'c2VjcmV0'},
+            'debug': False, 'user': 'u', 'group': 'g'}
+
+
+def parse(text):
+    cp = configparser.RawConfigParser(strict=True)
+    cp.read_string(text)
+    return cp
+
+
+def test_ini_renders_types():
+    text = render.ini({'a': {'t': True, 'l': ['x', 'y'], 'n': None,
+                             'i': 3}})
+    cp = parse(text)
+    assert cp['a']['t'] == 'True'
+    assert cp['a']['l'] == 'x,y'
+    assert cp['a']['i'] == '3'
+    assert 'n' not in cp['a']
+
+
+def test_all_ini_files_parse_and_use_loopback_only(ctx):
+    for rel, text in render.config_files(ctx).items():
+        if rel.endswith(('.conf', '.ini', '.cnf')) and '/' in rel and \
+                not rel.startswith(('bind/', 'rabbitmq/')):
+            parse(text)
+        for host in ('0.0.0.0', '10.', '192.168.'):
+            assert host not in text, (rel, host)
+
+
+def test_services_point_at_our_ports_and_secrets(ctx):
+    files = render.config_files(ctx)
+    nova = parse(files['nova/nova.conf'])
+    assert nova['DEFAULT']['compute_driver'] == \
+        'fake.FakeDriverWithoutFakeNodes'
+    assert ':25100/nova_api' in nova['api_database']['connection']
+    assert 'rpw@127.0.0.1:25101' in nova['DEFAULT']['transport_url']
+    assert nova['conductor']['workers'] == '1'
+    neutron = parse(files['neutron/neutron.conf'])
+    assert neutron['designate']['url'] == 'http://127.0.0.1:25115/v2'
+    assert neutron['designate']['allow_reverse_dns_lookup'] == 'True'
+    ml2 = parse(files['neutron/ml2_conf.ini'])
+    assert 'dns_domain_ports' in ml2['ml2']['extension_drivers']
+    assert ml2['ml2']['mechanism_drivers'] == 'constellation_agentless'
+    heat = parse(files['heat/heat.conf'])
+    assert heat['trustee']['username'] == 'heat'
+    assert 'listen-on port 25104 { 127.0.0.1; }' in files['bind/named.conf']
+    assert 'port: 25106' in files['designate/pools.yaml']
+
+
+def test_provider_segment_outside_tenant_vlan_range():
+    lo, hi = render.TENANT_VLAN_RANGE
+    assert not lo <= render.PROVIDER_SEGMENTATION_ID <= hi
+
+
+def test_tempest_conf(ctx):
+    res = {'image_id': 'img', 'flavor_ref': '42', 'flavor_ref_alt': '84',
+           'public_network_id': 'net',
+           'network_extensions': ['dns-integration', 'dns-domain-ports',
+                                  'agent', 'router']}
+    cp = parse(tempestconf.tempest_conf(ctx, res))
+    assert cp['identity']['uri_v3'] == 'http://127.0.0.1:25110/v3'
+    assert cp['auth']['use_dynamic_credentials'] == 'True'
+    assert cp['dns']['nameservers'] == '127.0.0.1:25104'
+    exts = cp['network-feature-enabled']['api_extensions'].split(',')
+    assert 'dns-integration' in exts and 'agent' not in exts
+    assert cp['service_available']['designate'] == 'True'
+    assert cp['service_available']['cinder'] == 'False'
+    cs = cp['cross_service']
+    assert cs['zone_suffix'].endswith('.')
+    assert cs['provider_network_type'] == 'vlan'
+    assert cp['heat_plugin']['image_ref'] == 'img'
+
+
+def test_supervisord_conf_has_every_program_and_marks_env(ctx):
+    progs = services.programs(ctx)
+    assert [p.name for p in progs] == list(services.NAMES)
+    text = services.supervisord_conf(ctx, progs)
+    cp = configparser.RawConfigParser(interpolation=None)
+    cp.read_string(text)
+    for name in services.NAMES:
+        sec = cp['program:' + name]
+        assert sec['autostart'] == 'false'
+        assert 'CONSTELLATION_STATE_DIR="/st"' in sec['environment']
+    gun = cp['program:keystone']['command']
+    assert '127.0.0.1:25110' in gun and '--no-control-socket' in gun
