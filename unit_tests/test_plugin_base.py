@@ -64,6 +64,40 @@ class TestSkipChecks(testtools.TestCase):
             'Needs Neutron API extension(s) dns-domain-ports, not listed in '
             '[network-feature-enabled] api_extensions', got['skipped'])
 
+    def test_names_plugin_when_option_not_registered(self):
+        # As if heat-tempest-plugin were not installed.
+        got = tempest_subprocess.run('''
+            from unittest import mock
+            from oslo_config import cfg
+            from cross_service_tempest_plugin.tests import base
+
+            real = base.CONF
+
+            class ServiceAvailable(object):
+                def __getattr__(self, name):
+                    if name == 'heat':
+                        raise cfg.NoSuchOptError(name, 'service_available')
+                    return getattr(real.service_available, name)
+
+            class Conf(object):
+                service_available = ServiceAvailable()
+
+                def __getattr__(self, name):
+                    return getattr(real, name)
+
+            with mock.patch.object(base, 'CONF', Conf()):
+                try:
+                    base.CrossServiceScenarioTest.skip_checks()
+                except base.CrossServiceScenarioTest.skipException as exc:
+                    result(str(exc))
+                else:
+                    result(None)
+        ''', extra_conf=ALL_AVAILABLE)
+        self.assertEqual(
+            'Needs these services, which are not enabled: '
+            '[service_available] heat (no such option: install '
+            'heat-tempest-plugin)', got)
+
     def test_runs_when_everything_is_there(self):
         got = tempest_subprocess.run(SKIP_SNIPPET, extra_conf=ALL_AVAILABLE)
         self.assertIsNone(got['skipped'])

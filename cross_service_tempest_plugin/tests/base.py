@@ -12,6 +12,7 @@
 
 """Base class of the cross-service scenario tests."""
 
+from oslo_config import cfg
 from tempest.common import utils
 from tempest import config
 from tempest.lib.common.utils import data_utils
@@ -24,7 +25,13 @@ from cross_service_tempest_plugin import config as cs_config
 
 CONF = config.CONF
 
-REQUIRED_SERVICES = ('nova', 'neutron', 'designate', 'heat')
+# [service_available] option -> who registers it.
+REQUIRED_SERVICES = (
+    ('nova', 'tempest'),
+    ('neutron', 'tempest'),
+    ('designate', 'designate-tempest-plugin'),
+    ('heat', 'heat-tempest-plugin'),
+)
 REQUIRED_NETWORK_EXTENSIONS = ('dns-integration', 'dns-domain-ports')
 
 
@@ -44,10 +51,14 @@ class CrossServiceScenarioTest(test.BaseTestCase):
     def skip_checks(cls):
         super().skip_checks()
         missing = []
-        for service in REQUIRED_SERVICES:
-            # nova/neutron: Tempest; designate: designate-tempest-plugin;
-            # heat: heat-tempest-plugin. Unregistered counts as missing.
-            if not getattr(CONF.service_available, service, False):
+        for service, registered_by in REQUIRED_SERVICES:
+            try:
+                available = getattr(CONF.service_available, service)
+            except cfg.NoSuchOptError:
+                missing.append('[service_available] %s (no such option: '
+                               'install %s)' % (service, registered_by))
+                continue
+            if not available:
                 missing.append('[service_available] %s' % service)
         if missing:
             raise cls.skipException(
