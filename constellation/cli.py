@@ -28,6 +28,8 @@ def parser():
     up = sub.add_parser('up', help='install if needed and start everything')
     up.add_argument('--clean', action='store_true',
                     help='destroy the state dir first')
+    sub.add_parser('install', help='only install: Debian packages and the '
+                   'services venv')
     sub.add_parser('down', help='stop every process; keep the state')
     sub.add_parser('status', help='health and RSS per service')
     r = sub.add_parser('restart', help='restart one service')
@@ -48,6 +50,8 @@ def main(argv=None):
                                debug=args.debug)
         if args.verb == 'up':
             return c.up(clean=args.clean)
+        if args.verb == 'install':
+            return c.install()
         if args.verb == 'down':
             return c.down()
         if args.verb == 'status':

@@ -445,6 +445,20 @@ class Constellation:
         finally:
             os.close(lock)
 
+    def install(self):
+        """Debian packages + the services venv only (no process started)."""
+        self.st.ensure_dirs()
+        lock = self.st.lock()
+        try:
+            self.step('Debian packages (%s)' % ', '.join(APT_PACKAGES),
+                      self.check_apt, service='apt')
+            self.say('venv %s: %s' % (self.st.venv, self.step(
+                'services venv (pinned by constellation/lock.txt)',
+                self.install_venv, service='install')))
+        finally:
+            os.close(lock)
+        return 0
+
     def _all_running(self):
         info = self.proc_info()
         return info and all(info.get(n, {}).get('statename') == 'RUNNING'
@@ -830,18 +844,23 @@ class Constellation:
             self.out.write('%-20s %-9s %8s %9.0f  %s %s\n' % (
                 prog.name, i.get('statename', '?'), ppid or '-',
                 rss / 1024.0, 'OK ' if ok else 'BAD', text))
-        self.out.write('total RSS %.0f MiB (incl. supervisord); %d of %d '
-                       'healthy\n' % (total / 1024.0,
+        self.out.write('total RSS %.0f MiB, PSS %.0f MiB (incl. supervisord)'
+                       '; %d of %d healthy\n' % (total / 1024.0,
+                                                 self.total_pss_mib(),
                                       len(services.NAMES) - bad,
                                       len(services.NAMES)))
         return 0 if not bad else 1
 
-    def total_rss_mib(self):
+    def total_rss_mib(self, measure=statemod.rss_kib):
+        """Sum over supervisord and all its descendants (MiB)."""
         kind, pid = self.supervisor_state()
         if kind != 'running':
             return 0.0
-        return sum(statemod.rss_kib(p) for p in
+        return sum(measure(p) for p in
                    [pid] + statemod.children(pid)) / 1024.0
+
+    def total_pss_mib(self):
+        return self.total_rss_mib(statemod.pss_kib)
 
     def restart(self, name):
         if name not in services.NAMES:

@@ -111,7 +111,7 @@ def my_cnf(ctx):
             'skip-log-bin': 'ON',
             'log-error': os.path.join(ctx['root'], 'logs', 'mysql-error.log'),
             'max_connections': 1000,
-            'innodb_buffer_pool_size': '128M',
+            'innodb_buffer_pool_size': '64M',
             'innodb_log_file_size': '64M',
             'innodb_flush_log_at_trx_commit': 2,
             'performance_schema': 'OFF',
@@ -218,6 +218,10 @@ def keystone_conf(ctx):
         'DEFAULT': {'debug': ctx.get('debug', False), 'use_stderr': True},
         'database': {'connection': db_url(ctx, 'keystone')},
         'token': {'provider': 'fernet'},
+        # test cloud: cheap password hashing (Tempest creates users per
+        # class) and an in-process cache; both only cost CPU otherwise
+        'identity': {'password_hash_rounds': 4},
+        'cache': {'enabled': True, 'backend': 'oslo_cache.dict'},
         'fernet_tokens': {'key_repository': etc(ctx, 'keystone',
                                                 'fernet-keys')},
         'credential': {'key_repository': etc(ctx, 'keystone',

@@ -231,6 +231,18 @@ def rss_kib(pid, proc='/proc'):
     return 0
 
 
+def pss_kib(pid, proc='/proc'):
+    """Proportional set size: shared pages split between their users."""
+    try:
+        with open(os.path.join(proc, str(pid), 'smaps_rollup')) as f:
+            for line in f:
+                if line.startswith('Pss:'):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
 def children(pid, proc='/proc'):
     """All descendants of pid."""
     parent = {}
