@@ -148,6 +148,22 @@ class TestWaitForStackStatus(WaiterTestCase):
             stacks, 'st', 'id1', 'CREATE_COMPLETE')
         self.assertIn('reached ROLLBACK_COMPLETE', str(exc))
 
+    def test_deleted_stack_is_a_failure(self):
+        stacks = FakeStacks('DELETE_IN_PROGRESS', 'DELETE_COMPLETE')
+        exc = self.assertRaises(
+            waiters.StackStatusError, waiters.wait_for_stack_status,
+            stacks, 'st', 'id1', 'CREATE_COMPLETE')
+        self.assertIn('reached DELETE_COMPLETE while waiting for '
+                      'CREATE_COMPLETE', str(exc))
+
+    def test_other_complete_status_keeps_waiting(self):
+        # Right after update_stack Heat may still show CREATE_COMPLETE.
+        stacks = FakeStacks('CREATE_COMPLETE', 'UPDATE_IN_PROGRESS',
+                            'UPDATE_COMPLETE')
+        stack = waiters.wait_for_stack_status(stacks, 'st', 'id1',
+                                              'UPDATE_COMPLETE')
+        self.assertEqual('UPDATE_COMPLETE', stack['stack_status'])
+
     def test_timeout_message(self):
         stacks = FakeStacks(('UPDATE_IN_PROGRESS', 'Stack UPDATE started'))
         exc = self.assertRaises(

@@ -90,6 +90,9 @@ def _failure_details(stack_name, stack_id, stack, events_client,
 def _is_failure(seen, expected):
     if seen.endswith('_FAILED'):
         return True
+    # A deleted stack never reaches anything else.
+    if seen == 'DELETE_COMPLETE':
+        return True
     # Rollback only runs when an action failed (disable_rollback=False).
     return (seen.startswith('ROLLBACK_') and
             not expected.startswith('ROLLBACK_') and
