@@ -345,8 +345,10 @@ def ml2_conf(ctx):
             'type_drivers': 'flat,vlan,vxlan',
             'tenant_network_types': 'vxlan',
             'mechanism_drivers': 'constellation_agentless',
-            'extension_drivers':
-                'port_security,dns_domain_ports,subnet_dns_publish_fixed_ip',
+            # subnet_dns_publish_fixed_ip subclasses dns_domain_ports (and
+            # provides its API aliases); loading both makes every network
+            # create with a dns_domain fail with a duplicate NetworkDNSDomain.
+            'extension_drivers': 'port_security,subnet_dns_publish_fixed_ip',
             'overlay_ip_version': 4,
         },
         'ml2_type_flat': {'flat_networks': PUBLIC_PHYSNET},
