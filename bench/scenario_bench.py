@@ -41,7 +41,12 @@ def run_suite(config, concurrency, log, workspace, regex):
     env = dict(os.environ, CROSS_SERVICE_RESULT_LOG=log)
     env['TEMPEST_CONFIG_DIR'] = os.path.dirname(os.path.abspath(config))
     env['TEMPEST_CONFIG'] = os.path.basename(config)
-    tempest = os.path.join(os.path.dirname(sys.executable), 'tempest')
+    bindir = os.path.dirname(sys.executable)
+    tempest = os.path.join(bindir, 'tempest')
+    if not os.path.isdir(os.path.join(workspace, '.stestr')):
+        # tempest run writes .stestr.conf but wants the repository to exist
+        subprocess.run([os.path.join(bindir, 'stestr'), 'init'],
+                       cwd=workspace, capture_output=True)
     cmd = [tempest, 'run', '--config-file', os.path.abspath(config),
            '-r', regex, '--concurrency', str(concurrency)]
     start = time.monotonic()
@@ -115,7 +120,7 @@ def main(argv=None):
     p.add_argument('--config', help='tempest.conf of the cloud')
     p.add_argument('--concurrency', type=int, default=2)
     p.add_argument('--repeat', type=int, default=1)
-    p.add_argument('--regex', default='cross_service_tempest_plugin')
+    p.add_argument('--regex', default='cross_service')
     p.add_argument('--workspace', help='directory to run tempest in '
                    '(default: a temporary one)')
     p.add_argument('--results', help='summarise this JSON-lines file '

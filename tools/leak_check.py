@@ -49,9 +49,18 @@ def _setup(config):
 
 def snapshot(mgr):
     """→ {kind: {id: label}} plus 'reverse_zones'."""
+    from tempest.lib import exceptions as lib_exc
     snap = {}
-    stacks = mgr.orchestration.StacksClient().list_stacks(
-        global_tenant=True, limit=1000)['stacks']
+    client = mgr.orchestration.StacksClient()
+    try:
+        stacks = client.list_stacks(global_tenant=True, limit=1000)['stacks']
+        snap['stacks_scope'] = 'all projects'
+    except lib_exc.Forbidden:
+        # Heat's default policy denies stacks:global_index to everybody;
+        # stacks of other projects still show through their resources.
+        stacks = client.list_stacks(limit=1000)['stacks']
+        snap['stacks_scope'] = ('admin project only (Heat policy denies '
+                                'stacks:global_index)')
     snap['stacks'] = {s['id']: s['stack_name'] for s in stacks}
     zones = mgr.dns_v2.ZonesClient().list_zones(
         params={'limit': 1000},
@@ -78,6 +87,7 @@ def snapshot(mgr):
 
 def compare(before, after, out=sys.stdout):
     leaks = 0
+    out.write('stacks counted in: %s\n' % after.get('stacks_scope', '?'))
     for kind in KINDS:
         new = set(after[kind]) - set(before[kind])
         out.write('%-13s before %4d  after %4d  new %d\n'
@@ -110,8 +120,9 @@ def main(argv=None):
     args = p.parse_args(argv)
     mgr = _setup(args.config)
     if args.cmd == 'snapshot':
+        snap = snapshot(mgr)
         with open(args.file, 'w') as f:
-            json.dump(snapshot(mgr), f, indent=1)
+            json.dump(snap, f, indent=1)
         return 0
     if args.cmd == 'compare':
         with open(args.file) as f:
@@ -125,5 +136,15 @@ def main(argv=None):
     return rc or (1 if leaks else 0)
 
 
+def _main():
+    try:
+        return main()
+    except Exception as exc:
+        # Tempest's logging setup would hide the traceback in tempest.log.
+        sys.stderr.write('leak_check: error: %s: %s\n'
+                         % (type(exc).__name__, exc))
+        return 2
+
+
 if __name__ == '__main__':
-    sys.exit(main())
+    sys.exit(_main())
