@@ -869,6 +869,10 @@ class Constellation:
         if self.supervisor_state()[0] != 'running':
             raise Failure('constellation is not up; run `up` first')
         ctx = self.ctx()
+        # pick up edited/rendered service configs (supervisord's own program
+        # table is left alone: changing it would restart everything)
+        for rel, text in render.config_files(ctx).items():
+            statemod.atomic_write(self.st.etc(rel), text)
         since = time.time()
         self.step('stop %s' % name, self.rpc().stopProcess, name, True,
                   service=name)
