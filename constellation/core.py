@@ -40,9 +40,9 @@ class Failure(RuntimeError):
 
 
 class Constellation:
-    def __init__(self, root, port_base=None, out=sys.stdout, debug=False):
+    def __init__(self, root, port_base=None, out=None, debug=False):
         self.st = statemod.State(root)
-        self.out = out
+        self.out = out or sys.stdout
         self.t0 = time.time()
         self._port_base_arg = port_base
         self.debug = debug
@@ -475,13 +475,7 @@ class Constellation:
         msg = self.recover_stale()
         if msg:
             self.say('recovering: ' + msg)
-        self.step('Debian packages (%s)' % ', '.join(APT_PACKAGES),
-                  self.check_apt, service='apt')
-        self.say('venv %s: %s' % (self.st.venv, self.step(
-            'services venv (pinned by constellation/lock.txt)',
-            self.install_venv, service='install')))
         ctx = self.ctx()
-        self.st.set_marker('port_base', ctx['port_base'])
         if self.supervisor_state()[0] != 'running':
             busy = portmod.busy_ports(ctx['ports'])
             if busy:
@@ -490,6 +484,12 @@ class Constellation:
                     for name, port, svc in busy) +
                     '. Stop whatever listens there or choose another '
                     '--port-base / CONSTELLATION_PORT_BASE.')
+        self.st.set_marker('port_base', ctx['port_base'])
+        self.step('Debian packages (%s)' % ', '.join(APT_PACKAGES),
+                  self.check_apt, service='apt')
+        self.say('venv %s: %s' % (self.st.venv, self.step(
+            'services venv (pinned by constellation/lock.txt)',
+            self.install_venv, service='install')))
         self.step('render configs (ports %d-%d)' % (
             ctx['port_base'], ctx['port_base'] + portmod.SPAN - 1),
             self.write_configs, ctx, service='config')
@@ -619,8 +619,8 @@ class Constellation:
             'designate': [[b('designate-manage'), '--config-file',
                            e('designate', 'designate.conf'), 'database',
                            'sync']],
-            'heat': [[b('heat-manage'), '--config-file', e('heat', 'heat.conf'),
-                      'db_sync']],
+            'heat': [[b('heat-manage'), '--config-file',
+                      e('heat', 'heat.conf'), 'db_sync']],
         }
         todo = [s for s in jobs if self.st.marker('dbsync_' + s) != want]
         if not todo:
@@ -844,11 +844,10 @@ class Constellation:
             self.out.write('%-20s %-9s %8s %9.0f  %s %s\n' % (
                 prog.name, i.get('statename', '?'), ppid or '-',
                 rss / 1024.0, 'OK ' if ok else 'BAD', text))
-        self.out.write('total RSS %.0f MiB, PSS %.0f MiB (incl. supervisord)'
-                       '; %d of %d healthy\n' % (total / 1024.0,
-                                                 self.total_pss_mib(),
-                                      len(services.NAMES) - bad,
-                                      len(services.NAMES)))
+        self.out.write(
+            'total RSS %.0f MiB, PSS %.0f MiB (incl. supervisord); %d of %d '
+            'healthy\n' % (total / 1024.0, self.total_pss_mib(),
+                           len(services.NAMES) - bad, len(services.NAMES)))
         return 0 if not bad else 1
 
     def total_rss_mib(self, measure=statemod.rss_kib):

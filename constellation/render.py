@@ -143,7 +143,8 @@ def rabbitmq_env(ctx):
     base = data(ctx, 'rabbitmq')
     return {
         'HOME': base,
-        'RABBITMQ_NODENAME': 'constellation%d@localhost' % ctx['ports']['amqp'],
+        'RABBITMQ_NODENAME': 'constellation%d@localhost' % (
+            ctx['ports']['amqp']),
         'RABBITMQ_NODE_IP_ADDRESS': HOST,
         'RABBITMQ_NODE_PORT': str(ctx['ports']['amqp']),
         'RABBITMQ_DIST_PORT': str(ctx['ports']['rabbit_dist']),
@@ -197,8 +198,8 @@ controls {
 
 
 def rndc_key(ctx):
-    return 'key "rndc-key" {\n    algorithm hmac-sha256;\n    secret "%s";\n};\n' % (
-        ctx['secrets']['rndc'])
+    return ('key "rndc-key" {\n    algorithm hmac-sha256;\n'
+            '    secret "%s";\n};\n' % ctx['secrets']['rndc'])
 
 
 def rndc_conf(ctx):
@@ -374,7 +375,8 @@ def designate_conf(ctx):
         'service:central': {'workers': 1,
                             'managed_resource_email': PTR_EMAIL},
         'service:worker': {'workers': 1, 'poll_delay': 1,
-                           'poll_retry_interval': 1, 'threshold_percentage': 100},
+                           'poll_retry_interval': 1,
+                           'threshold_percentage': 100},
         'service:producer': {'workers': 1},
         'producer_task:increment_serial': {'interval': 1},
         'service:mdns': {'workers': 1,

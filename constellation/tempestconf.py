@@ -35,7 +35,8 @@ def tempest_conf(ctx, res):
         },
         'identity': {
             'uri_v3': ks, 'auth_version': 'v3',
-            'region': render.REGION, 'disable_ssl_certificate_validation': True,
+            'region': render.REGION,
+            'disable_ssl_certificate_validation': True,
         },
         'identity-feature-enabled': {'api_v2': False},
         'service_available': {

@@ -1,6 +1,5 @@
 """State dir: secrets, markers, stale supervisord detection (no services)."""
 
-import json
 import os
 import stat
 
