@@ -19,7 +19,6 @@ the main suite, never in parallel with other tests.
 import importlib.util
 import os
 import subprocess
-import sys
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 STATE_DIR = os.environ.get('CONSTELLATION_STATE_DIR',
@@ -53,26 +52,6 @@ def constellation(*args, timeout=300):
                              % (' '.join(args), proc.returncode,
                                 proc.stdout[-2000:], proc.stderr[-2000:]))
     return proc.stdout
-
-
-def _core():
-    sys.path.insert(0, REPO)
-    from constellation import core
-    return core.Constellation(STATE_DIR, out=open(os.devnull, 'w'))
-
-
-def stop_service(name):
-    """Stop one service through the constellation's supervisor.
-
-    The CLI has only ``restart``; the heat-engine test needs a stop that
-    lasts until its hook starts the service again.
-    """
-    _core().rpc().stopProcess(name, True)
-
-
-def start_service(name):
-    c = _core()
-    c.start(c.ctx(), name)
 
 
 def leak_check_module():
