@@ -711,6 +711,11 @@ class Constellation:
         self.st.set_marker('cell_hosts', True)
 
     def write_outputs(self, ctx, res):
+        statemod.atomic_write(self.st.path('bin', 'designate-manage'), (
+            '#!/bin/sh\n# designate-manage of this constellation (its config)'
+            '\nexec %s --config-file %s "$@"\n' % (
+                self.st.bin('designate-manage'),
+                self.st.etc('designate', 'designate.conf'))), mode=0o700)
         statemod.atomic_write(self.st.path('tempest', 'tempest.conf'),
                               tempestconf.tempest_conf(ctx, res))
         statemod.atomic_write(self.st.path('tempest', 'clouds.yaml'),

@@ -373,7 +373,11 @@ def designate_conf(ctx):
             'workers': 1,
         },
         'service:central': {'workers': 1,
-                            'managed_resource_email': PTR_EMAIL},
+                            'managed_resource_email': PTR_EMAIL,
+                            # as devstack: honour a zone's pool_id attribute
+                            # (unknown pool -> 404), else the default pool
+                            'scheduler_filters':
+                                'pool_id_attribute,in_doubt_default_pool'},
         'service:worker': {'workers': 1, 'poll_delay': 1,
                            'poll_retry_interval': 1,
                            'threshold_percentage': 100},

@@ -90,7 +90,8 @@ def tempest_conf(ctx, res):
             'api_v2_root_recordsets': True, 'api_v2_quotas': True,
             'api_v2_quotas_verify_project': True,
             'enforce_new_defaults': True,
-            'designate_manage_path': ctx['venv'] + '/bin/designate-manage',
+            # wrapper that passes our designate.conf (see core.write_outputs)
+            'designate_manage_path': ctx['root'] + '/bin/designate-manage',
         },
         'heat_plugin': {
             'catalog_type': 'orchestration', 'endpoint_type': 'public',
