@@ -242,6 +242,25 @@ class TestFailuresAndCleanup(EngineTestCase):
         self.assertEqual([], run.result.cleanup_errors)
         self.assertNothingLeft(run)
 
+    def test_interrupt_during_cleanup_does_not_abandon_it(self):
+        stacks = self.cloud.stacks
+        real_delete = stacks.delete_stack
+        interrupts = []
+
+        def interrupted_delete(name, sid):
+            if not interrupts:
+                interrupts.append(name)
+                raise KeyboardInterrupt()
+            return real_delete(name, sid)
+        stacks.delete_stack = interrupted_delete
+        run = self.cloud.run(self.catalog, 'floating_ip_dns')
+        run.run_step('create_zone')
+        run.run_step('deploy')
+        self.assertRaises(KeyboardInterrupt, run.cleanup)
+        self.assertEqual(1, len(interrupts))
+        self.assertNothingLeft(run)
+        self.assertEqual([], run.result.cleanup_errors)
+
     def test_cleanup_gives_up_at_deadline_and_reports(self):
         def broken(name, sid):
             raise ConnectionRefusedError('heat-api is gone')

@@ -385,6 +385,7 @@ class ScenarioRun(object):
         if self._cleaned:
             return self.result
         self._cleaned = True
+        self._interrupted_in_cleanup = False
         if self.stack:
             self._cleanup_call('stack %s' % self.stack[0],
                                self._delete_stack, self.stack)
@@ -396,6 +397,9 @@ class ScenarioRun(object):
                                self._delete_zone_direct)
         if self._start is not None:
             self.result.duration = self._clock() - self._start
+        if self._interrupted_in_cleanup:
+            self.result.error = self.result.error or 'interrupted'
+            raise KeyboardInterrupt()
         return self.result
 
     def _cleanup_call(self, what, func, *args):
@@ -411,13 +415,20 @@ class ScenarioRun(object):
             try:
                 func(*args)
                 return
+            except KeyboardInterrupt:
+                # Never abandon a cleanup half way: note it, carry on.
+                self._interrupted_in_cleanup = True
+                continue
             except Exception as exc:
                 if self._clock() >= deadline:
                     self.result.cleanup_errors.append(
                         'cleanup of %s failed after %d attempt(s): %s: %s'
                         % (what, attempts, type(exc).__name__, exc))
                     return
-            time.sleep(self.settings.cleanup_interval)
+            try:
+                time.sleep(self.settings.cleanup_interval)
+            except KeyboardInterrupt:
+                self._interrupted_in_cleanup = True
 
     def _delete_stack(self, stack):
         name, sid = stack
