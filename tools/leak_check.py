@@ -17,6 +17,8 @@ projects, with the admin account of tempest.conf) before and after a run.
     tools/leak_check.py snapshot before.json     # before the run
     tools/leak_check.py compare before.json      # after: exit 1 on a leak
     tools/leak_check.py wrap -- tempest run ...  # both around a command
+    tools/leak_check.py purge                    # delete cs-* leftovers of
+                                                 # a killed run (stacks, zones)
 
 Reverse zones (``*.arpa.``) are created by Neutron on first use and shared,
 never deleted by tests: they are reported apart and do not count as leaks.
@@ -28,6 +30,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 
 KINDS = ('stacks', 'zones', 'floating_ips', 'ports', 'servers', 'networks')
 
@@ -107,6 +110,49 @@ def compare(before, after, out=sys.stdout):
     return leaks
 
 
+def purge(mgr, prefix='cs-', timeout=300, out=sys.stdout):
+    """Delete leftovers of killed runs (stacks, then zones).
+
+    Stacks named <prefix>*, zones <prefix>*.<[cross_service] zone_suffix>,
+    in every project the admin sees.
+    """
+    from tempest import config as t_config
+    from tempest.lib import exceptions as lib_exc
+    suffix = t_config.CONF.cross_service.zone_suffix
+    client = mgr.orchestration.StacksClient()
+
+    def ours():
+        return [s for s in client.list_stacks(limit=1000)['stacks']
+                if s['stack_name'].startswith(prefix)]
+    # main stacks before zone stacks (records live in the zones)
+    for st in sorted(ours(), key=lambda s: s['stack_name'].endswith('-zone')):
+        out.write('deleting stack %s (%s)\n'
+                  % (st['stack_name'], st['stack_status']))
+        try:
+            client.delete_stack(st['stack_name'], st['id'])
+        except lib_exc.NotFound:
+            pass
+    deadline = time.monotonic() + timeout
+    while ours() and time.monotonic() < deadline:
+        time.sleep(3)
+    left = ours()
+    zones = mgr.dns_v2.ZonesClient()
+    for z in zones.list_zones(params={'limit': 1000}, headers={
+            'x-auth-all-projects': True})[1]['zones']:
+        if z['name'].startswith(prefix) and z['name'].endswith(suffix):
+            out.write('deleting zone %s\n' % z['name'])
+            try:
+                zones.delete_zone(z['id'], headers={
+                    'x-auth-all-projects': True,
+                    'x-auth-sudo-project-id': z['project_id']})
+            except lib_exc.NotFound:
+                pass
+    for st in left:
+        out.write('NOT deleted: stack %s %s\n' % (st['stack_name'],
+                                                  st['stack_status']))
+    return len(left)
+
+
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument('--config', help='tempest.conf')
@@ -115,6 +161,7 @@ def main(argv=None):
     s.add_argument('file')
     c = sub.add_parser('compare')
     c.add_argument('file')
+    sub.add_parser('purge')
     w = sub.add_parser('wrap')
     w.add_argument('command', nargs=argparse.REMAINDER)
     args = p.parse_args(argv)
@@ -124,6 +171,8 @@ def main(argv=None):
         with open(args.file, 'w') as f:
             json.dump(snap, f, indent=1)
         return 0
+    if args.cmd == 'purge':
+        return 1 if purge(mgr) else 0
     if args.cmd == 'compare':
         with open(args.file) as f:
             before = json.load(f)
