@@ -433,6 +433,10 @@ class Constellation:
                     os.kill(p, signal.SIGKILL)
                 except ProcessLookupError:
                     pass
+        deadline = time.time() + 10
+        while time.time() < deadline and any(statemod.pid_alive(p)
+                                             for p in pids):
+            time.sleep(0.2)
 
     # --- verbs -------------------------------------------------------------
     def up(self, clean=False):

@@ -47,7 +47,8 @@ def _gunicorn(ctx, name):
             '--bind', '127.0.0.1:%d' % port,
             '--workers', '1', '--threads', '4', '--timeout', '300',
             '--graceful-timeout', '5', '--no-control-socket',
-            '--name', 'constellation-%s' % name,
+            # the title keeps the state dir so leftovers can be found
+            '--name', 'constellation-%s@%s' % (name, ctx['root']),
             'constellation_ext.wsgi:make("%s")' % name]
 
 

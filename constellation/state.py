@@ -3,6 +3,7 @@
 import fcntl
 import json
 import os
+import re
 import secrets
 import string
 
@@ -195,28 +196,52 @@ def supervisord_status(pidfile, conf, proc='/proc'):
 
 
 def our_processes(root, proc='/proc', exclude=()):
-    """PIDs of processes carrying our state-dir mark in their environment.
+    """PIDs of the processes a constellation in ``root`` started.
 
-    supervisord sets CONSTELLATION_STATE_DIR=<root> for itself and every
-    child; grandchildren (gunicorn workers, epmd, beam) inherit it.  This
-    finds leftovers of a crashed run (supervisord killed -9) so that they
-    can be named and stopped by PID.
+    supervisord sets CONSTELLATION_STATE_DIR=<root> in the environment of
+    itself and every child.  Processes that rewrite their title
+    (setproctitle: gunicorn, oslo.service) also overwrite what
+    /proc/PID/environ shows, so a process also counts when its command line
+    names ``root`` (all our programs' command lines do), and so do all
+    descendants of a process that counts (gunicorn/oslo workers).  This
+    finds the leftovers of a crashed run (supervisord killed -9) so that
+    they can be named and stopped by PID.
     """
     needle = ('%s=%s' % (MARK, root)).encode()
-    found = []
+    # the root as a whole path component (not /x/st matching /x/st2)
+    root_re = re.compile(re.escape(root.rstrip('/').encode()) +
+                         rb'(?:[/\s\]]|$)')
+    found = set()
+    parents = {}
     for entry in os.listdir(proc):
         if not entry.isdigit():
             continue
         pid = int(entry)
         if pid in exclude or pid == os.getpid():
             continue
+        base = os.path.join(proc, entry)
         try:
-            with open(os.path.join(proc, entry, 'environ'), 'rb') as f:
+            with open(os.path.join(base, 'stat')) as f:
+                parents[pid] = int(f.read().rsplit(')', 1)[1].split()[1])
+        except (OSError, ValueError, IndexError):
+            pass
+        try:
+            with open(os.path.join(base, 'environ'), 'rb') as f:
                 env = f.read().split(b'\0')
+            with open(os.path.join(base, 'cmdline'), 'rb') as f:
+                cmd = f.read().replace(b'\0', b' ')
         except OSError:
             continue
-        if needle in env:
-            found.append(pid)
+        if needle in env or root_re.search(cmd):
+            found.add(pid)
+    changed = True
+    while changed:
+        changed = False
+        for pid, ppid in parents.items():
+            if ppid in found and pid not in found and pid not in exclude \
+                    and pid != os.getpid():
+                found.add(pid)
+                changed = True
     return sorted(found)
 
 

@@ -101,8 +101,16 @@ def test_our_processes_found_by_environment_mark(tmp_path):
                b'PATH=/bin\0CONSTELLATION_STATE_DIR=/a\0')
     _fake_proc(proc, 11, 'beam', b'CONSTELLATION_STATE_DIR=/b\0')
     _fake_proc(proc, 12, 'bash', b'HOME=/root\0')
+    # title rewritten (environ clobbered) but command line names the root
+    _fake_proc(proc, 13, 'gunicorn: master [constellation-x@/a]')
+    _fake_proc(proc, 15, 'vim /ab/notes')
     (proc / 'self').mkdir()
-    assert state.our_processes('/a', proc=str(proc)) == [10]
+    for pid in (10, 11, 12, 13, 15):
+        (proc / str(pid) / 'stat').write_text('%d (x) S 1 0' % pid)
+    # a worker whose title hides everything: found as a child of 13
+    _fake_proc(proc, 14, 'gunicorn: worker')
+    (proc / '14' / 'stat').write_text('14 (x) S 13 0')
+    assert state.our_processes('/a', proc=str(proc)) == [10, 13, 14]
     assert state.our_processes('/b', proc=str(proc)) == [11]
 
 
