@@ -274,6 +274,9 @@ def nova_conf(ctx):
         'osapi_compute_workers': 1,
         'metadata_workers': 1,
         'allow_resize_to_same_host': True,
+        # heartbeat every 5 s (default 10): `up`/`restart` wait for a fresh
+        # one before declaring nova-compute back
+        'report_interval': 5,
     })
     return ini({
         'DEFAULT': default,
