@@ -1,0 +1,159 @@
+#!/usr/bin/env bash
+# The main job: the scenario suite against the local constellation.
+#
+# On a fresh Debian machine with Python 3.11 (as root, for apt) this
+#   1. builds the plugin venv (Tempest + plugins + this plugin, pinned);
+#   2. brings the constellation up (`tools/constellation up`: apt packages,
+#      the services venv, MariaDB/RabbitMQ/BIND9 and every service);
+#   3. runs `tempest run -r cross_service --concurrency 2` from a Tempest
+#      workspace, between two counts of stacks/zones/floating IPs/ports/
+#      servers/networks (a difference is a leak and fails the job);
+#   4. runs the scenario API acceptance and fault-injection tests
+#      (fault_tests/, they restart services, so alone and after the suite);
+#   5. runs the constellation's own acceptance checks (DNS on the wire,
+#      Heat server stack, service restarts) and, unless SKIP_TEMPEST_SMOKE
+#      is set, Tempest's smoke API tests of compute/network/image plus
+#      designate-tempest-plugin's zone/recordset API tests;
+#   6. takes the constellation down, also when a step failed.
+# The last line is "N passed, N failed[, N skipped]" over every step; a
+# skipped cross_service test counts as a failure (the constellation
+# provides every service and extension the suite needs).
+#
+# Environment: UNIT_VENV (plugin venv, default <repo>/.venv-unit),
+# CONSTELLATION_STATE_DIR, CONSTELLATION_PORT_BASE, KEEP_CONSTELLATION=1
+# (leave it up at the end), CONCURRENCY (default 2).
+set -uo pipefail
+
+repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+venv=${UNIT_VENV:-$repo/.venv-unit}
+concurrency=${CONCURRENCY:-2}
+constellation=$repo/tools/constellation
+passed=0 failed=0 skipped=0
+t_job=$(date +%s)
+
+say() { printf '[%4ds] %s\n' "$(( $(date +%s) - t_job ))" "$*"; }
+
+# count LOG [skips-fail]: add the last summary of LOG (stestr's Totals,
+# pytest's line or a plain "N passed, N failed") to the job's counts. A log
+# with no summary counts as one failure.
+count() {
+    local log=$1 skips_fail=${2:-} p f s
+    p=$(sed -n -E 's/^ - Passed: ([0-9]+)$/\1/p' "$log" | tail -1)
+    f=$(sed -n -E 's/^ - Failed: ([0-9]+)$/\1/p' "$log" | tail -1)
+    s=$(sed -n -E 's/^ - Skipped: ([0-9]+)$/\1/p' "$log" | tail -1)
+    if [[ -z $p ]]; then
+        local line
+        line=$(grep -E '^(=+ )?[0-9]+ (passed|failed|error)|^=+ no tests ran' "$log" | tail -1)
+        p=$(grep -oE '[0-9]+ passed' <<<"$line" | grep -oE '[0-9]+')
+        f=0
+        for n in $(grep -oE '[0-9]+ (failed|errors?)' <<<"$line" | grep -oE '[0-9]+'); do
+            f=$((f + n))
+        done
+        s=$(grep -oE '[0-9]+ skipped' <<<"$line" | grep -oE '[0-9]+')
+        # no summary, or a run that ran nothing: one failure
+        if [[ -z $line || $line == *"no tests ran"* ]]; then f=$((f + 1)); fi
+    fi
+    p=${p:-0} f=${f:-0} s=${s:-0}
+    if [[ -n $skips_fail && $s -gt 0 ]]; then
+        say "FAILED: $s test(s) skipped in a run that must skip none:"
+        grep -E '\.\.\. SKIPPED' "$log" | head -20
+        f=$((f + s)) s=0
+    fi
+    passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + s))
+}
+
+# step NAME LOG CMD...: run CMD with its output shown and kept in LOG.
+step() {
+    local name=$1 log=$2 rc t0
+    shift 2
+    say "== $name"
+    t0=$(date +%s)
+    "$@" 2>&1 | tee "$log"
+    rc=${PIPESTATUS[0]}
+    say "== $name: rc=$rc after $(( $(date +%s) - t0 ))s"
+    return "$rc"
+}
+
+summary() {
+    say "job finished after $(( $(date +%s) - t_job ))s"
+    if [[ $skipped -gt 0 ]]; then
+        echo "$passed passed, $failed failed, $skipped skipped"
+    else
+        echo "$passed passed, $failed failed"
+    fi
+}
+
+logs=$(mktemp -d "${TMPDIR:-/tmp}/scenario-job.XXXXXX")
+say "logs of this job: $logs"
+
+# 1. plugin venv
+source "$repo/tools/lib/plugin-venv.sh"
+export PATH=$venv/bin:$PATH
+
+# 2. constellation
+down() {
+    if [[ -n ${KEEP_CONSTELLATION:-} ]]; then
+        say "KEEP_CONSTELLATION set: leaving the constellation up"
+        return
+    fi
+    step "constellation down" "$logs/down.log" "$constellation" down ||
+        failed=$((failed + 1))
+}
+if ! step "constellation up" "$logs/up.log" "$constellation" up; then
+    say "FAILED: the constellation did not come up (see above)"
+    "$constellation" down >/dev/null 2>&1
+    failed=$((failed + 1))
+    summary
+    exit 1
+fi
+trap 'down; summary' EXIT
+eval "$("$constellation" env)"
+conf=$TEMPEST_CONFIG_DIR/$TEMPEST_CONFIG
+
+# 3. the scenario suite, between two resource counts
+ws=$logs/workspace
+tempest init "$ws" >/dev/null
+cp "$conf" "$ws/etc/tempest.conf"
+before=$logs/resources-before.json
+if ! step "resource count before the suite" "$logs/leak-before.log" \
+        python "$repo/tools/leak_check.py" --config "$conf" snapshot "$before"; then
+    failed=$((failed + 1))
+fi
+(cd "$ws" && step "tempest run -r cross_service --concurrency $concurrency" \
+    "$logs/suite.log" tempest run -r cross_service --concurrency "$concurrency")
+count "$logs/suite.log" skips-fail
+if step "resource count after the suite (leak check)" "$logs/leak-after.log" \
+        python "$repo/tools/leak_check.py" --config "$conf" compare "$before"; then
+    passed=$((passed + 1))
+else
+    failed=$((failed + 1))
+fi
+
+# 4. scenario API acceptance and fault injection (restarts services)
+step "scenario API acceptance and fault tests" "$logs/fault.log" \
+    python -m pytest -q -p no:cacheprovider "$repo/fault_tests"
+count "$logs/fault.log" skips-fail
+
+# 5. the constellation's own acceptance checks
+step "constellation checks" "$logs/checks.log" \
+    "$repo/constellation/checks/smoke.sh" --restarts
+count "$logs/checks.log"
+if [[ -z ${SKIP_TEMPEST_SMOKE:-} ]]; then
+    exclusions=$repo/constellation/exclusions/tempest-smoke.txt
+    (cd "$ws" && step "Tempest smoke API tests (compute, network, image)" \
+        "$logs/smoke.log" tempest run --concurrency "$concurrency" \
+        --regex '^tempest\.api\.(compute|network|image)\..*\[.*\bsmoke\b.*\]' \
+        --exclude-list "$exclusions")
+    count "$logs/smoke.log"
+    (cd "$ws" && step "designate-tempest-plugin zone and recordset API tests" \
+        "$logs/designate.log" tempest run --concurrency "$concurrency" \
+        --regex '^designate_tempest_plugin\.tests\.api\.v2\.test_(zones|recordset)' \
+        --exclude-list "$exclusions")
+    count "$logs/designate.log"
+fi
+
+# 6. down + summary (trap)
+trap - EXIT
+down
+summary
+[[ $failed -eq 0 ]]
