@@ -203,6 +203,39 @@ class TestFailuresAndCleanup(EngineTestCase):
         self.assertIn('CREATE_FAILED', result.error)
         self.assertNothingLeft(run)
 
+    def test_heat_api_errors_while_waiting_are_retried(self):
+        stacks = self.cloud.stacks
+        real_show = stacks.show_stack
+        errors = []
+
+        def flaky_show(ident):
+            if len(errors) < 3:
+                errors.append(ident)
+                raise RuntimeError('500 from heat-api')
+            return real_show(ident)
+        stacks.show_stack = flaky_show
+        result = self.cloud.run(self.catalog, 'floating_ip_dns').run()
+        self.assertEqual(3, len(errors))
+        self.assertTrue(result.passed, result.error)
+
+    def test_heat_api_failing_until_deadline_names_stack_status(self):
+        stacks = self.cloud.stacks
+        real_show = stacks.show_stack
+        calls = []
+
+        def broken_show(ident):
+            calls.append(ident)
+            # the waiter's polls fail; the summary call afterwards works
+            if len(calls) < 30:
+                raise RuntimeError('500 from heat-api')
+            return real_show(ident)
+        stacks.show_stack = broken_show
+        result = self.cloud.run(self.catalog, 'floating_ip_dns',
+                                stack_timeout=0.2).run()
+        self.assertEqual('create_zone', result.failed_step)
+        self.assertIn('the Heat API kept failing', result.error)
+        self.assertIn('500 from heat-api', result.error)
+
     def test_heat_api_error_on_create_fails_deploy(self):
         run = self.cloud.run(self.catalog, 'floating_ip_dns')
         run.run_step('create_zone')

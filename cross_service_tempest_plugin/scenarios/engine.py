@@ -333,6 +333,12 @@ class ScenarioRun(object):
             step.error = 'interrupted (KeyboardInterrupt)'
             step.duration = self._clock() - start
             self._fail(step)
+            for _before, after in self.hooks:
+                if after:
+                    try:
+                        after(self, step)
+                    except Exception:
+                        pass
             raise
         except Exception as exc:
             step.status = FAILED
@@ -478,12 +484,44 @@ class ScenarioRun(object):
     # -- stack helpers -----------------------------------------------------
 
     def _wait_stack(self, stack, status):
-        return _waiters().wait_for_stack_status(
-            self.clients.stacks, stack[0], stack[1], status,
-            timeout=self.settings.stack_timeout,
-            interval=self.settings.stack_interval,
-            events_client=self.clients.events,
-            resources_client=self.clients.resources)
+        """Wait for ``status`` until the stack deadline.
+
+        Heat API errors (e.g. a 500 while heat-engine is away) are retried
+        until that same deadline.
+        """
+        waiters = _waiters()
+        timeout = (self.settings.stack_timeout or
+                   getattr(self.clients.stacks, 'build_timeout', 300))
+        interval = (self.settings.stack_interval or
+                    getattr(self.clients.stacks, 'build_interval', 1))
+        deadline = self._clock() + float(timeout)
+        while True:
+            try:
+                return waiters.wait_for_stack_status(
+                    self.clients.stacks, stack[0], stack[1], status,
+                    timeout=max(deadline - self._clock(), 0.001),
+                    interval=interval, events_client=self.clients.events,
+                    resources_client=self.clients.resources)
+            except (waiters.StackStatusError, waiters.StackTimeout):
+                raise
+            except Exception as exc:
+                if self._clock() >= deadline:
+                    raise StepFailure(
+                        'stack %s did not reach %s within %s s: the Heat API '
+                        'kept failing (%s: %s); %s' % (
+                            stack[0], status, timeout, type(exc).__name__,
+                            exc, self._stack_summary(stack)))
+            time.sleep(float(interval))
+
+    def _stack_summary(self, stack):
+        try:
+            body = self.clients.stacks.show_stack(
+                '%s/%s' % stack)['stack']
+            return 'last stack status %s, reason: %s' % (
+                body.get('stack_status'), body.get('stack_status_reason'))
+        except Exception as exc:
+            return 'stack status unavailable (%s: %s)' % (
+                type(exc).__name__, exc)
 
     def _template(self, name):
         path = loader.find_template(name, self.settings.template_dir)
