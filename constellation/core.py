@@ -521,21 +521,22 @@ class Constellation:
                  'designate-api', 'neutron', 'nova-api', 'nova-conductor',
                  'nova-scheduler', 'nova-compute', 'heat-engine', 'heat-api']
         later = ['designate-worker', 'designate-producer', 'designate-mdns']
-        pool_current = self.st.marker('designate_pool') == self.pool_hash()
-        if pool_current:
-            first, later = first + later, []
+        # designate's worker/producer/mdns only after central consumes RPC:
+        # a cast/call sent before central's queue exists is dropped by
+        # RabbitMQ and the producer then stalls on a 60 s reply timeout
         self.say('start %s' % ', '.join(first))
         for name in first:
             self.start(ctx, name, wait=False)
-        if not pool_current:
-            for name in ('designate-central', 'designate-api'):
-                self.step('wait %s' % name, self.wait_ready, ctx, name,
-                          service=name)
-            self.step('designate pool (BIND9 on :%d)' % ctx['ports']['dns'],
-                      self.designate_pool, ctx, service='designate-central')
-            self.say('start %s' % ', '.join(later))
-            for name in later:
-                self.start(ctx, name, wait=False)
+        for name in ('designate-central', 'designate-api'):
+            self.step('wait %s' % name, self.wait_ready, ctx, name,
+                      service=name)
+        self.step('designate-central answers RPC', self.wait_central_rpc, ctx,
+                  service='designate-central')
+        self.step('designate pool (BIND9 on :%d)' % ctx['ports']['dns'],
+                  self.designate_pool, ctx, service='designate-central')
+        self.say('start %s' % ', '.join(later))
+        for name in later:
+            self.start(ctx, name, wait=False)
         self.step('all %d services answering' % len(services.NAMES),
                   self.wait_all, ctx, service=None)
         compute = {p.name: p for p in services.programs(ctx)}['nova-compute']
@@ -669,22 +670,25 @@ class Constellation:
         except FileNotFoundError:
             return None
 
+    def wait_central_rpc(self, ctx, timeout=90):
+        """Central answers RPC once designate-api can list pools via it."""
+        s = bootstrap.admin_session(ctx)
+        deadline = time.time() + timeout
+        while True:
+            try:
+                s.get(render.url(ctx, 'designate', '/v2/pools'), timeout=30)
+                return
+            except Exception as e:
+                if time.time() > deadline:
+                    raise Failure('designate-central not answering RPC '
+                                  'after %ds: %s' % (timeout, e),
+                                  service='designate-central')
+                time.sleep(1)
+
     def designate_pool(self, ctx):
         h = self.pool_hash()
         if self.st.marker('designate_pool') == h:
             return 'unchanged'
-        # central answers RPC once designate-api can list pools through it
-        s = bootstrap.admin_session(ctx)
-        deadline = time.time() + 90
-        while True:
-            try:
-                s.get(render.url(ctx, 'designate', '/v2/pools'), timeout=30)
-                break
-            except Exception as e:
-                if time.time() > deadline:
-                    raise Failure('designate-central not answering RPC: %s'
-                                  % e, service='designate-central')
-                time.sleep(1)
         self.manage('designate-manage', [
             self.st.bin('designate-manage'), '--config-file',
             self.st.etc('designate', 'designate.conf'), 'pool', 'update',
