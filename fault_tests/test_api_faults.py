@@ -123,11 +123,18 @@ class TestHeatEngineDown(FaultTestBase):
 class TestCliInterrupt(FaultTestBase):
 
     def test_sigint_during_run_cleans_up_and_exits_non_zero(self):
+        # The config goes through the environment, not --config: the
+        # constellation's leftover-process recovery treats any process whose
+        # command line names its state dir as its own.
         cmd = [os.path.join(os.path.dirname(sys.executable),
                             'cross-service-scenario'),
-               'run', 'floating_ip_dns', '--config', self.conf]
+               'run', 'floating_ip_dns']
+        env = dict(os.environ,
+                   TEMPEST_CONFIG_DIR=os.path.dirname(self.conf),
+                   TEMPEST_CONFIG=os.path.basename(self.conf))
+        env.pop('CONSTELLATION_STATE_DIR', None)
         proc = subprocess.Popen(cmd, stdout=subprocess.PIPE,
-                                stderr=subprocess.STDOUT, text=True)
+                                stderr=subprocess.STDOUT, text=True, env=env)
         lines = []
         for line in proc.stdout:
             lines.append(line)
