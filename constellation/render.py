@@ -335,6 +335,8 @@ def neutron_conf(ctx):
         'database': {'connection': db_url(ctx, 'neutron')},
         'keystone_authtoken': _authtoken(ctx, 'neutron'),
         'nova': _auth(ctx, 'nova'),
+        # the segments plugin reports to Placement (else tracebacks in log)
+        'placement': _auth(ctx, 'placement'),
         'designate': designate,
         'oslo_concurrency': {'lock_path': lock_path(ctx, 'neutron')},
         'agent': {'root_helper': '', 'report_interval': 0},
