@@ -76,6 +76,9 @@ def main(argv=None):
             print('failing service: %s' % svc, file=sys.stderr)
             print(c.log_tail(svc), file=sys.stderr)
         return 1
+    except BrokenPipeError:  # e.g. `constellation logs | head`
+        sys.stderr.close()
+        return 0
     except KeyboardInterrupt:
         print('interrupted; `constellation down` stops what was started',
               file=sys.stderr)
