@@ -35,9 +35,9 @@ class TestRunEveryScenario(unittest.TestCase):
         for name in names:
             result = api.run_scenario(name, config_file=self.conf)
             data = json.loads(result.to_json())
-            print('%s: passed=%s %.1fs %s' % (
+            print('%s: passed=%s %ss %s' % (
                 name, data['passed'], data['duration'], ', '.join(
-                    '%s %.1f' % (s['name'], s['duration'])
+                    '%s %s %s' % (s['name'], s['status'], s['duration'])
                     for s in data['steps'])))
             if not data['passed']:
                 failures.append('%s: %s' % (name, data['error']))
