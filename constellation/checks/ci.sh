@@ -6,7 +6,8 @@
 #
 # With --tempest, also runs Tempest's smoke-tagged compute/network/image API
 # tests (minus constellation/exclusions/tempest-smoke.txt) and
-# designate-tempest-plugin's zone and recordset API tests, in a workspace
+# designate-tempest-plugin's zone and recordset API tests and
+# heat-tempest-plugin's API tests, in a workspace
 # under $TMPDIR. The last line is "N passed, N failed" over everything.
 set -u
 repo=$(cd "$(dirname "$0")/../.." && pwd)
@@ -51,7 +52,8 @@ if [ -n "$tempest" ]; then
     cp "$TEMPEST_CONFIG_DIR/tempest.conf" "$ws/etc/tempest.conf"
     for job in \
         "(^tempest\.api\.(compute|network|image)).*\[.*\bsmoke\b.*\]" \
-        "^designate_tempest_plugin\.tests\.api\.v2\.test_(zones|recordset)"; do
+        "^designate_tempest_plugin\.tests\.api\.v2\.test_(zones|recordset)" \
+        "^heat_tempest_plugin\.tests\.api"; do
         (cd "$ws" && "$tempest" run --concurrency 2 --regex "$job" \
             --exclude-list "$repo/constellation/exclusions/tempest-smoke.txt") \
             > "$log" 2>&1
