@@ -89,6 +89,28 @@ class Constellation:
                           % (self.st.root, stored, wanted))
         return stored or wanted or portmod.DEFAULT_BASE
 
+    def pick_default_base(self, probe=portmod.port_in_use, tries=20):
+        """Choose the port base on the first `up` without an explicit one.
+
+        Takes the first free block of ports from the default on (another
+        constellation may hold the default) and remembers it.
+        """
+        if self.st.marker('port_base') or self._port_base_arg or \
+                os.environ.get('CONSTELLATION_PORT_BASE'):
+            return None
+        for k in range(tries):
+            base = portmod.DEFAULT_BASE + k * portmod.SPAN
+            if not portmod.busy_ports(portmod.allocate(base), probe=probe):
+                if k:
+                    self.say('ports %d-%d are taken (another constellation?)'
+                             '; using --port-base %d for this state dir'
+                             % (portmod.DEFAULT_BASE,
+                                portmod.DEFAULT_BASE + portmod.SPAN - 1,
+                                base))
+                self.st.set_marker('port_base', base)
+                return base
+        return None  # all taken: the busy-port error below names them
+
     def ctx(self):
         base = self.port_base()
         return {
@@ -479,6 +501,8 @@ class Constellation:
         msg = self.recover_stale()
         if msg:
             self.say('recovering: ' + msg)
+        if self.supervisor_state()[0] != 'running':
+            self.pick_default_base()
         ctx = self.ctx()
         if self.supervisor_state()[0] != 'running':
             busy = portmod.busy_ports(ctx['ports'])

@@ -65,3 +65,23 @@ def test_cli_bad_port_base_names_option(tmp_path, capsys):
                    'up'])
     assert rc == 1
     assert '--port-base' in capsys.readouterr().err
+
+
+def test_first_up_without_explicit_base_skips_taken_blocks(tmp_path,
+                                                            monkeypatch):
+    monkeypatch.delenv('CONSTELLATION_PORT_BASE', raising=False)
+    c = make(tmp_path)
+    c.st.ensure_dirs()
+    taken = set(range(25000, 25200))
+    assert c.pick_default_base(probe=lambda p: p in taken) == 25200
+    assert c.st.marker('port_base') == 25200
+    # remembered: later ups keep it, no new search
+    assert c.pick_default_base(probe=lambda p: True) is None
+    assert c.port_base() == 25200
+
+
+def test_explicit_base_is_never_moved(tmp_path):
+    c = make(tmp_path, port_base='25000')
+    c.st.ensure_dirs()
+    assert c.pick_default_base(probe=lambda p: True) is None
+    assert c.port_base() == 25000
