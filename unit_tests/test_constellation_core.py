@@ -67,8 +67,8 @@ def test_cli_bad_port_base_names_option(tmp_path, capsys):
     assert '--port-base' in capsys.readouterr().err
 
 
-def test_first_up_without_explicit_base_skips_taken_blocks(tmp_path,
-                                                            monkeypatch):
+def test_first_up_without_explicit_base_skips_taken_blocks(
+        tmp_path, monkeypatch):
     monkeypatch.delenv('CONSTELLATION_PORT_BASE', raising=False)
     c = make(tmp_path)
     c.st.ensure_dirs()
