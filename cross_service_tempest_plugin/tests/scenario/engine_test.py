@@ -76,7 +76,7 @@ class ScenarioEngineTest(base.CrossServiceScenarioTest):
         # run() cleans up itself; this also covers an error between steps.
         self.addCleanup(run.cleanup)
         result = run.run()
-        self.addDetail_json(result)
+        self._add_result_detail(result)
         self._log_result(result)
         if not result.passed:
             self.fail('scenario %s failed at step %s: %s%s' % (
@@ -96,7 +96,7 @@ class ScenarioEngineTest(base.CrossServiceScenarioTest):
             f.write(line)
             fcntl.flock(f, fcntl.LOCK_UN)
 
-    def addDetail_json(self, result):
+    def _add_result_detail(self, result):
         try:
             from testtools import content
             self.addDetail('scenario-result', content.text_content(
