@@ -28,39 +28,10 @@ repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 venv=${UNIT_VENV:-$repo/.venv-unit}
 concurrency=${CONCURRENCY:-2}
 constellation=$repo/tools/constellation
-passed=0 failed=0 skipped=0
 t_job=$(date +%s)
 
+source "$repo/tools/lib/summary.sh"
 say() { printf '[%4ds] %s\n' "$(( $(date +%s) - t_job ))" "$*"; }
-
-# count LOG [skips-fail]: add the last summary of LOG (stestr's Totals,
-# pytest's line or a plain "N passed, N failed") to the job's counts. A log
-# with no summary counts as one failure.
-count() {
-    local log=$1 skips_fail=${2:-} p f s
-    p=$(sed -n -E 's/^ - Passed: ([0-9]+)$/\1/p' "$log" | tail -1)
-    f=$(sed -n -E 's/^ - Failed: ([0-9]+)$/\1/p' "$log" | tail -1)
-    s=$(sed -n -E 's/^ - Skipped: ([0-9]+)$/\1/p' "$log" | tail -1)
-    if [[ -z $p ]]; then
-        local line
-        line=$(grep -E '^(=+ )?[0-9]+ (passed|failed|error)|^=+ no tests ran' "$log" | tail -1)
-        p=$(grep -oE '[0-9]+ passed' <<<"$line" | grep -oE '[0-9]+')
-        f=0
-        for n in $(grep -oE '[0-9]+ (failed|errors?)' <<<"$line" | grep -oE '[0-9]+'); do
-            f=$((f + n))
-        done
-        s=$(grep -oE '[0-9]+ skipped' <<<"$line" | grep -oE '[0-9]+')
-        # no summary, or a run that ran nothing: one failure
-        if [[ -z $line || $line == *"no tests ran"* ]]; then f=$((f + 1)); fi
-    fi
-    p=${p:-0} f=${f:-0} s=${s:-0}
-    if [[ -n $skips_fail && $s -gt 0 ]]; then
-        say "FAILED: $s test(s) skipped in a run that must skip none:"
-        grep -E '\.\.\. SKIPPED' "$log" | head -20
-        f=$((f + s)) s=0
-    fi
-    passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + s))
-}
 
 # step NAME LOG CMD...: run CMD with its output shown and kept in LOG.
 step() {
@@ -74,14 +45,6 @@ step() {
     return "$rc"
 }
 
-summary() {
-    say "job finished after $(( $(date +%s) - t_job ))s"
-    if [[ $skipped -gt 0 ]]; then
-        echo "$passed passed, $failed failed, $skipped skipped"
-    else
-        echo "$passed passed, $failed failed"
-    fi
-}
 
 logs=$(mktemp -d "${TMPDIR:-/tmp}/scenario-job.XXXXXX")
 say "logs of this job: $logs"
@@ -106,7 +69,7 @@ if ! step "constellation up" "$logs/up.log" "$constellation" up; then
     summary
     exit 1
 fi
-trap 'down; summary' EXIT
+trap 'down; say "job finished after $(( $(date +%s) - t_job ))s"; summary' EXIT
 eval "$("$constellation" env)"
 conf=$TEMPEST_CONFIG_DIR/$TEMPEST_CONFIG
 
@@ -134,10 +97,7 @@ step "scenario API acceptance and fault tests" "$logs/fault.log" \
     python -m pytest -q -p no:cacheprovider "$repo/fault_tests"
 count "$logs/fault.log" skips-fail
 
-# 5. the constellation's own acceptance checks
-step "constellation checks" "$logs/checks.log" \
-    "$repo/constellation/checks/smoke.sh" --restarts
-count "$logs/checks.log"
+# 5. Tempest API tests of the services the suite relies on
 if [[ -z ${SKIP_TEMPEST_SMOKE:-} ]]; then
     exclusions=$repo/constellation/exclusions/tempest-smoke.txt
     (cd "$ws" && step "Tempest smoke API tests (compute, network, image)" \
@@ -150,10 +110,23 @@ if [[ -z ${SKIP_TEMPEST_SMOKE:-} ]]; then
         --regex '^designate_tempest_plugin\.tests\.api\.v2\.test_(zones|recordset)' \
         --exclude-list "$exclusions")
     count "$logs/designate.log"
+    (cd "$ws" && step "heat-tempest-plugin API tests" \
+        "$logs/heat.log" tempest run --concurrency "$concurrency" \
+        --regex '^heat_tempest_plugin\.tests\.api' \
+        --exclude-list "$exclusions")
+    count "$logs/heat.log"
 fi
 
-# 6. down + summary (trap)
+# 6. the constellation's own acceptance checks: DNS on the wire, a Heat
+# server stack, restarts of designate-worker and nova-compute, then down
+# (no process, no listener left) and up again
+step "constellation checks" "$logs/checks.log" \
+    "$repo/constellation/checks/smoke.sh" --restarts --lifecycle
+count "$logs/checks.log"
+
+# 7. down + summary
 trap - EXIT
 down
+say "job finished after $(( $(date +%s) - t_job ))s"
 summary
 [[ $failed -eq 0 ]]
