@@ -383,11 +383,17 @@ def designate_conf(ctx):
                             # (unknown pool -> 404), else the default pool
                             'scheduler_filters':
                                 'pool_id_attribute,in_doubt_default_pool'},
+        # Fast convergence after a fault (e.g. a worker restarted with a
+        # zone update in flight): give up polling BIND after ~9 s instead
+        # of ~5 min, and let the producer's periodic recovery retry zones
+        # in ERROR/PENDING every 5 s instead of every 120 s.
         'service:worker': {'workers': 1, 'poll_delay': 1,
+                           'poll_timeout': 2, 'poll_max_retries': 3,
                            'poll_retry_interval': 1,
                            'threshold_percentage': 100},
         'service:producer': {'workers': 1},
         'producer_task:increment_serial': {'interval': 1},
+        'producer_task:worker_periodic_recovery': {'interval': 5},
         'service:mdns': {'workers': 1,
                          'listen': '%s:%d' % (HOST, ctx['ports']['mdns'])},
         'keystone_authtoken': _authtoken(ctx, 'designate'),

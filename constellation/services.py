@@ -5,6 +5,7 @@ import os
 import shutil
 
 from constellation import render
+from constellation import state as statemod
 
 Program = collections.namedtuple(
     'Program', 'name kind command env stopwait port check')
@@ -154,7 +155,8 @@ def supervisord_conf(ctx, progs):
         'identifier = constellation',
         'nodaemon = false',
         'minfds = 4096',
-        'environment = %s' % _env_str({'CONSTELLATION_STATE_DIR': root}),
+        'environment = %s' % _env_str(
+            {'CONSTELLATION_STATE_DIR': root, statemod.MARK: root}),
         '',
         '[rpcinterface:supervisor]',
         'supervisor.rpcinterface_factory = '
@@ -167,6 +169,7 @@ def supervisord_conf(ctx, progs):
     for p in progs:
         env = dict(p.env)
         env['CONSTELLATION_STATE_DIR'] = root
+        env[statemod.MARK] = root
         lines += [
             '[program:%s]' % p.name,
             'command = %s' % _cmd_str(p.command),

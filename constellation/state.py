@@ -150,7 +150,10 @@ class StateError(RuntimeError):
 
 # --- processes ----------------------------------------------------------
 
-MARK = 'CONSTELLATION_STATE_DIR'
+# Set by supervisord in its own environment and every program's, and by
+# nothing else: `constellation env` exports CONSTELLATION_STATE_DIR to
+# clients (Tempest runs, CI scripts), which must never be taken for ours.
+MARK = 'CONSTELLATION_SUPERVISED_BY'
 
 
 def read_pidfile(path):
@@ -198,21 +201,26 @@ def supervisord_status(pidfile, conf, proc='/proc'):
 def our_processes(root, proc='/proc', exclude=()):
     """PIDs of the processes a constellation in ``root`` started.
 
-    supervisord sets CONSTELLATION_STATE_DIR=<root> in the environment of
-    itself and every child.  Processes that rewrite their title
+    supervisord sets MARK=<root> in the environment of itself and every
+    child, and nothing else does.  Processes that rewrite their title
     (setproctitle: gunicorn, oslo.service) also overwrite what
     /proc/PID/environ shows, so a process also counts when its command line
-    names ``root`` (all our programs' command lines do), and so do all
-    descendants of a process that counts (gunicorn/oslo workers).  This
-    finds the leftovers of a crashed run (supervisord killed -9) so that
-    they can be named and stopped by PID.
+    names one of our config files (``<root>/etc/...``) or our gunicorn
+    process name (``constellation-SERVICE@<root>``), and so do all
+    descendants of a process that counts (gunicorn/oslo workers).  A
+    client that merely mentions the state dir (``--config
+    <root>/tempest/tempest.conf``) does not count, nor does the caller or
+    any of its ancestors.  This finds the leftovers of a crashed run
+    (supervisord killed -9) so that they can be named and stopped by PID.
     """
     needle = ('%s=%s' % (MARK, root)).encode()
-    # the root as a whole path component (not /x/st matching /x/st2)
-    root_re = re.compile(re.escape(root.rstrip('/').encode()) +
-                         rb'(?:[/\s\]]|$)')
+    # our config files, or our gunicorn name (not /x/st matching /x/st2)
+    root_b = re.escape(root.rstrip('/').encode())
+    root_re = re.compile(rb'(?:' + root_b + rb'/etc/|@' + root_b +
+                         rb'(?:[/\s\]]|$))')
     found = set()
     parents = {}
+    exclude = set(exclude) | set(ancestors(os.getpid(), proc))
     for entry in os.listdir(proc):
         if not entry.isdigit():
             continue
@@ -243,6 +251,19 @@ def our_processes(root, proc='/proc', exclude=()):
                 found.add(pid)
                 changed = True
     return sorted(found)
+
+
+def ancestors(pid, proc='/proc'):
+    """PIDs of ``pid`` and its parents up to init."""
+    found = []
+    while pid and pid not in found:
+        found.append(pid)
+        try:
+            with open(os.path.join(proc, str(pid), 'stat')) as f:
+                pid = int(f.read().rsplit(')', 1)[1].split()[1])
+        except (OSError, ValueError, IndexError):
+            break
+    return found
 
 
 def rss_kib(pid, proc='/proc'):

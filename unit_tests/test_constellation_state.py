@@ -98,20 +98,41 @@ def test_supervisord_status_classifies_pidfile(tmp_path):
 def test_our_processes_found_by_environment_mark(tmp_path):
     proc = tmp_path / 'proc'
     _fake_proc(proc, 10, 'gunicorn',
-               b'PATH=/bin\0CONSTELLATION_STATE_DIR=/a\0')
-    _fake_proc(proc, 11, 'beam', b'CONSTELLATION_STATE_DIR=/b\0')
+               b'PATH=/bin\0CONSTELLATION_SUPERVISED_BY=/a\0')
+    _fake_proc(proc, 11, 'beam', b'CONSTELLATION_SUPERVISED_BY=/b\0')
     _fake_proc(proc, 12, 'bash', b'HOME=/root\0')
     # title rewritten (environ clobbered) but command line names the root
     _fake_proc(proc, 13, 'gunicorn: master [constellation-x@/a]')
     _fake_proc(proc, 15, 'vim /ab/notes')
+    # clients of the constellation are not ours: `constellation env`
+    # exports CONSTELLATION_STATE_DIR, and they name files under the root
+    _fake_proc(proc, 16, 'bash tools/run-scenario-job.sh',
+               b'CONSTELLATION_STATE_DIR=/a\0')
+    _fake_proc(proc, 17, 'python leak_check.py --config /a/tempest/t.conf')
+    # an oslo.service master names its config under <root>/etc
+    _fake_proc(proc, 18, 'nova-compute: master [--config-file /a/etc/n.c]')
     (proc / 'self').mkdir()
-    for pid in (10, 11, 12, 13, 15):
+    for pid in (10, 11, 12, 13, 15, 16, 17, 18):
         (proc / str(pid) / 'stat').write_text('%d (x) S 1 0' % pid)
     # a worker whose title hides everything: found as a child of 13
     _fake_proc(proc, 14, 'gunicorn: worker')
     (proc / '14' / 'stat').write_text('14 (x) S 13 0')
-    assert state.our_processes('/a', proc=str(proc)) == [10, 13, 14]
+    assert state.our_processes('/a', proc=str(proc)) == [10, 13, 14, 18]
     assert state.our_processes('/b', proc=str(proc)) == [11]
+
+
+def test_our_processes_never_include_the_callers_ancestors(tmp_path):
+    proc = tmp_path / 'proc'
+    me = os.getpid()
+    # the caller was (wrongly) started by a process carrying the mark
+    _fake_proc(proc, 20, 'supervisord -c /a/etc/s.conf',
+               b'CONSTELLATION_SUPERVISED_BY=/a\0')
+    (proc / '20' / 'stat').write_text('20 (x) S 1 0')
+    _fake_proc(proc, me, 'python -m constellation down',
+               b'CONSTELLATION_SUPERVISED_BY=/a\0')
+    (proc / str(me) / 'stat').write_text('%d (x) S 20 0' % me)
+    (proc / 'self').mkdir()
+    assert state.our_processes('/a', proc=str(proc)) == []
 
 
 def test_default_root_honours_env(monkeypatch):
