@@ -189,6 +189,7 @@ class FakeCloud(object):
         self.polls = 0
         self.publish_rules = self.neutron_like
         self.keep_on_delete = False
+        self.keep_types_on_delete = set()   # e.g. {'A'}: a Neutron bug
         self.wire_empty = False
         self.stacks = FakeStacks(self)
 
@@ -240,8 +241,9 @@ class FakeCloud(object):
             return
         for name, address in st.get('published', []):
             rtype = dns_checks.address_type(address)
-            self.records.get((dns_checks.fqdn(name), rtype),
-                             set()).discard(address)
+            if rtype not in self.keep_types_on_delete:
+                self.records.get((dns_checks.fqdn(name), rtype),
+                                 set()).discard(address)
             self.records.get((dns_checks.reverse_name(address), 'PTR'),
                              set()).discard(dns_checks.fqdn(name))
 

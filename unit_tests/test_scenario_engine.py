@@ -119,9 +119,19 @@ class TestFullRuns(EngineTestCase):
 
 class TestUpdates(EngineTestCase):
 
-    def test_moving_floating_ip_withdraws_old_name(self):
+    def _run_move_with_neutron_bug(self):
+        """As Neutron 29: the moved-to name's A record outlives delete."""
+        real_delete = self.cloud.stacks.delete_stack
+
+        def delete_with_bug(*args, **kwargs):
+            self.cloud.keep_types_on_delete = {'A'}
+            return real_delete(*args, **kwargs)
+        self.cloud.stacks.delete_stack = delete_with_bug
         run = self.cloud.run(self.catalog, 'floating_ip_move')
-        result = run.run()
+        return run, run.run()
+
+    def test_moving_floating_ip_withdraws_old_name(self):
+        run, result = self._run_move_with_neutron_bug()
         self.assertTrue(result.passed, result.error)
         withdrawn = result.step('update').details['records_withdrawn']
         prefix = run.values['name_prefix']
@@ -131,6 +141,44 @@ class TestUpdates(EngineTestCase):
                          [(r['name'], r['type'], r['values'])
                           for r in withdrawn])
         self.assertNothingLeft(run)
+
+    def test_known_bug_lingering_record_is_asserted_and_reported(self):
+        run, result = self._run_move_with_neutron_bug()
+        self.assertTrue(result.passed, result.error)
+        new = '%s-1.%s' % (run.values['name_prefix'], run.values['zone_name'])
+        bug = result.step('check_removed').details['known_bug']
+        self.assertIn('_process_dns_floatingip_update_precommit',
+                      bug['summary'])
+        self.assertEqual([(new, 'A', ['172.24.4.99'])],
+                         [(r['name'], r['type'], r['values'])
+                          for r in bug['lingering']])
+        self.assertEqual(1, len(result.to_dict()['known_bugs']))
+        # the PTR of the same address is checked as usual (gone)
+        checked = [(r['name'], r['type'])
+                   for r in result.step('check_removed').details['records']]
+        self.assertIn(('99.4.24.172.in-addr.arpa.', 'PTR'), checked)
+        self.assertNotIn((new, 'A'), checked)
+
+    def test_known_bug_fixed_fails_check_removed(self):
+        # a Neutron that removes every record: the marker must go
+        run = self.cloud.run(self.catalog, 'floating_ip_move')
+        result = run.run()
+        self.assertFalse(result.passed)
+        self.assertEqual('check_removed', result.failed_step)
+        self.assertIn('known bug no longer reproduces', result.error)
+        self.assertNothingLeft(run)
+
+    def test_known_bug_does_not_excuse_other_records(self):
+        real_delete = self.cloud.stacks.delete_stack
+
+        def delete_leaking_everything(*args, **kwargs):
+            self.cloud.keep_on_delete = True
+            return real_delete(*args, **kwargs)
+        self.cloud.stacks.delete_stack = delete_leaking_everything
+        result = self.cloud.run(self.catalog, 'floating_ip_move').run()
+        self.assertFalse(result.passed)
+        self.assertEqual('check_removed', result.failed_step)
+        self.assertIn('PTR', result.error)
 
     def test_old_record_kept_after_update_fails(self):
         stacks = self.cloud.stacks

@@ -153,6 +153,19 @@ scenarios:
         self.assertIn('scenarios.floating_ip_dns.stack.tempalte',
                       str(ctx.exception))
 
+    def test_known_bug_needs_summary_and_lingering(self):
+        path = self.write('bug.yaml', """
+scenarios:
+  floating_ip_dns:
+    known_bug:
+      summary: something is wrong
+""")
+        with self.assertRaises(loader.ScenarioError) as ctx:
+            loader.load_catalog([path])
+        self.assertIn(path, str(ctx.exception))
+        self.assertIn('scenarios.floating_ip_dns.known_bug needs summary '
+                      'and lingering', str(ctx.exception))
+
     def test_missing_key_names_key_and_file(self):
         path = self.write('incomplete.yaml', """
 scenarios:

@@ -66,6 +66,7 @@ class ScenarioResult(object):
         self.cleanup_errors = []
         self.duration = None
         self.values = {}
+        self.known_bugs = []    # service bugs reproduced (and asserted)
 
     @property
     def passed(self):
@@ -86,7 +87,8 @@ class ScenarioResult(object):
                 'failed_step': self.failed_step, 'error': self.error,
                 'cleanup_errors': self.cleanup_errors,
                 'steps': [s.to_dict() for s in self.steps],
-                'resources': self.resources, 'values': self.values}
+                'resources': self.resources, 'values': self.values,
+                'known_bugs': self.known_bugs}
 
     def to_json(self, **kwargs):
         return json.dumps(self.to_dict(), default=str, **kwargs)
@@ -800,14 +802,19 @@ class ScenarioRun(object):
         self.marks['deleted'] = self._clock()
 
     def _do_check_removed(self, step):
+        lingering, bug = self._known_bug_records()
         seen = []
         for rec in self.ever_expected:
+            if rec in lingering:
+                continue
             waited, last = self.checker.wait_api_absent(rec, rec.values)
             seen.append(dict(rec.to_dict(), where='api', seen=last,
                              waited=round(waited, 3),
                              since_delete=self._since('deleted')))
         for ns in self._nameservers_or_skip(step):
             for rec in self.ever_expected:
+                if rec in lingering:
+                    continue
                 waited, last = self.checker.wait_wire_absent(rec, ns,
                                                              rec.values)
                 seen.append(dict(rec.to_dict(), where=ns, seen=repr(last),
@@ -819,6 +826,35 @@ class ScenarioRun(object):
         if seen:
             step.details['removal_seconds'] = max(
                 r['since_delete'] or 0 for r in seen)
+        if lingering:
+            step.details['known_bug'] = self._assert_known_bug(bug, lingering)
+
+    def _known_bug_records(self):
+        """Records the scenario's known bug leaves behind after delete."""
+        bug = self.definition.get('known_bug')
+        if not bug:
+            return [], None
+        types = set(bug['lingering'])
+        return [r for r in self.expected if r.type in types], bug
+
+    def _assert_known_bug(self, bug, lingering):
+        """The bug still reproduces: its records are still published.
+
+        Checked after every other record was seen gone, so a fixed service
+        has had the same time to remove these too.
+        """
+        still = []
+        for rec in lingering:
+            values, _statuses = self.checker.lookup.lookup(rec)
+            if not values & rec.values:
+                raise StepFailure(
+                    'known bug no longer reproduces: %s was removed with the '
+                    'stack (expected it to linger: %s). Remove known_bug '
+                    'from scenario %s.' % (rec, bug['summary'], self.name))
+            still.append(dict(rec.to_dict(), seen=sorted(values)))
+        self.result.known_bugs.append({'summary': bug['summary'],
+                                       'lingering': still})
+        return {'summary': bug['summary'], 'lingering': still}
 
     def _do_delete_zone(self, step):
         if not self.zone_stack:

@@ -70,6 +70,15 @@ SCENARIO_SCHEMA = {
         'dns_domain': str,
     },
     'steps': list,
+    # A bug of a service this scenario reproduces, asserted as such: the
+    # records of the listed types that are current when the stack is
+    # deleted must still be published after check_removed (every other
+    # record must be gone as usual). When the bug is fixed they are
+    # removed, and check_removed fails asking to drop this entry.
+    'known_bug': {
+        'summary': str,     # what is wrong, where (file/function)
+        'lingering': list,  # record types left behind, e.g. [A]
+    },
 }
 REQUIRED_KEYS = ('description', 'stack', 'records', 'steps')
 CREDENTIALS = ('primary', 'admin')
@@ -198,6 +207,11 @@ class ScenarioCatalog(object):
             if action == 'update' and not definition.get('update'):
                 raise ScenarioError('%s: scenarios.%s has an update step but '
                                     'no update section' % (files, name))
+        bug = definition.get('known_bug')
+        if bug is not None and (not bug.get('summary') or
+                                not bug.get('lingering')):
+            raise ScenarioError('%s: scenarios.%s.known_bug needs summary and '
+                                'lingering' % (files, name))
         for i, rec in enumerate(definition['records']):
             if not rec.get('name') or not rec.get('address_output'):
                 raise ScenarioError('%s: scenarios.%s.records[%d] needs name '

@@ -21,6 +21,7 @@ import fcntl
 import json
 import os
 
+from oslo_log import log as logging
 from tempest.common import utils
 from tempest import config
 
@@ -29,6 +30,7 @@ from cross_service_tempest_plugin.scenarios import loader
 from cross_service_tempest_plugin.tests import base
 
 CONF = config.CONF
+LOG = logging.getLogger(__name__)
 
 
 class ScenarioEngineTest(base.CrossServiceScenarioTest):
@@ -78,6 +80,11 @@ class ScenarioEngineTest(base.CrossServiceScenarioTest):
         result = run.run()
         self._add_result_detail(result)
         self._log_result(result)
+        for bug in result.known_bugs:
+            LOG.warning('scenario %s reproduced a known service bug (records '
+                        'left after delete: %s): %s', name,
+                        [r['name'] for r in bug['lingering']],
+                        bug['summary'])
         if not result.passed:
             self.fail('scenario %s failed at step %s: %s%s' % (
                 name, result.failed_step, result.error,
