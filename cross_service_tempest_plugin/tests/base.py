@@ -35,6 +35,18 @@ REQUIRED_SERVICES = (
 REQUIRED_NETWORK_EXTENSIONS = ('dns-integration', 'dns-domain-ports')
 
 
+def orchestration_clients(manager):
+    """The Heat clients of a client manager, by their alias names."""
+    orchestration = manager.orchestration
+    return {
+        'stacks_client': orchestration.StacksClient(),
+        'resources_client': orchestration.ResourcesClient(),
+        'outputs_client': orchestration.OutputsClient(),
+        'events_client': orchestration.EventsClient(),
+        'templates_client': orchestration.TemplatesClient(),
+    }
+
+
 class CrossServiceScenarioTest(test.BaseTestCase):
     """Nova + Neutron + Designate + Heat, driven through Heat stacks.
 
@@ -84,14 +96,9 @@ class CrossServiceScenarioTest(test.BaseTestCase):
         super().setup_clients()
         for prefix, manager in (('', cls.os_primary),
                                 ('admin_', cls.os_admin)):
-            orchestration = manager.orchestration
             dns = manager.dns_v2
-            aliases = {
-                'stacks_client': orchestration.StacksClient(),
-                'resources_client': orchestration.ResourcesClient(),
-                'outputs_client': orchestration.OutputsClient(),
-                'events_client': orchestration.EventsClient(),
-                'templates_client': orchestration.TemplatesClient(),
+            aliases = orchestration_clients(manager)
+            aliases.update({
                 'zones_client': dns.ZonesClient(),
                 'recordset_client': dns.RecordsetClient(),
                 'ptr_client': dns.PtrClient(),
@@ -100,7 +107,7 @@ class CrossServiceScenarioTest(test.BaseTestCase):
                 'ports_client': manager.ports_client,
                 'floating_ips_client': manager.floating_ips_client,
                 'servers_client': manager.servers_client,
-            }
+            })
             for name, client in aliases.items():
                 setattr(cls, prefix + name, client)
         # Imported here: dnspython is not needed to list tests.

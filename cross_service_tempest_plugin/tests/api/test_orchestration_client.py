@@ -24,6 +24,7 @@ from tempest.lib import exceptions as lib_exc
 from tempest import test
 
 from cross_service_tempest_plugin.common import waiters
+from cross_service_tempest_plugin.tests import base
 
 CONF = config.CONF
 
@@ -66,12 +67,9 @@ class OrchestrationClientTest(test.BaseTestCase):
     @classmethod
     def setup_clients(cls):
         super().setup_clients()
-        orchestration = cls.os_primary.orchestration
-        cls.stacks_client = orchestration.StacksClient()
-        cls.resources_client = orchestration.ResourcesClient()
-        cls.outputs_client = orchestration.OutputsClient()
-        cls.events_client = orchestration.EventsClient()
-        cls.templates_client = orchestration.TemplatesClient()
+        for name, client in base.orchestration_clients(
+                cls.os_primary).items():
+            setattr(cls, name, client)
 
     def _create(self, template, **kwargs):
         name = data_utils.rand_name(self.__class__.__name__)
