@@ -10,11 +10,13 @@
 #      servers/networks (a difference is a leak and fails the job);
 #   4. runs the scenario API acceptance and fault-injection tests
 #      (fault_tests/, they restart services, so alone and after the suite);
-#   5. runs the constellation's own acceptance checks (DNS on the wire,
-#      Heat server stack, service restarts) and, unless SKIP_TEMPEST_SMOKE
-#      is set, Tempest's smoke API tests of compute/network/image plus
-#      designate-tempest-plugin's zone/recordset API tests;
-#   6. takes the constellation down, also when a step failed.
+#   5. unless SKIP_TEMPEST_SMOKE is set, runs Tempest's smoke API tests of
+#      compute/network/image, designate-tempest-plugin's zone/recordset API
+#      tests and heat-tempest-plugin's API tests;
+#   6. runs the constellation's own acceptance checks (DNS on the wire, a
+#      Heat server stack, restarts of designate-worker and nova-compute,
+#      down with no process/listener left, up again);
+#   7. takes the constellation down, also when a step failed.
 # The last line is "N passed, N failed[, N skipped]" over every step; a
 # skipped cross_service test counts as a failure (the constellation
 # provides every service and extension the suite needs).
