@@ -38,8 +38,12 @@ def which(name, extra=('/usr/sbin', '/usr/lib/rabbitmq/bin')):
 def rabbitmq_server():
     # /usr/sbin/rabbitmq-server is Debian's wrapper that switches to the
     # system 'rabbitmq' user; the real script runs as whoever starts it.
+    # Without the package the path is still rendered (`up` installs it
+    # before supervisord reads the config).
     real = '/usr/lib/rabbitmq/bin/rabbitmq-server'
-    return real if os.path.exists(real) else which('rabbitmq-server')
+    if os.path.exists(real):
+        return real
+    return which('rabbitmq-server') or real
 
 
 def _gunicorn(ctx, name):

@@ -198,7 +198,7 @@ def supervisord_status(pidfile, conf, proc='/proc'):
     return 'stale', pid
 
 
-def our_processes(root, proc='/proc', exclude=()):
+def our_processes(root, proc='/proc', exclude=(), me=None):
     """PIDs of the processes a constellation in ``root`` started.
 
     supervisord sets MARK=<root> in the environment of itself and every
@@ -220,12 +220,13 @@ def our_processes(root, proc='/proc', exclude=()):
                          rb'(?:[/\s\]]|$))')
     found = set()
     parents = {}
-    exclude = set(exclude) | set(ancestors(os.getpid(), proc))
+    me = os.getpid() if me is None else me
+    exclude = set(exclude) | set(ancestors(me, proc))
     for entry in os.listdir(proc):
         if not entry.isdigit():
             continue
         pid = int(entry)
-        if pid in exclude or pid == os.getpid():
+        if pid in exclude or pid == me:
             continue
         base = os.path.join(proc, entry)
         try:
@@ -247,7 +248,7 @@ def our_processes(root, proc='/proc', exclude=()):
         changed = False
         for pid, ppid in parents.items():
             if ppid in found and pid not in found and pid not in exclude \
-                    and pid != os.getpid():
+                    and pid != me:
                 found.add(pid)
                 changed = True
     return sorted(found)

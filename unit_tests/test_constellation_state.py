@@ -117,13 +117,15 @@ def test_our_processes_found_by_environment_mark(tmp_path):
     # a worker whose title hides everything: found as a child of 13
     _fake_proc(proc, 14, 'gunicorn: worker')
     (proc / '14' / 'stat').write_text('14 (x) S 13 0')
-    assert state.our_processes('/a', proc=str(proc)) == [10, 13, 14, 18]
-    assert state.our_processes('/b', proc=str(proc)) == [11]
+    # `me`: the caller's PID, outside the fake table whatever pytest's is
+    assert state.our_processes('/a', proc=str(proc), me=99999) == [
+        10, 13, 14, 18]
+    assert state.our_processes('/b', proc=str(proc), me=99999) == [11]
 
 
 def test_our_processes_never_include_the_callers_ancestors(tmp_path):
     proc = tmp_path / 'proc'
-    me = os.getpid()
+    me = 4321
     # the caller was (wrongly) started by a process carrying the mark
     _fake_proc(proc, 20, 'supervisord -c /a/etc/s.conf',
                b'CONSTELLATION_SUPERVISED_BY=/a\0')
@@ -132,7 +134,7 @@ def test_our_processes_never_include_the_callers_ancestors(tmp_path):
                b'CONSTELLATION_SUPERVISED_BY=/a\0')
     (proc / str(me) / 'stat').write_text('%d (x) S 20 0' % me)
     (proc / 'self').mkdir()
-    assert state.our_processes('/a', proc=str(proc)) == []
+    assert state.our_processes('/a', proc=str(proc), me=me) == []
 
 
 def test_default_root_honours_env(monkeypatch):
