@@ -1,7 +1,6 @@
 """Keystone catalog/users and the cloud's base resources, over REST."""
 
 import os
-import time
 
 from constellation import render
 from constellation import rest
@@ -137,20 +136,6 @@ def resources(ctx, log):
         out['image_id'], out['flavor_ref'], out['flavor_ref_alt'],
         net['id'], render.PUBLIC_CIDR))
     return out
-
-
-def wait_compute_service(ctx, timeout=120):
-    s = admin_session(ctx)
-    nova = render.url(ctx, 'nova', '/v2.1')
-    deadline = time.time() + timeout
-    last = None
-    while time.time() < deadline:
-        last = s.get(nova + '/os-services?binary=nova-compute')['services']
-        if any(x['state'] == 'up' for x in last):
-            return
-        time.sleep(1)
-    raise RuntimeError('nova-compute did not report up within %ds; last '
-                       'service list: %s' % (timeout, last))
 
 
 def hypervisor_mapped(ctx):

@@ -1,5 +1,6 @@
 """State directory: layout, secrets, progress markers, stale-run detection."""
 
+import contextlib
 import fcntl
 import json
 import os
@@ -142,6 +143,15 @@ class State:
             raise StateError('another constellation command is running on '
                              '%s; wait for it to finish' % self.root)
         return fd
+
+    @contextlib.contextmanager
+    def locked(self):
+        """``with st.locked():`` holds :meth:`lock` for the block."""
+        fd = self.lock()
+        try:
+            yield
+        finally:
+            os.close(fd)
 
 
 class StateError(RuntimeError):

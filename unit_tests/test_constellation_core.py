@@ -6,6 +6,7 @@ import pytest
 
 from constellation import cli
 from constellation import core
+from constellation import install
 from constellation import services
 
 
@@ -15,11 +16,11 @@ def make(tmp_path, **kw):
 
 def test_missing_packages_as_non_root_prints_apt_command(tmp_path,
                                                          monkeypatch):
-    monkeypatch.setattr(core.os, 'geteuid', lambda: 1000)
-    monkeypatch.setattr(core.services, 'which',
+    monkeypatch.setattr(install.os, 'geteuid', lambda: 1000)
+    monkeypatch.setattr(install.services, 'which',
                         lambda name: None if name == 'named' else '/x')
     with pytest.raises(core.Failure) as e:
-        make(tmp_path).check_apt()
+        install.check_apt()
     assert 'apt-get install -y --no-install-recommends bind9' in str(e.value)
     assert 'mariadb-server' not in str(e.value)
 
@@ -85,3 +86,22 @@ def test_explicit_base_is_never_moved(tmp_path):
     c.st.ensure_dirs()
     assert c.pick_default_base(probe=lambda p: True) is None
     assert c.port_base() == 25000
+
+
+def test_install_hash_ignores_pip_build_leftovers(tmp_path, monkeypatch):
+    here = tmp_path / 'c'
+    pkg = here / 'ext' / 'constellation_ext'
+    pkg.mkdir(parents=True)
+    for rel in ('requirements.txt', 'lock.txt', 'ext/pyproject.toml',
+                'ext/constellation_ext/wsgi.py'):
+        (here / rel).write_text(rel)
+    monkeypatch.setattr(install, 'HERE', str(here))
+    before = install.install_hash()
+    # what `pip install ext` leaves behind must not force a reinstall
+    (here / 'ext' / 'build' / 'lib').mkdir(parents=True)
+    (here / 'ext' / 'build' / 'lib' / 'wsgi.py').write_text('copy')
+    (here / 'ext' / 'x.egg-info').mkdir()
+    (here / 'ext' / 'x.egg-info' / 'SOURCES.txt').write_text('x')
+    assert install.install_hash() == before
+    (pkg / 'wsgi.py').write_text('changed')
+    assert install.install_hash() != before

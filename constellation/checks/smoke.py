@@ -10,19 +10,22 @@ Every resource a check creates is deleted again, also on failure.
 import argparse
 import ipaddress
 import os
-import subprocess
 import sys
 import time
 import traceback
 import uuid
 
 from constellation import bootstrap
+from constellation.checks import cloud
 from constellation import core
+from constellation import poll
 from constellation import ports as portmod
 from constellation import render
-from constellation import rest
+from constellation import services
 from constellation import state as statemod
 
+wait = cloud.wait
+dig = cloud.lookup  # dnspython, like `dig +short`
 RECORD_TIMEOUT = 10  # issue 3: A and PTR answered within 10 s
 
 
@@ -30,40 +33,13 @@ class CheckFailed(AssertionError):
     pass
 
 
-def dig(port, name, rtype):
-    r = subprocess.run(['dig', '@127.0.0.1', '-p', str(port), '+short',
-                        '+time=2', '+tries=1', name, rtype],
-                       capture_output=True, text=True, timeout=10)
-    return [x for x in r.stdout.split() if x]
-
-
-def poll(what, fn, timeout, interval=0.5):
-    """Call fn until it returns a truthy value; fail naming what/last/time."""
-    start = time.time()
-    last = None
-    while True:
-        try:
-            last = fn()
-            if last:
-                return last, time.time() - start
-        except rest.HTTPError as e:
-            if e.status != 404:
-                raise
-            last = 'HTTP 404'
-        if time.time() - start > timeout:
-            raise CheckFailed('expected %s within %ss; last seen %r after '
-                              '%.1fs' % (what, timeout, last,
-                                         time.time() - start))
-        time.sleep(interval)
-
-
 class Smoke:
     def __init__(self, root):
         self.c = core.Constellation(root)
         self.ctx = self.c.ctx()
-        self.admin = bootstrap.admin_session(self.ctx)
-        self.demo = rest.Session(render.url(self.ctx, 'keystone', '/v3'),
-                                 'demo', self.ctx['secrets']['demo'], 'demo')
+        sec = self.ctx['secrets']
+        self.admin = cloud.Api(self.ctx, 'admin', sec['admin'], 'admin')
+        self.demo = cloud.Api(self.ctx, 'demo', sec['demo'], 'demo')
         self.results = []
 
     def u(self, svc, path):
@@ -80,7 +56,7 @@ class Smoke:
             self.results.append((name, False))
             print('FAIL %-45s %5.1fs %s' % (name, time.time() - t, e),
                   flush=True)
-            if not isinstance(e, CheckFailed):
+            if not isinstance(e, (CheckFailed, poll.Timeout)):
                 traceback.print_exc(file=sys.stdout)
 
     # --- helpers ---------------------------------------------------------
@@ -93,7 +69,7 @@ class Smoke:
         z = s.post(self.u('designate', '/v2/zones'), {
             'name': name, 'email': 'hostmaster@cross-service.test',
             'ttl': 60})
-        poll('zone %s ACTIVE' % name, lambda: s.get(self.u(
+        wait('zone %s ACTIVE' % name, lambda: s.get(self.u(
             'designate', '/v2/zones/' + z['id']))['status'] == 'ACTIVE',
             30)
         return z
@@ -101,16 +77,14 @@ class Smoke:
     def delete_zone(self, s, z):
         try:
             s.delete(self.u('designate', '/v2/zones/' + z['id']))
-        except rest.HTTPError as e:
-            if e.status != 404:
-                raise
+        except cloud.NotFound:
+            pass
 
     # --- checks ------------------------------------------------------------
     def check_status(self):
         lists = self.c.service_lists(self.ctx)
         bad = []
-        for prog in __import__('constellation.services').services.programs(
-                self.ctx):
+        for prog in services.programs(self.ctx):
             ok, text = self.c.health(self.ctx, prog, lists=lists)
             if not ok:
                 bad.append('%s: %s' % (prog.name, text))
@@ -131,15 +105,15 @@ class Smoke:
             fqdn = 'smoke.' + z['name']
             ptr = ipaddress.ip_address(ip).reverse_pointer + '.'
             port = self.ctx['ports']['dns']
-            _a, ta = poll('A %s -> %s from BIND9 :%d' % (fqdn, ip, port),
+            _a, ta = wait('A %s -> %s from BIND9 :%d' % (fqdn, ip, port),
                           lambda: ip in dig(port, fqdn, 'A'),
                           RECORD_TIMEOUT)
-            _p, tp = poll('PTR %s -> %s from BIND9 :%d' % (ptr, fqdn, port),
+            _p, tp = wait('PTR %s -> %s from BIND9 :%d' % (ptr, fqdn, port),
                           lambda: fqdn in dig(port, ptr, 'PTR'),
                           RECORD_TIMEOUT)
             s.delete(self.u('neutron', '/v2.0/floatingips/' + fip['id']))
             fip = None
-            _g, tg = poll('A %s gone from BIND9' % fqdn,
+            _g, tg = wait('A %s gone from BIND9' % fqdn,
                           lambda: not dig(port, fqdn, 'A'), 30)
             return 'A after %.1fs, PTR after %.1fs, removed after %.1fs' % (
                 ta, tp, tg)
@@ -182,7 +156,6 @@ class Smoke:
 
     def check_heat_server_stack(self):
         s = self.demo
-        s.token()
         heat = self.u('heat', '/v1/%s' % s.project_id)
         name = 'smoke-%s' % uuid.uuid4().hex[:8]
         image = self.admin.get(self.u('glance', '/v2/images?name=' +
@@ -200,23 +173,21 @@ class Smoke:
                     raise CheckFailed('stack %s: %s' % (
                         st['stack_status'], st['stack_status_reason']))
                 return st['stack_status'] == 'CREATE_COMPLETE' and st
-            st, t = poll('stack %s CREATE_COMPLETE' % name, done, 180, 1)
+            st, t = wait('stack %s CREATE_COMPLETE' % name, done, 180, 1)
             fip = [o['output_value'] for o in st.get('outputs', [])
                    if o['output_key'] == 'fip']
             return 'CREATE_COMPLETE after %.1fs, floating IP %s' % (
                 t, fip[0] if fip else '?')
         finally:
             s.delete(heat + '/stacks/' + sid)
-            poll('stack %s deleted' % name, lambda: self._stack_gone(
+            wait('stack %s deleted' % name, lambda: self._stack_gone(
                 s, heat, sid), 180, 1)
 
     def _stack_gone(self, s, heat, sid):
         try:
             st = s.get(heat + '/stacks/' + sid)['stack']
-        except rest.HTTPError as e:
-            if e.status == 404:
-                return True
-            raise
+        except cloud.NotFound:
+            return True
         if st['stack_status'] == 'DELETE_FAILED':
             raise CheckFailed('stack delete failed: %s'
                               % st['stack_status_reason'])
