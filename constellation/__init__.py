@@ -31,7 +31,8 @@ Modules of the CLI, one concern each:
 ``services``   the programs and supervisord.conf
 ``render``     the services' config files; ``tempestconf`` tempest.conf
 ``bootstrap``  Keystone users/catalog and base resources over REST
-``state``      the state dir: layout, secrets, markers, lock, processes
+``state``      the state dir: layout, secrets, markers, lock
+``procs``      which processes are ours (supervisord's), their memory
 ``ports``      the port plan; ``poll`` the one way to wait
 ``errors``     ``Failure``: a step failed, naming the service
 """

@@ -12,6 +12,7 @@ from constellation import errors
 from constellation import health
 from constellation import poll
 from constellation import ports as portmod
+from constellation import procs
 from constellation import services
 from constellation import state as statemod
 from constellation import supervisor
@@ -137,7 +138,7 @@ class Context:
         kind, pid = self.sup.state()
         if kind == 'running':
             return None
-        leftovers = statemod.our_processes(self.st.root)
+        leftovers = procs.our_processes(self.st.root)
         msgs = []
         if kind == 'stale':
             msgs.append('stale supervisord pid file (pid %s not running): '
@@ -164,7 +165,7 @@ class Context:
                     pass
 
         def gone():
-            alive = [p for p in pids if statemod.pid_alive(p)]
+            alive = [p for p in pids if procs.pid_alive(p)]
             return not alive, 'alive: %s' % alive
 
         signal_all(signal.SIGTERM)

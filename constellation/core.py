@@ -11,7 +11,7 @@ from constellation import context
 from constellation import errors
 from constellation import health
 from constellation import lifecycle
-from constellation import state as statemod
+from constellation import procs
 
 Failure = errors.Failure
 
@@ -55,4 +55,4 @@ class Constellation(context.Context):
         return lifecycle.total_mib(self)
 
     def total_pss_mib(self):
-        return lifecycle.total_mib(self, statemod.pss_kib)
+        return lifecycle.total_mib(self, procs.pss_kib)

@@ -8,6 +8,7 @@ import time
 from constellation import errors
 from constellation import health
 from constellation import ports as portmod
+from constellation import procs
 from constellation import render
 from constellation import services
 from constellation import state as statemod
@@ -45,7 +46,7 @@ def _down(c):
                service='supervisord')
     elif kind == 'stale':
         c.say('supervisord pid file is stale (pid %s gone)' % pid)
-    leftovers = statemod.our_processes(c.st.root)
+    leftovers = procs.our_processes(c.st.root)
     if leftovers:
         c.say('stopping %d leftover processes: %s' % (
             len(leftovers), ' '.join(map(str, leftovers))))
@@ -91,8 +92,8 @@ def destroy(c):
     return 0
 
 
-def tree_kib(pid, measure=statemod.rss_kib):
-    return sum(measure(p) for p in [pid] + statemod.children(pid))
+def tree_kib(pid, measure=procs.rss_kib):
+    return sum(measure(p) for p in [pid] + procs.children(pid))
 
 
 def status(c):
@@ -101,7 +102,7 @@ def status(c):
     if kind != 'running':
         out.write('constellation in %s is DOWN (supervisord %s)\n'
                   % (c.st.root, kind))
-        leftovers = statemod.our_processes(c.st.root)
+        leftovers = procs.our_processes(c.st.root)
         if leftovers:
             out.write('  but %d processes of a crashed run remain: %s (run '
                       '`down` to stop them)\n' % (len(leftovers), leftovers))
@@ -110,7 +111,7 @@ def status(c):
     info = c.sup.info()
     lists = health.service_lists(ctx)
     bad = 0
-    total = statemod.rss_kib(pid)
+    total = procs.rss_kib(pid)
     out.write('%-20s %-9s %8s %9s  %s\n' % (
         'SERVICE', 'STATE', 'PID', 'RSS(MiB)', 'HEALTH'))
     for prog in services.programs(ctx):
@@ -128,13 +129,13 @@ def status(c):
             prog.name, i.get('statename', '?'), ppid or '-', rss / 1024.0,
             'OK ' if ok else 'BAD', text))
     out.write('total RSS %.0f MiB, PSS %.0f MiB (incl. supervisord); %d of '
-              '%d healthy\n' % (total / 1024.0, total_mib(c, statemod.pss_kib),
+              '%d healthy\n' % (total / 1024.0, total_mib(c, procs.pss_kib),
                                 len(services.NAMES) - bad,
                                 len(services.NAMES)))
     return 0 if not bad else 1
 
 
-def total_mib(c, measure=statemod.rss_kib):
+def total_mib(c, measure=procs.rss_kib):
     """Sum over supervisord and all its descendants (MiB)."""
     kind, pid = c.sup.state()
     if kind != 'running':

@@ -5,7 +5,6 @@ import os
 import shutil
 
 from constellation import render
-from constellation import state as statemod
 
 Program = collections.namedtuple(
     'Program', 'name kind command env stopwait port check')
@@ -23,6 +22,11 @@ ORDER = INFRA + ('keystone', 'glance', 'placement', 'designate-central',
                  'designate-mdns', 'neutron', 'nova-api', 'nova-conductor',
                  'nova-scheduler', 'nova-compute', 'heat-engine', 'heat-api')
 NAMES = tuple(ORDER)
+
+# Set by supervisord in its own environment and every program's, and by
+# nothing else: `constellation env` exports CONSTELLATION_STATE_DIR to
+# clients (Tempest runs, CI scripts), which must never be taken for ours.
+MARK = 'CONSTELLATION_SUPERVISED_BY'
 
 API_PORT = {'keystone': 'keystone', 'glance': 'glance',
             'placement': 'placement', 'nova-api': 'nova',
@@ -160,7 +164,7 @@ def supervisord_conf(ctx, progs):
         'nodaemon = false',
         'minfds = 4096',
         'environment = %s' % _env_str(
-            {'CONSTELLATION_STATE_DIR': root, statemod.MARK: root}),
+            {'CONSTELLATION_STATE_DIR': root, MARK: root}),
         '',
         '[rpcinterface:supervisor]',
         'supervisor.rpcinterface_factory = '
@@ -173,7 +177,7 @@ def supervisord_conf(ctx, progs):
     for p in progs:
         env = dict(p.env)
         env['CONSTELLATION_STATE_DIR'] = root
-        env[statemod.MARK] = root
+        env[MARK] = root
         lines += [
             '[program:%s]' % p.name,
             'command = %s' % _cmd_str(p.command),

@@ -12,7 +12,7 @@ import xmlrpc.client
 
 from constellation import errors
 from constellation import poll
-from constellation import state as statemod
+from constellation import procs
 
 Failure = errors.Failure
 
@@ -64,7 +64,7 @@ class Supervisor:
 
     def state(self):
         """('running'|'stale'|'absent', pid) from the pid file."""
-        return statemod.supervisord_status(self.pidfile, self.conf)
+        return procs.supervisord_status(self.pidfile, self.conf)
 
     def rpc(self, timeout=120):
         return client(self.sock, timeout)
@@ -126,7 +126,7 @@ class Supervisor:
 
     def shutdown(self, pid, timeout=60):
         self.rpc().shutdown()
-        poll.until(lambda: (not statemod.pid_alive(pid), 'pid %d alive'
+        poll.until(lambda: (not procs.pid_alive(pid), 'pid %d alive'
                             % pid),
                    'supervisord pid %d gone' % pid, timeout, interval=0.2,
                    service='supervisord')

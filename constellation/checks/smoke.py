@@ -10,6 +10,7 @@ Every resource a check creates is deleted again, also on failure.
 import argparse
 import ipaddress
 import os
+import subprocess
 import sys
 import time
 import traceback
@@ -20,6 +21,7 @@ from constellation.checks import cloud
 from constellation import core
 from constellation import poll
 from constellation import ports as portmod
+from constellation import procs
 from constellation import render
 from constellation import services
 from constellation import state as statemod
@@ -202,14 +204,28 @@ class Smoke:
         return fn
 
     def check_down(self):
-        self.c.down()
-        left = statemod.our_processes(self.c.st.root)
+        # an operator reading our config: `down` must leave it alone
+        reader = subprocess.Popen(
+            ['tail', '-f', self.c.st.etc('nova', 'nova.conf')],
+            stdout=subprocess.DEVNULL, env={
+                k: v for k, v in os.environ.items() if k != services.MARK})
+        try:
+            self.c.down()
+            spared = reader.poll() is None
+        finally:
+            reader.kill()
+            reader.wait()
+        left = procs.our_processes(self.c.st.root)
         busy = portmod.busy_ports(self.ctx['ports'])
-        if left or busy:
-            raise CheckFailed('after down: processes %s, listeners %s' % (
-                left, busy))
-        return 'no process, no listener on ports %d-%d' % (
-            self.ctx['port_base'], self.ctx['port_base'] + portmod.SPAN - 1)
+        if left or busy or not spared:
+            raise CheckFailed('after down: processes %s, listeners %s, '
+                              'foreign `tail -f <state>/etc/nova/nova.conf`'
+                              ' %s' % (left, busy, 'spared' if spared
+                                       else 'KILLED'))
+        return ('no process, no listener on ports %d-%d; a foreign `tail -f '
+                '<state>/etc/nova/nova.conf` survived' % (
+                    self.ctx['port_base'],
+                    self.ctx['port_base'] + portmod.SPAN - 1))
 
     def check_up_again(self):
         t = time.time()
