@@ -146,6 +146,10 @@ def _up(c):
     c.step('render configs (ports %d-%d)' % (
         ctx['port_base'], ctx['port_base'] + portmod.SPAN - 1),
         write_configs, c, ctx, service='config')
+    fixed = database.redact_old_logs(c.st)
+    if fixed:
+        c.say('secrets written by an older version starred in logs/%s'
+              % ', logs/'.join(fixed))
     c.step('MariaDB datadir', database.init_mysql, c.st,
            service='mysql-install')
     c.step('supervisord', _supervisord, c, service='supervisord')

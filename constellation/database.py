@@ -11,6 +11,7 @@ import time
 from constellation import errors
 from constellation import render
 from constellation import services
+from constellation import state as statemod
 
 Failure = errors.Failure
 
@@ -37,14 +38,16 @@ def init_mysql(st):
 
 
 def mysql(st, sql):
+    """Run SQL as the local admin (socket auth); SQL on stdin, not argv."""
     cli = services.which('mariadb') or services.which('mysql')
     user = 'root' if os.geteuid() == 0 else getpass.getuser()
     r = subprocess.run([cli, '--defaults-file=%s' % st.etc('mysql',
                                                            'my.cnf'),
-                        '-u', user, '-e', sql],
-                       capture_output=True, text=True)
+                        '-u', user], input=sql, capture_output=True,
+                       text=True)
     if r.returncode:
-        raise Failure('mysql: %s' % r.stderr.strip(), service='mysql')
+        raise Failure('mysql: %s' % st.redact(r.stderr.strip()),
+                      service='mysql')
     return r.stdout
 
 
@@ -58,74 +61,105 @@ def create_databases(st, ctx):
                    % db)
         sql.append("GRANT ALL PRIVILEGES ON %s.* TO "
                    "'constellation'@'127.0.0.1'" % db)
-    mysql(st, '; '.join(sql))
+    mysql(st, ';\n'.join(sql) + ';\n')
 
 
-def manage(st, name, args, timeout=600):
-    """Run a *-manage command, its output into logs/<name>.log."""
+def manage(st, name, args, timeout=600, env=None):
+    """Run a *-manage command, its output into logs/<name>.log.
+
+    Secrets go in ``env`` (never in ``args``); the log and any failure
+    show the command with every secret of the state dir as ***.
+    """
+    shown = st.redact(' '.join(args))
     with open(st.log(name), 'a') as log:
-        log.write('\n$ %s\n' % ' '.join(args))
+        log.write('\n$ %s\n' % shown)
         log.flush()
         try:
             r = subprocess.run(
                 args, stdout=log, stderr=log, timeout=timeout,
                 env=dict(os.environ, CONSTELLATION_STATE_DIR=st.root,
-                         PATH=st.bin('') + ':' + os.environ.get('PATH', '')))
+                         PATH=st.bin('') + ':' + os.environ.get('PATH', ''),
+                         **(env or {})))
         except subprocess.TimeoutExpired:
-            raise Failure('%s timed out after %ds' % (' '.join(args),
-                                                      timeout),
+            raise Failure('%s timed out after %ds' % (shown, timeout),
                           service=name)
     if r.returncode:
-        raise Failure('%s failed (exit %d)' % (' '.join(args),
-                                               r.returncode),
+        raise Failure('%s failed (exit %d)' % (shown, r.returncode),
                       service=name)
 
 
+def redact_old_logs(st):
+    """Star the secrets older versions wrote into the manage logs."""
+    d = st.path('logs')
+    fixed = []
+    for name in sorted(os.listdir(d)) if os.path.isdir(d) else []:
+        if not name.startswith(('dbsync-', 'designate-manage',
+                                'nova-manage')):
+            continue
+        path = os.path.join(d, name)
+        with open(path, errors='replace') as f:
+            text = f.read()
+        clean = st.redact(text)
+        if clean != text:
+            statemod.atomic_write(path, clean, mode=0o644)
+            fixed.append(name)
+    return fixed
+
+
 def sync_jobs(st, ctx):
-    """{service: [commands]} that bring each service's schema up to date."""
+    """{service: [(argv, env)]} bringing each service's schema up to date.
+
+    Secrets travel in the environment: keystone-manage reads
+    OS_BOOTSTRAP_PASSWORD; nova-manage's map_cell0 derives the cell0 URL
+    (``<db>_cell0``) from [database] connection, given here as the
+    oslo.config environment override of a database named ``nova``.
+    """
     b = st.bin
     u, g = ctx['user'], ctx['group']
 
     def cf(svc, conf):
         return ['--config-file', st.etc(svc, conf)]
 
+    def run(*argv, **env):
+        return list(argv), env
+
     ks = [b('keystone-manage')] + cf('keystone', 'keystone.conf')
     nova = [b('nova-manage')] + cf('nova', 'nova.conf')
+    keystone_url = render.url(ctx, 'keystone', '/v3')
     return {
         'keystone': [
-            ks + ['db_sync'],
-            ks + ['fernet_setup', '--keystone-user', u,
-                  '--keystone-group', g],
-            ks + ['credential_setup', '--keystone-user', u,
-                  '--keystone-group', g],
-            ks + ['bootstrap',
-                  '--bootstrap-password', ctx['secrets']['admin'],
-                  '--bootstrap-admin-url', render.url(ctx, 'keystone', '/v3'),
-                  '--bootstrap-internal-url', render.url(ctx, 'keystone',
-                                                         '/v3'),
-                  '--bootstrap-public-url', render.url(ctx, 'keystone',
-                                                       '/v3'),
-                  '--bootstrap-region-id', render.REGION]],
-        'glance': [[b('glance-manage')] + cf('glance', 'glance-api.conf') +
-                   ['db_sync']],
-        'placement': [[b('placement-manage')] +
-                      cf('placement', 'placement.conf') + ['db', 'sync']],
+            run(*ks, 'db_sync'),
+            run(*ks, 'fernet_setup', '--keystone-user', u,
+                '--keystone-group', g),
+            run(*ks, 'credential_setup', '--keystone-user', u,
+                '--keystone-group', g),
+            run(*ks, 'bootstrap',
+                '--bootstrap-admin-url', keystone_url,
+                '--bootstrap-internal-url', keystone_url,
+                '--bootstrap-public-url', keystone_url,
+                '--bootstrap-region-id', render.REGION,
+                OS_BOOTSTRAP_PASSWORD=ctx['secrets']['admin'])],
+        'glance': [run(b('glance-manage'), *cf('glance', 'glance-api.conf'),
+                       'db_sync')],
+        'placement': [run(b('placement-manage'),
+                          *cf('placement', 'placement.conf'), 'db', 'sync')],
         'nova': [
-            nova + ['api_db', 'sync'],
-            nova + ['cell_v2', 'map_cell0', '--database_connection',
-                    render.db_url(ctx, 'nova_cell0')],
-            ['sh', '-c', '%s --config-file %s cell_v2 list_cells | '
-             'grep -q " cell1 " || %s --config-file %s cell_v2 '
-             'create_cell --name cell1' % (
-                 b('nova-manage'), st.etc('nova', 'nova.conf'),
-                 b('nova-manage'), st.etc('nova', 'nova.conf'))],
-            nova + ['db', 'sync']],
-        'neutron': [[b('neutron-db-manage')] + cf('neutron', 'neutron.conf') +
-                    cf('neutron', 'ml2_conf.ini') + ['upgrade', 'heads']],
-        'designate': [[b('designate-manage')] +
-                      cf('designate', 'designate.conf') +
-                      ['database', 'sync']],
-        'heat': [[b('heat-manage')] + cf('heat', 'heat.conf') + ['db_sync']],
+            run(*nova, 'api_db', 'sync'),
+            run(*nova, 'cell_v2', 'map_cell0',
+                OS_DATABASE__CONNECTION=render.db_url(ctx, 'nova')),
+            run('sh', '-c', '"$0" --config-file "$1" cell_v2 list_cells | '
+                'grep -q " cell1 " || "$0" --config-file "$1" cell_v2 '
+                'create_cell --name cell1', b('nova-manage'),
+                st.etc('nova', 'nova.conf')),
+            run(*nova, 'db', 'sync')],
+        'neutron': [run(b('neutron-db-manage'),
+                        *cf('neutron', 'neutron.conf'),
+                        *cf('neutron', 'ml2_conf.ini'), 'upgrade', 'heads')],
+        'designate': [run(b('designate-manage'),
+                          *cf('designate', 'designate.conf'), 'database',
+                          'sync')],
+        'heat': [run(b('heat-manage'), *cf('heat', 'heat.conf'),
+                     'db_sync')],
     }
 
 
@@ -140,8 +174,8 @@ def db_syncs(st, ctx, say):
 
     def run(svc):
         t = time.monotonic()
-        for cmd in jobs[svc]:
-            manage(st, 'dbsync-' + svc, cmd)
+        for argv, env in jobs[svc]:
+            manage(st, 'dbsync-' + svc, argv, env=env)
         with _MARKERS:
             st.set_marker('dbsync_' + svc, want)
         say('  %s schema: %.1fs' % (svc, time.monotonic() - t))

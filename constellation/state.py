@@ -100,6 +100,13 @@ class State:
             atomic_write(path, json.dumps(data, indent=1, sort_keys=True))
         return data
 
+    def redact(self, text):
+        """``text`` with every secret of this state dir shown as ***."""
+        for value in sorted(self.secrets().values(), key=len, reverse=True):
+            if value:
+                text = text.replace(value, '***')
+        return text
+
     # --- progress markers ------------------------------------------------
     def _markers_path(self):
         return self.path('state.json')

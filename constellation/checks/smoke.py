@@ -18,6 +18,7 @@ import uuid
 
 from constellation import bootstrap
 from constellation.checks import cloud
+from constellation.checks import secrets as secretscheck
 from constellation import core
 from constellation import poll
 from constellation import ports as portmod
@@ -228,11 +229,32 @@ class Smoke:
                     self.ctx['port_base'] + portmod.SPAN - 1))
 
     def check_up_again(self):
-        t = time.time()
-        rc = self.c.up()
+        # re-run the steps that handle secrets (DB user, keystone bootstrap,
+        # cell0 mapping) while every command line is sampled
+        for marker in ('dbsync_keystone', 'dbsync_nova'):
+            self.c.st.clear_marker(marker)
+        sampler = secretscheck.Sampler(self.ctx['secrets'])
+        sampler.start()
+        t = time.monotonic()
+        try:
+            rc = self.c.up()
+        finally:
+            hits = sampler.stop()
         if rc:
             raise CheckFailed('up returned %d' % rc)
-        return 'up after down in %.1fs' % (time.time() - t)
+        if hits:
+            raise CheckFailed('secrets on command lines during up: %s'
+                              % sorted(hits))
+        return 'up after down in %.1fs; %d samples of every command line ' \
+            'during it: no secret' % (time.monotonic() - t, sampler.samples)
+
+    def check_no_secret_in_logs(self):
+        hits = secretscheck.log_hits(self.c.st.root, self.ctx['secrets'])
+        hits += secretscheck.cmdline_hits(self.ctx['secrets'])
+        if hits:
+            raise CheckFailed('secrets found: %s' % hits)
+        return '%d secrets, none in %s/logs nor on a command line' % (
+            len(self.ctx['secrets']), self.c.st.root)
 
 
 def main(argv=None):
@@ -266,6 +288,8 @@ def main(argv=None):
         sm.run('down leaves nothing', sm.check_down)
         sm.run('up after down', sm.check_up_again)
         sm.run('after up: floating IP A + PTR', sm.check_fip_dns)
+    sm.run('no secret in logs or on command lines',
+           sm.check_no_secret_in_logs)
     passed = sum(1 for _n, ok in sm.results if ok)
     failed = len(sm.results) - passed
     print('%d passed, %d failed' % (passed, failed))
