@@ -2,11 +2,13 @@
 
 import json
 import os
+import shlex
 
 from constellation import bootstrap
 from constellation import database
 from constellation import errors
 from constellation import install as installmod
+from constellation import lifecycle
 from constellation import pool
 from constellation import ports as portmod
 from constellation import render
@@ -74,8 +76,8 @@ def write_outputs(c, ctx, res):
     statemod.atomic_write(st.path('bin', 'designate-manage'), (
         '#!/bin/sh\n# designate-manage of this constellation (its config)'
         '\nexec %s --config-file %s "$@"\n' % (
-            st.bin('designate-manage'),
-            st.etc('designate', 'designate.conf'))), mode=0o700)
+            shlex.quote(st.bin('designate-manage')),
+            shlex.quote(st.etc('designate', 'designate.conf')))), mode=0o700)
     statemod.atomic_write(st.path('tempest', 'tempest.conf'),
                           tempestconf.tempest_conf(ctx, res))
     statemod.atomic_write(st.path('tempest', 'clouds.yaml'),
@@ -85,13 +87,15 @@ def write_outputs(c, ctx, res):
 
 
 def env_lines(st):
+    """`export` lines for a POSIX shell (paths quoted: spaces work)."""
     d = st.path('tempest')
-    return ['export TEMPEST_CONFIG_DIR=%s' % d,
+    q = shlex.quote
+    return ['export TEMPEST_CONFIG_DIR=%s' % q(d),
             'export TEMPEST_CONFIG=tempest.conf',
-            'export OS_CLIENT_CONFIG_FILE=%s' % os.path.join(d,
-                                                             'clouds.yaml'),
+            'export OS_CLIENT_CONFIG_FILE=%s' % q(os.path.join(
+                d, 'clouds.yaml')),
             'export OS_CLOUD=constellation-admin',
-            'export CONSTELLATION_STATE_DIR=%s' % st.root]
+            'export CONSTELLATION_STATE_DIR=%s' % q(st.root)]
 
 
 def _all_running(c):
@@ -101,10 +105,14 @@ def _all_running(c):
 
 
 def up(c, clean=False):
-    if clean:
-        c.destroy()
-    c.st.ensure_dirs()
+    if os.path.exists(c.st.root) and os.listdir(c.st.root):
+        if clean:
+            lifecycle.check_ours(c.st)  # before the lock creates .lock
+        c.st.claim()
     with c.st.locked():
+        if clean and c.st.is_ours():
+            lifecycle.destroy_locked(c)
+        c.st.ensure_dirs()
         return _up(c)
 
 

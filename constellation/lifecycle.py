@@ -15,9 +15,6 @@ from constellation import state as statemod
 
 Failure = errors.Failure
 
-KNOWN_ENTRIES = {'venv', 'etc', 'data', 'logs', 'run', 'tempest', 'bin',
-                 'state.json', 'secrets.json', '.lock'}
-
 
 def down(c):
     if not os.path.isdir(c.st.root):
@@ -77,18 +74,30 @@ def _stop_parallel(c, names):
     return 'slowest: ' + ', '.join('%s %.1fs' % x for x in slow)
 
 
+def check_ours(st):
+    """Refuse to delete a directory that is not provably a state dir."""
+    if not st.is_ours():
+        foreign = st.foreign_entries()
+        raise Failure('%s does not look like a constellation state dir (%s)'
+                      '; refusing to delete it' % (
+                          st.root, 'contains %s' % ', '.join(foreign)[:200]
+                          if foreign else 'no %s stamp' % statemod.STAMP))
+
+
 def destroy(c):
-    root = c.st.root
-    if not os.path.exists(root):
-        c.say('nothing to destroy at %s' % root)
+    if not os.path.exists(c.st.root):
+        c.say('nothing to destroy at %s' % c.st.root)
         return 0
-    extra = set(os.listdir(root)) - KNOWN_ENTRIES
-    if extra and not os.path.exists(os.path.join(root, 'state.json')):
-        raise Failure('%s does not look like a constellation state dir '
-                      '(contains %s); refusing to delete it'
-                      % (root, ', '.join(sorted(extra))[:200]))
-    down(c)
-    c.step('remove %s' % root, shutil.rmtree, root)
+    check_ours(c.st)
+    with c.st.locked():
+        return destroy_locked(c)
+
+
+def destroy_locked(c):
+    """`down` and delete the state dir; the caller holds the lock."""
+    check_ours(c.st)
+    _down(c)
+    c.step('remove %s' % c.st.root, shutil.rmtree, c.st.root)
     return 0
 
 
@@ -149,6 +158,11 @@ def restart(c, name):
             name, ', '.join(services.NAMES)))
     if c.sup.state()[0] != 'running':
         raise Failure('constellation is not up; run `up` first')
+    with c.st.locked():
+        return _restart(c, name)
+
+
+def _restart(c, name):
     ctx = c.ctx()
     # pick up edited/rendered service configs (supervisord's own program
     # table is left alone: changing it would restart everything)

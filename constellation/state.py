@@ -4,12 +4,20 @@ import contextlib
 import fcntl
 import json
 import os
+import re
 import secrets
 import string
 
 SECRET_NAMES = ('db', 'rabbit', 'admin', 'demo', 'service', 'erlang_cookie')
 SECRET_HEX = ('heat_auth_key',)
 SECRET_B64 = ('rndc',)
+
+
+# what a state dir holds; anything else means it is not (only) ours
+STAMP = '.constellation-state'
+ENTRIES = frozenset({'venv', 'etc', 'data', 'logs', 'run', 'tempest', 'bin',
+                     'state.json', 'secrets.json', '.lock', STAMP})
+_LEFTOVER_TMP = re.compile(r'^(state|secrets)\.json\.tmp\.\d+$')
 
 
 def default_root(repo):
@@ -23,16 +31,43 @@ def _password(n=24):
 
 
 def atomic_write(path, text, mode=0o600):
-    """Write via a temp file + rename so a crash never leaves half a file."""
-    os.makedirs(os.path.dirname(path), exist_ok=True)
+    """Write via a temp file + rename so a crash never leaves half a file.
+
+    A failed write (full disk, permissions) removes the temp file and is
+    a StateError naming the file.
+    """
     tmp = '%s.tmp.%d' % (path, os.getpid())
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode)
-    with os.fdopen(fd, 'w') as f:
-        f.write(text)
-        f.flush()
-        os.fsync(f.fileno())
-    os.chmod(tmp, mode)
-    os.replace(tmp, path)
+    try:
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode)
+        try:
+            with os.fdopen(fd, 'w') as f:
+                f.write(text)
+                f.flush()
+                os.fsync(f.fileno())
+            os.chmod(tmp, mode)
+            os.replace(tmp, path)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+            raise
+    except OSError as e:
+        raise StateError('cannot write %s: %s' % (path, e.strerror or e))
+
+
+def _load_object(path, what):
+    """The JSON object in ``path`` ({} when absent); StateError otherwise."""
+    try:
+        with open(path) as f:
+            data = json.load(f)
+    except FileNotFoundError:
+        return {}
+    except (ValueError, UnicodeDecodeError):
+        raise StateError('%s is not valid JSON (%s)' % (path, what))
+    if not isinstance(data, dict):
+        raise StateError('%s holds a JSON %s, not an object (%s)' % (
+            path, type(data).__name__, what))
+    return data
 
 
 class State:
@@ -62,25 +97,50 @@ class State:
         return self.path('run', *parts)
 
     def ensure_dirs(self):
-        for d in ('', 'etc', 'data', 'logs', 'run', 'tempest'):
+        """Create (or claim) the state dir and its top-level dirs."""
+        self.claim()
+        for d in ('etc', 'data', 'logs', 'run', 'tempest'):
             os.makedirs(self.path(d), exist_ok=True)
+
+    def foreign_entries(self):
+        """Entries of the state dir that a constellation does not make."""
+        return sorted(e for e in os.listdir(self.root)
+                      if e not in ENTRIES and not _LEFTOVER_TMP.match(e))
+
+    def is_ours(self):
+        """Provably a state dir, with nothing foreign in it.
+
+        Stamped by :meth:`claim`, or (made before the stamp existed) with
+        a secrets.json.
+        """
+        if not os.path.isdir(self.root) or self.foreign_entries():
+            return False
+        return os.path.exists(self.path(STAMP)) or os.path.exists(
+            self.path('secrets.json'))
+
+    def claim(self):
+        """Make ``root`` a state dir: new or empty dirs get the stamp."""
+        os.makedirs(self.root, exist_ok=True)
+        if os.path.exists(self.path(STAMP)):
+            return
+        entries = set(os.listdir(self.root)) - {'.lock'}  # lock() makes it
+        if entries and not self.is_ours():
+            raise StateError(
+                '%s is not empty and not a constellation state dir '
+                '(contains %s); choose another --state-dir or '
+                '$CONSTELLATION_STATE_DIR' % (
+                    self.root, ', '.join(sorted(entries))[:200]))
         os.chmod(self.root, 0o700)
+        atomic_write(self.path(STAMP), 'constellation state dir: '
+                     '`tools/constellation destroy` deletes it\n')
 
     # --- secrets -------------------------------------------------------
     def secrets(self):
         """Load secrets, generating any that are missing (mode 0600)."""
         path = self.path('secrets.json')
-        data = {}
-        if os.path.exists(path):
-            try:
-                with open(path) as f:
-                    data = json.load(f)
-            except ValueError:
-                raise StateError(
-                    '%s is not valid JSON (half-written by a crashed run?). '
-                    'The services were set up with those secrets: run '
-                    '`constellation destroy` (or up --clean) to start over.'
-                    % path)
+        data = _load_object(path, 'the services were set up with those '
+                            'secrets: run `constellation destroy` (or up '
+                            '--clean) to start over')
         changed = False
         for name in SECRET_NAMES:
             if name not in data:
@@ -112,15 +172,10 @@ class State:
         return self.path('state.json')
 
     def markers(self):
-        try:
-            with open(self._markers_path()) as f:
-                return json.load(f)
-        except FileNotFoundError:
-            return {}
-        except ValueError:
-            # A torn write cannot happen with atomic_write, but a hand edit
-            # can: forget the markers, every step re-checks itself.
-            return {}
+        # a torn write cannot happen with atomic_write, but a hand edit can
+        return _load_object(self._markers_path(), 'it only records what is '
+                            'done: fix it, or delete it and every step '
+                            're-checks itself')
 
     def marker(self, key):
         return self.markers().get(key)

@@ -32,16 +32,21 @@ def test_half_written_secrets_are_explained(tmp_path):
     assert 'destroy' in str(e.value)
 
 
-def test_markers_roundtrip_and_corrupt_file_is_forgotten(tmp_path):
+def test_markers_roundtrip_and_corrupt_file_is_explained(tmp_path):
     st = state.State(str(tmp_path))
     st.ensure_dirs()
     st.set_marker('a', 1)
     st.set_marker('b', 'x')
     st.clear_marker('a')
     assert st.markers() == {'b': 'x'}
-    with open(st.path('state.json'), 'w') as f:
-        f.write('{broken')
-    assert st.markers() == {}
+    for text, words in (('{broken', 'not valid JSON'),
+                        ('[1, 2]', 'holds a JSON list, not an object'),
+                        ('"x"', 'holds a JSON str')):
+        with open(st.path('state.json'), 'w') as f:
+            f.write(text)
+        with pytest.raises(state.StateError) as e:
+            st.markers()
+        assert words in str(e.value) and 'state.json' in str(e.value)
 
 
 def test_atomic_write_leaves_no_temp_file(tmp_path):
