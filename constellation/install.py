@@ -19,6 +19,27 @@ APT_BINARIES = {'mariadb-server': 'mariadbd', 'rabbitmq-server':
                 'bind9-dnsutils': 'dig'}
 
 
+# the system instances Debian would start on install (we run our own)
+SYSTEM_UNITS = {'mariadb-server': 'mariadb', 'rabbitmq-server':
+                'rabbitmq-server', 'bind9': 'named'}
+POLICY_RC_D = '/usr/sbin/policy-rc.d'
+SYSTEMD = '/run/systemd/system'
+
+
+def _no_daemon_starts():
+    """Install a policy-rc.d that forbids starting services (exit 101).
+
+    Returns whether we created it (an admin's own one is left alone).
+    """
+    if os.path.exists(POLICY_RC_D):
+        return False
+    with open(POLICY_RC_D, 'w') as f:
+        f.write('#!/bin/sh\n# constellation: apt-get install of its '
+                'packages must not start system daemons\nexit 101\n')
+    os.chmod(POLICY_RC_D, 0o755)
+    return True
+
+
 def check_apt():
     missing = [p for p in APT_PACKAGES if not services.which(APT_BINARIES[p])]
     if not missing:
@@ -30,9 +51,23 @@ def check_apt():
     env = dict(os.environ, DEBIAN_FRONTEND='noninteractive')
     subprocess.run(['apt-get', 'update'], check=True, env=env,
                    stdout=subprocess.DEVNULL)
-    subprocess.run(cmd.split(), check=True, env=env,
-                   stdout=subprocess.DEVNULL)
-    return 'installed ' + ' '.join(missing)
+    ours = _no_daemon_starts()
+    try:
+        subprocess.run(cmd.split(), check=True, env=env,
+                       stdout=subprocess.DEVNULL)
+    finally:
+        if ours:
+            os.unlink(POLICY_RC_D)
+    units = [SYSTEM_UNITS[p] for p in missing if p in SYSTEM_UNITS]
+    note = ('; the system %s services were not started (policy-rc.d)'
+            % ', '.join(units)) if units and ours else ''
+    if units and os.path.isdir(SYSTEMD):
+        # not at the next boot either: the constellation runs its own
+        subprocess.run(['systemctl', 'disable', '--now'] + units,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        note += ' and are disabled (systemctl disable --now %s)' % ' '.join(
+            units)
+    return 'installed %s%s' % (' '.join(missing), note)
 
 
 def install_hash():

@@ -105,3 +105,46 @@ def test_install_hash_ignores_pip_build_leftovers(tmp_path, monkeypatch):
     assert install.install_hash() == before
     (pkg / 'wsgi.py').write_text('changed')
     assert install.install_hash() != before
+
+
+def _fake_apt(tmp_path, monkeypatch, systemd=False):
+    monkeypatch.setattr(install.os, 'geteuid', lambda: 0)
+    monkeypatch.setattr(install.services, 'which', lambda name: None)
+    policy = tmp_path / 'policy-rc.d'
+    monkeypatch.setattr(install, 'POLICY_RC_D', str(policy))
+    monkeypatch.setattr(install, 'SYSTEMD', str(tmp_path / (
+        'systemd' if systemd else 'absent')))
+    (tmp_path / 'systemd').mkdir()
+    calls = []
+
+    def run(argv, **kw):
+        calls.append((argv, policy.read_text() if policy.exists() else None))
+    monkeypatch.setattr(install.subprocess, 'run', run)
+    return policy, calls
+
+
+def test_apt_install_starts_no_system_daemon_and_says_so(tmp_path,
+                                                         monkeypatch):
+    policy, calls = _fake_apt(tmp_path, monkeypatch)
+    msg = install.check_apt()
+    (install_cmd, during), = [c for c in calls if 'install' in c[0]]
+    assert 'exit 101' in during           # in place while apt-get installs
+    assert not policy.exists()            # and gone afterwards
+    assert 'mariadb, rabbitmq-server, named services were not started' \
+        in msg
+
+
+def test_apt_install_disables_system_units_under_systemd(tmp_path,
+                                                         monkeypatch):
+    _policy, calls = _fake_apt(tmp_path, monkeypatch, systemd=True)
+    msg = install.check_apt()
+    assert (['systemctl', 'disable', '--now', 'mariadb', 'rabbitmq-server',
+             'named'], None) in calls
+    assert 'disabled' in msg
+
+
+def test_an_admins_policy_rc_d_is_left_alone(tmp_path, monkeypatch):
+    policy, calls = _fake_apt(tmp_path, monkeypatch)
+    policy.write_text('#!/bin/sh\nexit 0\n')
+    install.check_apt()
+    assert policy.read_text() == '#!/bin/sh\nexit 0\n'
