@@ -10,7 +10,8 @@
 # License for the specific language governing permissions and limitations
 # under the License.
 
-"""``cross-service-scenario``: list, show and run the scenarios.
+"""``cross-service-scenario``: list, show and run the scenarios; ``new``
+writes a new one (cross_service_tempest_plugin.authoring).
 
 Exit codes: 0 passed, 1 scenario failed, 2 bad input (unknown scenario,
 bad --set key, missing/invalid config), 130 interrupted (after cleanup).
@@ -21,6 +22,8 @@ import signal
 import sys
 
 import yaml
+
+from cross_service_tempest_plugin import authoring
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
@@ -57,6 +60,7 @@ def _parser():
     sp.add_argument('--json', action='store_true',
                     help='print the result as JSON on stdout (step lines go '
                          'to stderr)')
+    authoring.add_parser(sub)
     return p
 
 
@@ -98,6 +102,8 @@ def main(argv=None, stdout=None, stderr=None):
     stdout = stdout or sys.stdout
     stderr = stderr or sys.stderr
     args = _parser().parse_args(argv)
+    if args.command == 'new':
+        return authoring.main(args, stdout, stderr)
     try:
         if args.command == 'list':
             conf = api.load_config(args.config) if args.config else None
