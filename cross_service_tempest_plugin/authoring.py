@@ -98,7 +98,13 @@ def render(template, output_dir, context):
     """
     run = _cookiecutter()
     with tempfile.TemporaryDirectory(prefix='cs-authoring-') as scratch:
-        return run(os.path.join(template_root(), template), no_input=True,
+        # A copy without the byte code pip compiles into installed data
+        # files (cookiecutter would copy __pycache__ into the output).
+        source = os.path.join(scratch, template)
+        shutil.copytree(os.path.join(template_root(), template), source,
+                        ignore=shutil.ignore_patterns('__pycache__',
+                                                      '*.pyc'))
+        return run(source, no_input=True,
                    extra_context=dict(context), output_dir=output_dir,
                    default_config={'replay_dir': scratch,
                                    'cookiecutters_dir': scratch})

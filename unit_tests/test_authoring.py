@@ -15,6 +15,7 @@
 import importlib.util
 import io
 import os
+import shutil
 import subprocess
 import sys
 from unittest import mock
@@ -230,6 +231,22 @@ class TestNewScenario(testtools.TestCase):
             "install it with: pip install "
             "'cross-service-tempest-plugin[authoring]'\n", err)
         self.assertEqual([], os.listdir(self.out))
+
+    def test_byte_code_of_installed_templates_is_not_rendered(self):
+        # pip compiles the .py files of installed data files.
+        root = os.path.join(self.useFixture(fixtures.TempDir()).path, 'cc')
+        shutil.copytree(authoring.template_root(), root)
+        cache = os.path.join(root, 'tempest-plugin',
+                             '{{cookiecutter.repo_name}}', '__pycache__')
+        os.makedirs(cache)
+        with open(os.path.join(cache, 'setup.cpython-311.pyc'), 'wb') as f:
+            f.write(b'\x00')
+        with mock.patch.object(authoring, 'template_root',
+                               return_value=root):
+            top = authoring.render_plugin(self.out, 'demo', 'DemoPlugin')
+        found = [d for d, _, _ in os.walk(top) if '__pycache__' in d]
+        self.assertEqual([], found)
+        self.assertTrue(os.path.isfile(os.path.join(top, 'setup.py')))
 
     def test_nothing_written_to_home(self):
         authoring.new_scenario('quiet', self.out)
