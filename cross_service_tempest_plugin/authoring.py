@@ -144,8 +144,9 @@ def check_scenario_input(name, base, dns_name, credentials, description):
     if not NAME_RE.match(name or '') or keyword.iskeyword(name):
         raise AuthoringError(
             'NAME %r is not usable: it must be a Python identifier in lower '
-            'case (letters, digits, _; starting with a letter), since it '
-            'names the scenario, its files and its test module' % name)
+            'case (letters, digits, _; starting with a letter; not a '
+            'keyword), since it names the scenario, its files and its test '
+            'module' % name)
     if len(name) > NAME_MAX:
         raise AuthoringError('NAME %r is %d characters long; use at most %d'
                              % (name, len(name), NAME_MAX))
