@@ -105,7 +105,7 @@ class TestSkipChecks(testtools.TestCase):
 
 class TestClientsAndConfig(testtools.TestCase):
 
-    def test_client_aliases(self):
+    def test_scenario_clients(self):
         got = tempest_subprocess.run("""
             from tempest import clients
             from tempest.tests.lib import fake_credentials
@@ -118,37 +118,16 @@ class TestClientsAndConfig(testtools.TestCase):
             T.os_primary = clients.Manager(creds)
             T.os_admin = clients.Manager(creds)
             T.setup_clients()
-            names = ['stacks_client', 'resources_client', 'outputs_client',
-                     'events_client', 'templates_client', 'zones_client',
-                     'recordset_client', 'ptr_client', 'networks_client',
-                     'subnets_client', 'ports_client', 'floating_ips_client',
-                     'servers_client']
-            result({
-                'primary': [type(getattr(T, n)).__name__ for n in names],
-                'admin': [type(getattr(T, 'admin_' + n)).__name__
-                          for n in names],
-                'query': [T.query_client.nameservers,
-                          T.query_client.build_timeout],
-                'zone': T.unique_zone_name(),
-            })
-        """, extra_conf=ALL_AVAILABLE + """
-            [dns]
-            nameservers = 127.0.0.1:5322
-            [cross_service]
-            zone_suffix = unit.test.
-            record_timeout = 42
-        """)
-        expected = ['StacksClient', 'ResourcesClient', 'OutputsClient',
-                    'EventsClient', 'TemplatesClient', 'ZonesClient',
-                    'RecordsetClient', 'PtrClient', 'NetworksClient',
-                    'SubnetsClient', 'PortsClient', 'FloatingIPsClient',
-                    'ServersClient']
-        self.assertEqual(expected, got['primary'])
-        self.assertEqual(expected, got['admin'])
-        self.assertEqual([['127.0.0.1:5322'], 42], got['query'])
-        # rand_name adds [DEFAULT] resource_name_prefix ('tempest').
-        self.assertRegex(got['zone'],
-                         r'^tempest-cs-[a-z0-9-]{1,40}\.unit\.test\.$')
+            names = ['stacks', 'resources', 'events', 'recordsets', 'zones',
+                     'ports', 'floating_ips', 'admin_recordsets',
+                     'admin_zones']
+            result({owner: [type(getattr(c, n)).__name__ for n in names]
+                    for owner, c in T.scenario_clients.items()})
+        """, extra_conf=ALL_AVAILABLE)
+        expected = ['StacksClient', 'ResourcesClient', 'EventsClient',
+                    'RecordsetClient', 'ZonesClient', 'PortsClient',
+                    'FloatingIPsClient', 'RecordsetClient', 'ZonesClient']
+        self.assertEqual({'primary': expected, 'admin': expected}, got)
 
     def test_inconsistent_config_is_an_error(self):
         got = tempest_subprocess.run("""

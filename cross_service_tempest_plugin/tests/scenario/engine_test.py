@@ -17,9 +17,7 @@ The test classes only name the scenarios; the engine (the same one as
 base class, and the test fails with the failing step's message.
 """
 
-import fcntl
 import json
-import os
 
 from oslo_log import log as logging
 from tempest.common import utils
@@ -55,31 +53,18 @@ class ScenarioEngineTest(base.CrossServiceScenarioTest):
     def _catalog(cls):
         return loader.load_catalog(CONF.cross_service.scenario_files)
 
-    def _clients(self, owner):
-        prefix = 'admin_' if owner == 'admin' else ''
-
-        def get(name):
-            return getattr(self, prefix + name)
-        return engine.ScenarioClients(
-            stacks=get('stacks_client'), resources=get('resources_client'),
-            events=get('events_client'), recordsets=get('recordset_client'),
-            zones=get('zones_client'), ports=get('ports_client'),
-            floating_ips=get('floating_ips_client'),
-            admin_recordsets=self.admin_recordset_client,
-            admin_zones=self.admin_zones_client)
-
     def run_scenario(self, name, overrides=None):
         """Run every step of ``name``; fail with the failing step's error."""
         definition = self._catalog().get(name)
         run = engine.ScenarioRun(
             name, definition,
-            self._clients(definition.get('credentials', 'primary')),
-            engine.Settings.from_conf(CONF), overrides=overrides)
+            self.scenario_clients[definition.get('credentials', 'primary')],
+            engine.Settings.from_conf(CONF), overrides=overrides,
+            result_extra={'test': self.id()})
         # run() cleans up itself; this also covers an error between steps.
         self.addCleanup(run.cleanup)
         result = run.run()
         self._add_result_detail(result)
-        self._log_result(result)
         for bug in result.known_bugs:
             LOG.warning('scenario %s reproduced a known service bug (records '
                         'left after delete: %s): %s', name,
@@ -90,18 +75,6 @@ class ScenarioEngineTest(base.CrossServiceScenarioTest):
                 name, result.failed_step, result.error,
                 ''.join('\n' + e for e in result.cleanup_errors)))
         return result
-
-    def _log_result(self, result):
-        """Append the result to $CROSS_SERVICE_RESULT_LOG (bench input)."""
-        path = os.environ.get('CROSS_SERVICE_RESULT_LOG')
-        if not path:
-            return
-        line = json.dumps(dict(result.to_dict(), test=self.id()),
-                          default=str) + '\n'
-        with open(path, 'a') as f:
-            fcntl.flock(f, fcntl.LOCK_EX)
-            f.write(line)
-            fcntl.flock(f, fcntl.LOCK_UN)
 
     def _add_result_detail(self, result):
         try:
