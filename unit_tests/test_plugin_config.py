@@ -178,6 +178,15 @@ class TestValidate(ConfTestCase):
              "[cross_service] scenario_files: '/nonexistent/a.yaml' is not "
              "a file"], problems)
 
+    def test_results_dir_must_be_a_directory(self):
+        with tempfile.NamedTemporaryFile() as f:
+            self.assertEqual(
+                ["[cross_service] results_dir %r is not a writable "
+                 "directory" % f.name],
+                self.problems('results_dir = %s\n' % f.name))
+        # Not there yet: created by the first run.
+        self.assertEqual([], self.problems('results_dir = /nonexistent/r\n'))
+
     def test_valid_vlan(self):
         self.assertEqual([], self.problems(
             'provider_network_type = vlan\n'
