@@ -122,12 +122,18 @@ def check_wire(run, step):
         step.details['propagation_seconds'] = max(since) if since else None
 
 
+def _section(run, key, step):
+    """The definition's section ``key`` that the step's action needs."""
+    spec = run.definition.get(key)
+    if not spec:
+        raise loader.ScenarioError('scenarios.%s: %s needs a %s section'
+                                   % (run.name, step.action, key))
+    return spec
+
+
 @action('check_dns_assignment')
 def check_dns_assignment(run, step):
-    spec = run.definition.get('dns_assignment')
-    if not spec:
-        raise loader.ScenarioError('scenarios.%s: check_dns_assignment needs '
-                                   'a dns_assignment section' % run.name)
+    spec = _section(run, 'dns_assignment', step)
     port_id = records.stack_output(run.outputs, spec['port_output'],
                                    'dns_assignment')
     want = dns_checks.fqdn(run.render(spec['fqdn'],
@@ -147,10 +153,7 @@ def check_dns_assignment(run, step):
 
 @action('check_floating_ip')
 def check_floating_ip(run, step):
-    spec = run.definition.get('floating_ip')
-    if not spec:
-        raise loader.ScenarioError('scenarios.%s: check_floating_ip needs a '
-                                   'floating_ip section' % run.name)
+    spec = _section(run, 'floating_ip', step)
     fip_id = records.stack_output(run.outputs, spec['id_output'],
                                   'floating_ip')
     fip = run.clients.floating_ips.show_floatingip(fip_id)['floatingip']
