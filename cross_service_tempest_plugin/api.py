@@ -238,6 +238,12 @@ class Scenario(object):
         engine.check_step(self.name, self.definition, step, option)
 
     def __enter__(self):
+        if self.run_ is not None:
+            # A second run would overwrite the first one's state (its zone
+            # stack and credentials would leak).
+            raise ScenarioError(
+                'Scenario %s was already entered: one Scenario object runs '
+                'once; create a new Scenario for another run' % self.name)
         settings = dataclasses.replace(engine.Settings.from_conf(self.conf),
                                        **self._settings)
         self._creds = _Credentials(self.conf, self.name)
@@ -271,26 +277,35 @@ class Scenario(object):
         except Exception:
             return 'unknown'
 
+    def _run(self, what):
+        if self.run_ is None:
+            raise ScenarioError(
+                'Scenario %s: %s before the run started: use "with '
+                'Scenario(...) as sc:" (entering creates the credentials '
+                'and clients)' % (self.name, what))
+        return self.run_
+
     @property
     def steps(self):
-        return self.run_.step_names
+        return self._run('steps').step_names
 
     @property
     def result(self):
-        return self.run_.result
+        return self._run('result').result
 
     def run_step(self, name):
         """Run one step by name → StepResult."""
-        return self.run_.run_step(name)
+        return self._run('run_step(%r)' % name).run_step(name)
 
     def run_next(self):
         """Run the next pending step → StepResult (None when done)."""
-        pending = self.run_.pending_steps()
-        return self.run_.run_step(pending[0]) if pending else None
+        run = self._run('run_next()')
+        pending = run.pending_steps()
+        return run.run_step(pending[0]) if pending else None
 
     def run(self, until=None):
         """Run the pending steps (up to ``until``), then clean up."""
-        return self.run_.run(until=until)
+        return self._run('run()').run(until=until)
 
     def cleanup(self):
         """Delete what the run created, then the credentials. Idempotent."""

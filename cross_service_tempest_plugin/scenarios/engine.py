@@ -179,15 +179,31 @@ class ScenarioRun(object):
         mark = 'updated' if 'updated' in self.marks else 'deployed'
         return lambda: {'since_change': self.since(mark)}
 
-    def create_stack(self, role, template_name, parameters):
-        return self.stacks.create('%s-%s' % (self.label, role), role,
-                                  template_name, parameters)
+    # role of a stack → the attribute that holds it
+    _STACK_ATTRS = {'stack': 'stack', 'zone': 'zone_stack'}
 
-    def delete_stack(self, stack):
-        self.stacks.delete(stack)
-        if stack == self.stack:
+    def create_stack(self, role, template_name, parameters):
+        """Create the run's ``role`` stack; held before Heat is asked."""
+        name = '%s-%s' % (self.label, role)
+        setattr(self, self._STACK_ATTRS[role], (name, None))
+        stack = self.stacks.create(name, role, template_name, parameters)
+        setattr(self, self._STACK_ATTRS[role], stack)
+        return stack
+
+    def delete_stack(self, stack, deadline=None):
+        """Delete one of the run's stacks and wait until it is gone.
+
+        A stack whose create was interrupted (id None) is looked up by its
+        unique name first; ``deadline`` (clock time) bounds the waits.
+        """
+        name, sid = stack
+        if sid is None:
+            sid = self.stacks.find(name, deadline or float('inf'))
+        if sid is not None:
+            self.stacks.delete((name, sid), deadline)
+        if self.stack and self.stack[0] == name:
             self.stack = None
-        if stack == self.zone_stack:
+        if self.zone_stack and self.zone_stack[0] == name:
             self.zone_stack = None
             self._zone_gone_check()
 
@@ -204,6 +220,22 @@ class ScenarioRun(object):
                         step.error = 'after_step hook failed: %s: %s' % (
                             type(exc).__name__, exc)
                         self._fail(step)
+                except BaseException as exc:
+                    # Ctrl-C or SystemExit in a hook: the run stops (the
+                    # caller's cleanup runs) and its result says why.
+                    if record_failure:
+                        self._stopped(step, exc, 'after_step hook: ')
+                    raise
+
+    def _stopped(self, step, exc, where=''):
+        """Mark ``step`` interrupted (Ctrl-C) or failed (SystemExit...)."""
+        if isinstance(exc, KeyboardInterrupt):
+            step.status = INTERRUPTED
+            step.error = '%sinterrupted (KeyboardInterrupt)' % where
+        else:
+            step.status = FAILED
+            step.error = '%s%s: %s' % (where, type(exc).__name__, exc)
+        self._fail(step)
 
     def run_step(self, name):
         """Run one named step; returns its StepResult.
@@ -216,6 +248,7 @@ class ScenarioRun(object):
         except KeyError:
             check_step(self.name, self.definition, name, 'run_step')
             raise
+        self._refuse_after_cleanup('run_step(%r)' % name)
         if self._start is None:
             self._start = self.clock()
         step.started_at = time.time()
@@ -228,24 +261,32 @@ class ScenarioRun(object):
             actions.ACTIONS[step.action](self, step)
             if step.status == NOT_RUN:
                 step.status = PASSED
-        except KeyboardInterrupt:
-            step.status = INTERRUPTED
-            step.error = 'interrupted (KeyboardInterrupt)'
-            step.duration = self.clock() - start
-            self._fail(step)
-            self._call_after_hooks(step, record_failure=False)
-            raise
         except Exception as exc:
             step.status = FAILED
             step.error = '%s: %s' % (type(exc).__name__, exc)
             if not isinstance(exc, (StepFailure, AssertionError,
                                     loader.ScenarioError)):
                 step.details['traceback'] = traceback.format_exc()
+        except BaseException as exc:
+            # Ctrl-C, SystemExit: marked, re-raised; cleanup still runs
+            # (run()'s finally, the API's context manager).
+            self._stopped(step, exc)
+            step.duration = self.clock() - start
+            self._call_after_hooks(step, record_failure=False)
+            raise
         step.duration = self.clock() - start
         if step.status == FAILED:
             self._fail(step)
         self._call_after_hooks(step, record_failure=True)
         return step
+
+    def _refuse_after_cleanup(self, what):
+        # A step after cleanup would create resources nobody deletes.
+        if self._cleaned:
+            raise loader.ScenarioError(
+                'scenario %s: %s after this run was cleaned up (by run() or '
+                'cleanup()); its resources are gone and new ones would '
+                'leak: start a new run' % (self.name, what))
 
     def _fail(self, step):
         if self.result.failed_step is None:
@@ -258,6 +299,7 @@ class ScenarioRun(object):
         Stops after ``until`` or at the first failure; returns the result.
         """
         check_step(self.name, self.definition, until, 'until')
+        self._refuse_after_cleanup('run()')
         try:
             for name in self.pending_steps():
                 step = self.run_step(name)
@@ -318,7 +360,7 @@ class ScenarioRun(object):
             self.resources.mark_deleted('zone', self.zone_id)
             self.zone_id = None
 
-    def _delete_zone_direct(self):
+    def _delete_zone_direct(self, deadline=None):
         try:
             self.clients.zones.delete_zone(self.zone_id)
         except lib_exc.NotFound:

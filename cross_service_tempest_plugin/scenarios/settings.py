@@ -57,6 +57,9 @@ class Settings:
     context: dict = dataclasses.field(default_factory=dict)
     cleanup_timeout: float = _opt('cleanup_timeout')
     cleanup_interval: float = 5
+    # Seconds cleanup keeps looking (by name) for a stack whose create
+    # request was interrupted: Heat may still be storing it.
+    create_settle: float = 15
     results_dir: typing.Optional[str] = _opt('results_dir')
 
     def __post_init__(self):

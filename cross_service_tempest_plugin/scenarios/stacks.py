@@ -80,13 +80,50 @@ class Stacks(object):
         return loader.template_files(self.settings.template_dir)
 
     def create(self, stack_name, role, template_name, parameters):
+        """Create a stack; returns ``(name, id)``.
+
+        The stack is recorded (id None) before the request is sent: if the
+        call is interrupted (Ctrl-C, SIGTERM, a lost answer) after Heat
+        accepted it, cleanup finds it by its unique name (:meth:`find`).
+        """
+        template = self.template(template_name)
+        files = self.files()
+        entry = self.resources.add('stack', stack_name, None, role=role,
+                                   template=template_name)
         body = self.clients.stacks.create_stack(
-            stack_name, self.template(template_name), parameters=parameters,
-            files=self.files())
-        stack = (stack_name, body['stack']['id'])
-        self.resources.add('stack', stack_name, stack[1], role=role,
-                           template=template_name)
-        return stack
+            stack_name, template, parameters=parameters, files=files)
+        entry['id'] = body['stack']['id']
+        return (stack_name, entry['id'])
+
+    def find(self, stack_name, deadline):
+        """Id of the stack named ``stack_name``, or None if there is none.
+
+        A create that was interrupted may still be under way in Heat, so a
+        missing stack is looked for again until ``settings.create_settle``
+        seconds have passed (or ``deadline``). The id is recorded in the
+        stack's resources entry; with no stack, the entry says
+        ``created: false``.
+        """
+        until = min(self._clock() + self.settings.create_settle, deadline)
+        interval = float(self.settings.stack_interval or 1)
+        while True:
+            try:
+                sid = self.clients.stacks.show_stack(
+                    stack_name)['stack']['id']
+                break
+            except lib_exc.NotFound:
+                if self._clock() >= until:
+                    sid = None
+                    break
+            time.sleep(interval)
+        for entry in self.resources.entries:
+            if (entry['type'] == 'stack' and entry['name'] == stack_name and
+                    entry['id'] is None):
+                if sid:
+                    entry['id'] = sid
+                else:
+                    entry.update(created=False, deleted=True)
+        return sid
 
     def update(self, stack, template_name, parameters):
         self.clients.stacks.update_stack(
@@ -132,16 +169,25 @@ class Stacks(object):
             return 'stack status unavailable (%s: %s)' % (
                 type(exc).__name__, exc)
 
-    def delete(self, stack):
-        """Delete (if still there) and wait until the stack is gone."""
+    def delete(self, stack, deadline=None):
+        """Delete (if still there) and wait until the stack is gone.
+
+        The wait ends at the stack timeout or at ``deadline`` (clock time),
+        whichever comes first.
+        """
         name, sid = stack
         try:
             self.clients.stacks.delete_stack(name, sid)
         except lib_exc.NotFound:
             pass
+        timeout = self.settings.stack_timeout or getattr(
+            self.clients.stacks, 'build_timeout', 300)
+        if deadline is not None:
+            timeout = max(min(float(timeout), deadline - self._clock()),
+                          0.001)
         waiters.wait_for_stack_deleted(
             self.clients.stacks, name, sid,
-            timeout=self.settings.stack_timeout,
+            timeout=timeout,
             interval=self.settings.stack_interval,
             events_client=self.clients.events,
             resources_client=self.clients.resources)
@@ -166,34 +212,42 @@ class Stacks(object):
 
 
 class Cleanup(object):
-    """Calls that must not be abandoned: errors retried, Ctrl-C deferred."""
+    """Calls that must not be abandoned: errors retried, Ctrl-C deferred.
+
+    One deadline for the whole cleanup (``settings.cleanup_timeout`` from
+    its start): every call is attempted at least once, retried while time
+    is left, and receives ``deadline=`` (clock time) to bound its own waits.
+    """
 
     def __init__(self, settings, errors, clock=time.monotonic):
         self.settings = settings
         self.errors = errors        # result.cleanup_errors
         self.interrupted = False
         self._clock = clock
+        self.deadline = clock() + settings.cleanup_timeout
 
     def call(self, what, func, *args):
-        """Call func, retrying errors until settings.cleanup_timeout."""
-        deadline = self._clock() + self.settings.cleanup_timeout
+        """Call ``func(*args, deadline=...)``, retrying until the deadline."""
         attempts = 0
         while True:
             attempts += 1
             try:
-                func(*args)
+                func(*args, deadline=self.deadline)
                 return
             except KeyboardInterrupt:
                 # Never abandon a cleanup half way: note it, carry on.
                 self.interrupted = True
                 continue
             except Exception as exc:
-                if self._clock() >= deadline:
+                if self._clock() >= self.deadline:
                     self.errors.append(
-                        'cleanup of %s failed after %d attempt(s): %s: %s'
-                        % (what, attempts, type(exc).__name__, exc))
+                        'cleanup of %s failed after %d attempt(s) (cleanup '
+                        'timeout %s s): %s: %s'
+                        % (what, attempts, self.settings.cleanup_timeout,
+                           type(exc).__name__, exc))
                     return
             try:
-                time.sleep(self.settings.cleanup_interval)
+                time.sleep(max(min(self.settings.cleanup_interval,
+                                   self.deadline - self._clock()), 0))
             except KeyboardInterrupt:
                 self.interrupted = True
