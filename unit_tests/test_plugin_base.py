@@ -145,3 +145,54 @@ class TestClientsAndConfig(testtools.TestCase):
         """)
         self.assertIn('[cross_service] provider_physical_network is required '
                       'when provider_network_type = flat', got)
+
+
+class TestCredentialsKeptOnLeftovers(testtools.TestCase):
+
+    def test_clear_credentials_only_without_leftovers(self):
+        got = tempest_subprocess.run("""
+            import logging
+            from cross_service_tempest_plugin.tests.scenario import (
+                engine_test)
+
+            cleared = []
+
+            class Provider(object):
+                def clear_creds(self):
+                    cleared.append(True)
+
+            class Creds(object):
+                project_name, username = 'p-1', 'u-1'
+
+            class Manager(object):
+                credentials = Creds()
+
+            logged = []
+
+            class Handler(logging.Handler):
+                def emit(self, record):
+                    logged.append(record.getMessage())
+            logging.getLogger(engine_test.__name__).addHandler(Handler())
+
+            class T(engine_test.ScenarioEngineTest):
+                _creds_provider = Provider()
+                os_primary = Manager()
+
+            class Run(object):
+                label = 'cs-x'
+                class result(object):
+                    cleanup_errors = ['cleanup of stack cs-x-stack failed']
+
+            T.clear_credentials()
+            first = len(cleared)
+            t = T('run_scenario')
+            t._keep_credentials_if_leftovers(Run())
+            T.clear_credentials()
+            result({'first': first, 'then': len(cleared), 'log': logged})
+        """, extra_conf=ALL_AVAILABLE)
+        self.assertEqual(1, got['first'])
+        self.assertEqual(1, got['then'])
+        self.assertEqual(1, len(got['log']))
+        self.assertIn('NOT clearing the credentials', got['log'][0])
+        self.assertIn('primary: project p-1 user u-1', got['log'][0])
+        self.assertIn('cleanup of stack cs-x-stack failed', got['log'][0])
