@@ -208,6 +208,8 @@ def _up(c):
            service='nova-compute')
     res = c.step('image, flavors, public network', bootstrap.resources, ctx,
                  c.say, service='neutron')
+    c.step('reverse zones for Neutron', bootstrap.neutron_reverse_zones,
+           ctx, c.say, service='designate-central')
     c.step('tempest.conf + clouds.yaml', write_outputs, c, ctx, res,
            service='config')
     c.st.set_marker('ready', True)
