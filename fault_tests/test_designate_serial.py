@@ -170,11 +170,13 @@ class SerialCollision(object):
 class TestDesignateSerialCollision(unittest.TestCase):
 
     def test_change_in_creation_second_is_lost_known_bug(self):
-        conf_path = common.config_file()
-        mod = common.leak_check_module()
-        mgr = mod._setup(conf_path)
+        from tempest import clients
+        from tempest.common import credentials_factory
         from tempest import config as t_config
         conf = t_config.CONF
+        conf.set_config_path(common.config_file())
+        mgr = clients.Manager(
+            credentials_factory.get_configured_admin_credentials())
         nameserver = conf.dns.nameservers[0]
         repro = SerialCollision(mgr, nameserver,
                                 conf.cross_service.zone_suffix,
