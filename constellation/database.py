@@ -9,6 +9,7 @@ import threading
 import time
 
 from constellation import errors
+from constellation import privileges
 from constellation import render
 from constellation import services
 from constellation import state as statemod
@@ -28,7 +29,7 @@ def init_mysql(st):
            '--datadir=%s' % st.data('mysql'), '--skip-test-db',
            '--auth-root-authentication-method=socket']
     if os.geteuid() == 0:
-        cmd.append('--user=root')
+        cmd.append('--user=%s' % privileges.USERS['mysql'][0])
     with open(st.log('mysql-install'), 'w') as log:
         r = subprocess.run(cmd, stdout=log, stderr=log)
     if r.returncode:
