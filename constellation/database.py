@@ -13,10 +13,12 @@
 """MariaDB: datadir, databases and DB user, the services' schema syncs."""
 
 import concurrent.futures
+import contextlib
 import getpass
 import os
 import shutil
 import subprocess
+import tempfile
 import threading
 import time
 
@@ -31,19 +33,45 @@ Failure = errors.Failure
 _MARKERS = threading.Lock()  # schema syncs run in threads
 
 
+@contextlib.contextmanager
+def _path_without_spaces(st):
+    """The state dir under a name without whitespace, for the duration.
+
+    mariadb-install-db is a shell script that splits its paths (and the
+    paths it reads from the defaults file) at spaces: it gets a symlink
+    in a fresh temp dir instead, and a copy of my.cnf naming it.
+    """
+    if not any(ch.isspace() for ch in st.root):
+        yield st.root, st.etc('mysql', 'my.cnf')
+        return
+    tmp = tempfile.mkdtemp(prefix='constellation-')
+    try:
+        os.chmod(tmp, 0o711)  # the mysql user resolves paths through it
+        link = os.path.join(tmp, 'state')
+        os.symlink(st.root, link)
+        with open(st.etc('mysql', 'my.cnf')) as f:
+            text = f.read().replace(st.root, link)
+        cnf = os.path.join(tmp, 'install.cnf')
+        statemod.atomic_write(cnf, text, mode=0o644)  # no secret in it
+        yield link, cnf
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
 def init_mysql(st):
     if os.path.exists(st.data('mysql', 'mysql')):
         return 'exists'
     shutil.rmtree(st.data('mysql'), ignore_errors=True)
     installer = services.which('mariadb-install-db') or services.which(
         'mysql_install_db')
-    cmd = [installer, '--defaults-file=%s' % st.etc('mysql', 'my.cnf'),
-           '--datadir=%s' % st.data('mysql'), '--skip-test-db',
-           '--auth-root-authentication-method=socket']
-    if os.geteuid() == 0:
-        cmd.append('--user=%s' % privileges.USERS['mysql'][0])
-    with open(st.log('mysql-install'), 'w') as log:
-        r = subprocess.run(cmd, stdout=log, stderr=log)
+    with _path_without_spaces(st) as (root, cnf):
+        cmd = [installer, '--defaults-file=%s' % cnf,
+               '--datadir=%s' % os.path.join(root, 'data', 'mysql'),
+               '--skip-test-db', '--auth-root-authentication-method=socket']
+        if os.geteuid() == 0:
+            cmd.append('--user=%s' % privileges.USERS['mysql'][0])
+        with open(st.log('mysql-install'), 'w') as log:
+            r = subprocess.run(cmd, stdout=log, stderr=log)
     if r.returncode:
         shutil.rmtree(st.data('mysql'), ignore_errors=True)
         raise Failure('mariadb-install-db failed', service='mysql-install')
