@@ -37,9 +37,10 @@ _MARKERS = threading.Lock()  # schema syncs run in threads
 def _path_without_spaces(st):
     """The state dir under a name without whitespace, for the duration.
 
-    mariadb-install-db is a shell script that splits its paths (and the
-    paths it reads from the defaults file) at spaces: it gets a symlink
-    in a fresh temp dir instead, and a copy of my.cnf naming it.
+    Some tools split paths at spaces: mariadb-install-db (a shell script,
+    also for the paths it reads from the defaults file) and
+    neutron-db-manage (alembic's space-separated version_locations).
+    They get a symlink in a fresh temp dir, and a copy of my.cnf naming it.
     """
     if not any(ch.isspace() for ch in st.root):
         yield st.root, st.etc('mysql', 'my.cnf')
@@ -56,6 +57,18 @@ def _path_without_spaces(st):
         yield link, cnf
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+def via(root, argv):
+    """argv of a venv script run by the venv's python under ``root``.
+
+    A console script's own first line names the real (spaced) path; the
+    python named through ``root`` makes the package see ``root`` paths.
+    """
+    venv_bin = os.path.join(root, 'venv', 'bin', '')
+    if argv[0].startswith(venv_bin):
+        return [venv_bin + 'python'] + argv
+    return argv
 
 
 def init_mysql(st):
@@ -207,11 +220,21 @@ def sync_jobs(st, ctx):
 def db_syncs(st, ctx, say):
     """Schema syncs of every service not yet synced for this install."""
     want = st.marker('installed')
-    jobs = sync_jobs(st, ctx)
-    todo = [s for s in jobs if st.marker('dbsync_' + s) != want]
+    todo = [s for s in sync_jobs(st, ctx) if st.marker('dbsync_' + s) != want]
     if not todo:
         say('  schemas current for this install; skipped')
         return
+    with _path_without_spaces(st) as (root, _cnf):
+        if root != st.root:
+            jobs = {svc: [(via(root, argv), env) for argv, env in cmds]
+                    for svc, cmds in sync_jobs(statemod.State(root),
+                                               ctx).items()}
+        else:
+            jobs = sync_jobs(st, ctx)
+        _run_syncs(st, jobs, todo, want, say)
+
+
+def _run_syncs(st, jobs, todo, want, say):
 
     def run(svc):
         t = time.monotonic()

@@ -205,3 +205,12 @@ def test_mariadb_install_db_gets_paths_without_spaces(tmp_path):
         with open(cnf) as f:
             assert f.read() == '[mysqld]\ndatadir = %s/data/mysql\n' % root
     assert not os.path.exists(root)  # the link is gone afterwards
+
+
+def test_venv_scripts_run_through_the_space_free_path():
+    assert database.via('/tmp/x/state', [
+        '/tmp/x/state/venv/bin/neutron-db-manage', 'upgrade']) == [
+        '/tmp/x/state/venv/bin/python',
+        '/tmp/x/state/venv/bin/neutron-db-manage', 'upgrade']
+    assert database.via('/tmp/x/state', ['sh', '-c', 'x']) == [
+        'sh', '-c', 'x']
