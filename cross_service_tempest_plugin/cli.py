@@ -14,6 +14,7 @@
 
 Exit codes: 0 passed, 1 scenario failed, 2 bad input (unknown scenario,
 bad --set key, missing/invalid config), 130 interrupted (after cleanup).
+``report``: see :mod:`cross_service_tempest_plugin.report.command`.
 """
 
 import argparse
@@ -21,6 +22,8 @@ import signal
 import sys
 
 import yaml
+
+from cross_service_tempest_plugin.report import command as report_command
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
@@ -57,6 +60,9 @@ def _parser():
     sp.add_argument('--json', action='store_true',
                     help='print the result as JSON on stdout (step lines go '
                          'to stderr)')
+    sp = sub.add_parser('report', help='HTML report of results (needs the '
+                        '[report] extra)')
+    report_command.add_arguments(sp)
     return p
 
 
@@ -98,6 +104,8 @@ def main(argv=None, stdout=None, stderr=None):
     stdout = stdout or sys.stdout
     stderr = stderr or sys.stderr
     args = _parser().parse_args(argv)
+    if args.command == 'report':
+        return report_command.run(args, stdout, stderr)
     try:
         if args.command == 'list':
             conf = api.load_config(args.config) if args.config else None
