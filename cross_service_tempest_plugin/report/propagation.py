@@ -122,7 +122,7 @@ def table(samples_):
     """→ {kind: [row]} with row = summary + type, where, values.
 
     Rows per kind: per record type "every nameserver", then per type and
-    nameserver, then the Designate API.
+    nameserver (left out when there is only one), then the Designate API.
     """
     groups = collections.OrderedDict()
     everywhere = every_nameserver(samples_)
@@ -133,11 +133,20 @@ def table(samples_):
         kind, rtype, where = key
         rank = 0 if where == EVERY else 2 if where == API else 1
         return (list(KINDS).index(kind), rank, _type_key(rtype), where)
+    servers = {}
+    for s in samples_:
+        if s.where != API:
+            servers.setdefault(s.kind, set()).add(s.where)
     result = collections.OrderedDict()
     for key in sorted(groups, key=order):
         kind, rtype, where = key
+        alone = len(servers.get(kind, ())) == 1
+        if alone and where not in (EVERY, API):
+            continue    # the same numbers as "every nameserver"
         row = stats.summary(groups[key])
-        row.update(type=rtype, where=where, values=sorted(groups[key]))
+        row.update(type=rtype, where=where, values=sorted(groups[key]),
+                   label=('%s (%s)' % (where, sorted(servers[kind])[0])
+                          if alone and where == EVERY else where))
         result.setdefault(kind, []).append(row)
     return result
 

@@ -50,6 +50,8 @@ def _svg(fig, salt, tips):
                 bbox_inches='tight')
     text = buf.getvalue()
     text = text[text.index('<svg'):]
+    # The RDF metadata only names matplotlib (with its web address).
+    text = re.sub(r'\s*<metadata>.*?</metadata>', '', text, flags=re.S)
 
     def add_title(match):
         tip = tips.get(match.group(1))
@@ -95,12 +97,21 @@ def timeline(runs):
     fig = mfigure.Figure(figsize=(11, 0.9 + 0.75 * n_lanes))
     ax = fig.add_subplot()
     tips = {}
+    # About how many seconds one label character takes on this axis.
+    per_char = total / (fig.get_figwidth() * 0.85) * 0.075
     for k, (run, lane) in enumerate(timed):
         _draw_run(ax, run, lane, t0, tips, 'tl%d' % k, total=total)
-        ax.text(run.started_at - t0, lane - 0.36, ' %s%s' % (
-            run.scenario, '' if run.passed else ' (FAILED)'),
-            fontsize=7.5, va='bottom',
-            color='#222' if run.passed else '#c62828')
+        label = '%s%s' % (run.scenario, '' if run.passed else ' FAILED')
+        room = int((run.ended_at - run.started_at) / per_char)
+        if len(label) > room:
+            label = label[:max(room - 1, 1)] + '\u2026'
+        text = ax.text(run.started_at - t0, lane - 0.36, label,
+                       fontsize=7.5, va='bottom',
+                       color='#222' if run.passed else '#c62828')
+        gid = 'tip-tlr%d' % k
+        text.set_gid(gid)
+        tips[gid] = '%s %s, %.1f s (%s)' % (
+            run.scenario, run.outcome, run.duration or 0.0, run.source)
     ax.set_yticks(range(n_lanes), ['lane %d' % (i + 1)
                                    for i in range(n_lanes)])
     ax.set_ylim(n_lanes - 0.5, -0.75)
@@ -159,7 +170,7 @@ def propagation_plot(rows, kind):
                 linewidth=1.5)
         ax.plot([row['p95']] * 2, [y - 0.3, y + 0.3], color='#ef6c00',
                 linewidth=1.5)
-    ax.set_yticks(range(len(rows)), ['%s  %s' % (r['type'], r['where'])
+    ax.set_yticks(range(len(rows)), ['%s  %s' % (r['type'], r['label'])
                                      for r in rows])
     ax.set_ylim(len(rows) - 0.5, -0.5)
     ax.set_xlim(left=0)
@@ -178,10 +189,11 @@ def trend_plot(name, series):
     tips = {}
     lines = [('wall time', series['total'])] + list(series['steps'].items())
     for i, (label, values) in enumerate(lines):
-        pts = [(t, v) for t, v in zip(times, values) if v is not None]
-        if not pts:
+        if all(v is None for v in values):
             continue
-        ax.plot([p[0] for p in pts], [p[1] for p in pts], marker='o',
+        # NaN: a run where the step did not run breaks the line.
+        ax.plot(times, [float('nan') if v is None else v for v in values],
+                marker='o',
                 markersize=3, linewidth=2 if i == 0 else 1,
                 color='black' if i == 0 else SERIES[(i - 1) % len(SERIES)],
                 label=label)
@@ -194,7 +206,9 @@ def trend_plot(name, series):
                           linewidths=1.5, label='failed run', zorder=5)
         dots.set_gid('tip-tr-%s' % name)
         tips['tip-tr-%s' % name] = 'failed run(s)'
-    ax.xaxis.set_major_formatter(mdates.DateFormatter('%m-%d %H:%M'))
+    locator = mdates.AutoDateLocator(maxticks=8)
+    ax.xaxis.set_major_locator(locator)
+    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
     ax.set_ylabel('seconds')
     ax.set_ylim(bottom=0)
     ax.grid(color='#eee', linewidth=0.5)
