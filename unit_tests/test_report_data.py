@@ -355,3 +355,12 @@ class TestThresholds(unittest.TestCase):
         self.assertEqual(1, len(items))
         self.assertEqual(('servers_dns', 'scenarios.servers_dns'),
                          (items[0]['scenario'], items[0]['origin']))
+
+    def test_shipped_example_is_valid_and_met_by_the_recorded_runs(self):
+        path = os.path.join(os.path.dirname(thresholds.__file__),
+                            'thresholds.example.yaml')
+        verdicts = thresholds.evaluate(thresholds.load_file(path),
+                                       self.runs)
+        self.assertEqual(7, len(verdicts))
+        self.assertEqual({'pass'}, {v['status'] for v in verdicts},
+                         [v['message'] for v in verdicts])

@@ -98,11 +98,16 @@ def timeline(runs):
     ax = fig.add_subplot()
     tips = {}
     # About how many seconds one label character takes on this axis.
-    per_char = total / (fig.get_figwidth() * 0.85) * 0.075
+    per_char = total / (fig.get_figwidth() * 0.85) * 0.065
+    next_start = {}     # a label may run up to the next run on its lane
+    for run, lane in reversed(timed):
+        next_start[id(run)] = next_start.get(lane)
+        next_start[lane] = run.started_at
     for k, (run, lane) in enumerate(timed):
         _draw_run(ax, run, lane, t0, tips, 'tl%d' % k, total=total)
         label = '%s%s' % (run.scenario, '' if run.passed else ' FAILED')
-        room = int((run.ended_at - run.started_at) / per_char)
+        room = int(((next_start[id(run)] or t0 + total * 2) -
+                    run.started_at) / per_char) - 1
         if len(label) > room:
             label = label[:max(room - 1, 1)] + '\u2026'
         text = ax.text(run.started_at - t0, lane - 0.36, label,
