@@ -27,6 +27,13 @@ INSTALL_HINT = ("pip install 'cross-service-tempest-plugin[%s]' (or, in a "
                 "checkout, pip install -e '.[%s]')" % (EXTRA, EXTRA))
 
 
+def _importable(name):
+    try:
+        return importlib.util.find_spec(name) is not None
+    except (ImportError, ValueError):
+        return False
+
+
 def missing_modules():
     """Names of the extra's modules that are not importable."""
-    return [m for m in EXTRA_MODULES if importlib.util.find_spec(m) is None]
+    return [m for m in EXTRA_MODULES if not _importable(m)]
