@@ -161,6 +161,21 @@ class TestLanes(unittest.TestCase):
                 self.assertLessEqual(a.ended_at, b.started_at)
         self.assertEqual(2, len(by_lane))
 
+    def test_sessions_split_at_pauses(self):
+        runs, _ = results.load([DATA])
+        self.assertEqual([11], [len(g) for g in stats.sessions(runs)])
+        later = copy.deepcopy(runs[:3])
+        for run in later:
+            for step in run.steps:
+                if step.started_at:
+                    step.started_at += 86400
+        groups = stats.sessions(runs + later)
+        self.assertEqual([11, 3], [len(g) for g in groups])
+        self.assertEqual([11, 3], [len(g) for g in stats.sessions(
+            runs + later, gap=86400 - 200)])
+        self.assertEqual([14], [len(g) for g in stats.sessions(
+            runs + later, gap=86400)])
+
     def test_sequential_runs_share_a_lane(self):
         runs = load('floating_ip_dns-1', 'floating_ip_dns-2')
         self.assertEqual([0, 0], [lane for _r, lane in stats.lanes(runs)])

@@ -100,6 +100,22 @@ class TestReportCommand(unittest.TestCase):
         # Tooltips on the step bars.
         self.assertIn('<title>floating_ip_dns / deploy: failed', page)
 
+    def test_one_timeline_per_session(self):
+        for day in (0, 1):
+            with open(os.path.join(DATA, 'servers_dns-1.json')) as f:
+                result = json.load(f)
+            for step in result['steps']:
+                step['started_at'] += day * 86400
+            with open(os.path.join(self.tmp, 'r%d.json' % day), 'w') as f:
+                json.dump(result, f)
+        rc, _out, err = self.main(self.tmp, '-o', self.out)
+        self.assertEqual(0, rc, err)
+        with open(self.out, encoding='utf-8') as f:
+            page = f.read()
+        self.assertEqual(['2026-11-24 12:37:20 UTC, 1 run(s)',
+                          '2026-11-23 12:37:20 UTC, 1 run(s)'],
+                         re.findall(r'<h3>Session of ([^<]*)</h3>', page))
+
     def test_breach_fails_with_the_limit_and_the_measure(self):
         limits = os.path.join(self.tmp, 'sla.yaml')
         with open(limits, 'w') as f:

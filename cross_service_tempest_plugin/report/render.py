@@ -30,6 +30,7 @@ from cross_service_tempest_plugin.report import stats
 
 COLOURS = {'passed': ('#2e7d32', '#66bb6a'), 'failed': ('#c62828',) * 2,
            'interrupted': ('#ef6c00',) * 2, 'skipped': ('#9e9e9e',) * 2}
+MAX_SESSIONS = 5     # timelines drawn (the newest sessions)
 SERIES = ['#1565c0', '#6a1b9a', '#00838f', '#ef6c00', '#558b2f',
           '#ad1457', '#4e342e', '#283593', '#f9a825', '#37474f']
 
@@ -85,7 +86,19 @@ def _draw_run(ax, run, y, t0, tips, prefix, label_steps=True, total=None):
                     va='center', fontsize=7, color='white', clip_on=True)
 
 
-def timeline(runs):
+def timelines(runs, newest=MAX_SESSIONS):
+    """→ [(session title, svg)], newest session first."""
+    out = []
+    groups = stats.sessions(runs)
+    for i, group in enumerate(reversed(groups[-newest:])):
+        title = '%s, %d run(s)' % (datetime.datetime.fromtimestamp(
+            group[0].started_at, datetime.timezone.utc).strftime(
+                '%Y-%m-%d %H:%M:%S UTC'), len(group))
+        out.append((title, timeline(group, 'timeline-%d' % i)))
+    return out
+
+
+def timeline(runs, salt='timeline'):
     """All runs on their wall-clock lanes; one bar per step."""
     placed = stats.lanes(runs)
     timed = [(r, lane) for r, lane in placed if r.started_at is not None]
@@ -104,7 +117,8 @@ def timeline(runs):
         next_start[id(run)] = next_start.get(lane)
         next_start[lane] = run.started_at
     for k, (run, lane) in enumerate(timed):
-        _draw_run(ax, run, lane, t0, tips, 'tl%d' % k, total=total)
+        _draw_run(ax, run, lane, t0, tips, '%s-%d' % (salt, k),
+                  total=total)
         label = '%s%s' % (run.scenario, '' if run.passed else ' FAILED')
         room = int(((next_start[id(run)] or t0 + total * 2) -
                     run.started_at) / per_char) - 1
@@ -113,7 +127,7 @@ def timeline(runs):
         text = ax.text(run.started_at - t0, lane - 0.36, label,
                        fontsize=7.5, va='bottom',
                        color='#222' if run.passed else '#c62828')
-        gid = 'tip-tlr%d' % k
+        gid = 'tip-%s-r%d' % (salt, k)
         text.set_gid(gid)
         tips[gid] = '%s %s, %.1f s (%s)' % (
             run.scenario, run.outcome, run.duration or 0.0, run.source)
@@ -125,7 +139,7 @@ def timeline(runs):
         t0, datetime.timezone.utc).strftime('%H:%M:%S UTC'))
     ax.grid(axis='x', color='#ddd', linewidth=0.5)
     ax.set_axisbelow(True)
-    return _svg(fig, 'timeline', tips)
+    return _svg(fig, salt, tips)
 
 
 def scenario_timeline(runs, scenario):
@@ -238,7 +252,8 @@ def html_page(runs, data):
         lstrip_blocks=True)
     env.filters['s'] = _fmt
     figures = {
-        'timeline': timeline(runs),
+        'timelines': timelines(runs),
+        'sessions': len(stats.sessions(runs)),
         'scenarios': {name: scenario_timeline(runs, name)
                       for name in data['steps']},
         'propagation': {kind: propagation_plot(rows, kind)

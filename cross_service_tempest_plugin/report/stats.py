@@ -130,6 +130,24 @@ def lanes(runs):
     return placed
 
 
+def sessions(runs, gap=600.0):
+    """Split runs into sessions: a pause over ``gap`` s starts a new one.
+
+    Results of several jobs (e.g. a periodic job's last N) would make one
+    timeline days wide; each session gets its own. → list of run lists,
+    oldest first; runs without timestamps are left out.
+    """
+    out, end = [], None
+    for run in sorted((r for r in runs if r.started_at is not None),
+                      key=lambda r: r.started_at):
+        if end is None or run.started_at - end > gap:
+            out.append([])
+            end = run.ended_at
+        out[-1].append(run)
+        end = max(end, run.ended_at)
+    return out
+
+
 def trends(runs):
     """Per scenario: the series over runs (by start time) per step.
 
