@@ -194,6 +194,12 @@ class TestPropagation(unittest.TestCase):
         self.assertEqual(3, every['AAAA']['n'])
         api = propagation.lookup(table, 'publish', 'A', propagation.API)
         self.assertEqual(1, len(api))
+        # floating_ip_move: the PTR of the moved address had two values
+        # (old name, new name), two rrsets to see gone, as in the API.
+        removed = propagation.lookup(table, 'removal', 'PTR')[0]
+        removed_api = propagation.lookup(table, 'removal', 'PTR',
+                                         propagation.API)[0]
+        self.assertEqual((16, 16), (removed['n'], removed_api['n']))
         # floating_ip_no_zone's "absent" checks carry no timing.
         self.assertFalse(any(s.scenario == 'floating_ip_no_zone'
                              for s in propagation.samples(runs)))

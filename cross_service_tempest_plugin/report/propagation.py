@@ -41,9 +41,11 @@ TYPE_ORDER = ('A', 'AAAA', 'PTR')
 
 class Sample(object):
     __slots__ = ('run', 'scenario', 'kind', 'name', 'type', 'where',
-                 'seconds')
+                 'seconds', 'values')
 
-    def __init__(self, run, scenario, kind, name, rtype, where, seconds):
+    def __init__(self, run, scenario, kind, name, rtype, where, seconds,
+                 values=()):
+        self.values = tuple(values or ())
         self.run = run
         self.scenario = scenario
         self.kind = kind
@@ -94,7 +96,8 @@ def _sample(index, run, step, rec, updated):
     if seconds is None or where is None:
         return None
     return Sample(index, run.scenario, kind, rec.get('name'),
-                  rec.get('type') or '?', where, float(seconds))
+                  rec.get('type') or '?', where, float(seconds),
+                  rec.get('values'))
 
 
 def _type_key(rtype):
@@ -103,7 +106,7 @@ def _type_key(rtype):
 
 
 def every_nameserver(samples_):
-    """Per record and run, the slowest nameserver: when *every* one answered.
+    """Per rrset and run, the slowest nameserver: when *every* one answered.
 
     → list of Sample with where=EVERY (API samples left out).
     """
@@ -111,11 +114,11 @@ def every_nameserver(samples_):
     for s in samples_:
         if s.where == API:
             continue
-        key = (s.run, s.kind, s.name, s.type)
+        key = (s.run, s.kind, s.name, s.type, s.values)
         if key not in worst or s.seconds > worst[key].seconds:
             worst[key] = s
     return [Sample(s.run, s.scenario, s.kind, s.name, s.type, EVERY,
-                   s.seconds) for s in worst.values()]
+                   s.seconds, s.values) for s in worst.values()]
 
 
 def table(samples_):
