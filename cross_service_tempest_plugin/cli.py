@@ -10,7 +10,8 @@
 # License for the specific language governing permissions and limitations
 # under the License.
 
-"""``cross-service-scenario``: list, show and run the scenarios.
+"""``cross-service-scenario``: list, show and run the scenarios; ``new``
+writes a new one (cross_service_tempest_plugin.authoring).
 
 Exit codes: 0 passed, 1 scenario failed, 2 bad input (unknown scenario,
 bad --set key, missing/invalid config), 130 interrupted (after cleanup).
@@ -23,6 +24,7 @@ import sys
 
 import yaml
 
+from cross_service_tempest_plugin import authoring
 from cross_service_tempest_plugin.report import command as report_command
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
@@ -60,6 +62,7 @@ def _parser():
     sp.add_argument('--json', action='store_true',
                     help='print the result as JSON on stdout (step lines go '
                          'to stderr)')
+    authoring.add_parser(sub)
     sp = sub.add_parser('report', help='HTML report of results (needs the '
                         '[report] extra)')
     report_command.add_arguments(sp)
@@ -104,6 +107,8 @@ def main(argv=None, stdout=None, stderr=None):
     stdout = stdout or sys.stdout
     stderr = stderr or sys.stderr
     args = _parser().parse_args(argv)
+    if args.command == 'new':
+        return authoring.main(args, stdout, stderr)
     if args.command == 'report':
         return report_command.run(args, stdout, stderr)
     try:
