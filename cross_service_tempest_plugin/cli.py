@@ -10,7 +10,7 @@
 # License for the specific language governing permissions and limitations
 # under the License.
 
-"""``cross-service-scenario``: list, show and run the scenarios.
+"""``cross-service-scenario``: list, show and run the scenarios; cleanup.
 
 Exit codes: 0 passed, 1 scenario failed, 2 bad input (unknown scenario,
 bad --set key, missing/invalid config), 130 interrupted (after cleanup).
@@ -57,7 +57,26 @@ def _parser():
     sp.add_argument('--json', action='store_true',
                     help='print the result as JSON on stdout (step lines go '
                          'to stderr)')
+    sp = sub.add_parser('cleanup', help='find (and with --yes delete) '
+                        'what killed runs left behind; doc: cleanup.rst')
+    sp.add_argument('--config', metavar='FILE', help='tempest.conf')
+    sp.add_argument('--yes', action='store_true',
+                    help='delete (default: dry run, print only)')
+    sp.add_argument('--older-than', metavar='SECONDS', type=_seconds,
+                    help='a run idle for less is in progress, skipped '
+                         '(default: from the config\'s deadlines, >= 3600)')
     return p
+
+
+def _seconds(value):
+    try:
+        seconds = int(value)
+    except ValueError:
+        seconds = -1
+    if seconds < 0:
+        raise argparse.ArgumentTypeError(
+            'must be a whole number of seconds >= 0, got %r' % value)
+    return seconds
 
 
 class _Printer(object):
@@ -98,6 +117,10 @@ def main(argv=None, stdout=None, stderr=None):
     stdout = stdout or sys.stdout
     stderr = stderr or sys.stderr
     args = _parser().parse_args(argv)
+    if args.command == 'cleanup':
+        from cross_service_tempest_plugin import sweeper_cloud
+        return sweeper_cloud.cleanup(args.config, args.yes, args.older_than,
+                                     stdout, stderr)
     try:
         if args.command == 'list':
             conf = api.load_config(args.config) if args.config else None
