@@ -225,10 +225,12 @@ def _items(inv, naming, ours):
                 if (res.get('device_owner') or '') in _OWNED_PORTS:
                     if res['device_owner'] == 'network:router_interface':
                         for ip in res.get('fixed_ips') or []:
-                            add(key, Item('router_interface',
-                                          ip['subnet_id'], res['id'], pid,
-                                          _activity(res, *fields),
-                                          parent=res['device_id']))
+                            add(key, Item(
+                                'router_interface', ip['subnet_id'],
+                                'subnet %s on router %s' % (
+                                    ip['subnet_id'], res['device_id']),
+                                pid, _activity(res, *fields),
+                                parent=res['device_id']))
                     continue
             if kind == 'network' and res.get('router:external') and (
                     pid not in ours):
@@ -331,6 +333,12 @@ def default_older_than(stack_timeout, record_timeout):
     return max(3600, int(2 * (4 * stack_timeout + 4 * record_timeout)))
 
 
+def _add_stacks(inv, stacks):
+    """Add a project's stacks (a global listing may have shown them)."""
+    known = {st['id'] for st in inv.stacks}
+    inv.stacks.extend(st for st in stacks if st['id'] not in known)
+
+
 class Sweeper(object):
     """Lists, selects, prints and (with ``delete=True``) deletes.
 
@@ -369,8 +377,7 @@ class Sweeper(object):
         # Stacks of left-over projects can only be listed inside them.
         for run in left:
             if run.project is not None:
-                for st in self.cloud.project_stacks(run.project['id']):
-                    inv.stacks.append(st)
+                _add_stacks(inv, self.cloud.project_stacks(run.project['id']))
         runs = select(inv, self.naming, self.clock(), self.older_than)
         left_keys = {r.key for r in left}
         for run in runs:
@@ -403,7 +410,7 @@ class Sweeper(object):
             inv = self.cloud.inventory()
             for run in todo:
                 if run.project is not None:
-                    inv.stacks.extend(self.cloud.project_stacks(
+                    _add_stacks(inv, self.cloud.project_stacks(
                         run.project['id']))
             now_runs = {r.key: r for r in select(inv, self.naming,
                                                  self.clock(),
