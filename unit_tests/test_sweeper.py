@@ -49,8 +49,8 @@ def run_project(pid, name, when, label, user=True):
         {'id': 'z-' + pid, 'stack_name': label + '-zone',
          'creation_time': when, 'updated_time': None, 'project_id': pid,
          'stack_status': 'CREATE_COMPLETE'}]
-    inv.zones.append(dict(t, id='zone-' + pid, name='%s.%s' % (label,
-                                                                SUFFIX)))
+    zone = '%s.%s' % (label, SUFFIX)
+    inv.zones.append(dict(t, id='zone-' + pid, name=zone))
     inv.servers.append({'id': 'srv-' + pid, 'name': label + '-0',
                         'tenant_id': pid, 'created': when, 'updated': when})
     inv.networks.append(dict(t, id='net-' + pid, name=label))
