@@ -133,11 +133,12 @@ class Item:
     parent: str = None          # router id of a router interface
     detail: str = ''
 
-    def describe(self):
+    def describe(self, detail=True):
         text = '%-16s %s' % (self.kind, self.name or '-')
         if self.id and self.id != self.name:
             text += ' (%s)' % self.id
-        return text + (' %s' % self.detail if self.detail else '')
+        return text + (' %s' % self.detail if detail and self.detail
+                       else '')
 
 
 @dataclasses.dataclass
@@ -444,7 +445,7 @@ class Sweeper(object):
         if kind not in WAITED:
             for item in started:
                 self.deleted += 1
-                self.say('deleted %s' % item.describe())
+                self.say('deleted %s' % item.describe(False))
             return
         timeout, interval = self.cloud.deadline(kind)
         start = self.clock()
@@ -465,7 +466,7 @@ class Sweeper(object):
                     pending.remove(item)
                     self.deleted += 1
                     self.say('deleted %s in %.0f s' % (
-                        item.describe(), self.clock() - start))
+                        item.describe(False), self.clock() - start))
             if not pending:
                 break
             if self.clock() - start >= timeout:

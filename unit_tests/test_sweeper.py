@@ -348,7 +348,7 @@ class TestSweeper(unittest.TestCase):
         self.assertIn('deleted 13 resource(s) of 1 run(s); 1 run(s) in '
                       'progress skipped; 0 failure(s)', out)
         self.assertIn('deleted stack            cs-aaaaaaaaaa-stack (s-p1) '
-                      'CREATE_COMPLETE in 2 s', out)
+                      'in 2 s\n', out)
         # Everything of the run in progress and the foreign things remain.
         ids = {r['id'] for f in cloud.inv.__dataclass_fields__
                for r in getattr(cloud.inv, f)}
