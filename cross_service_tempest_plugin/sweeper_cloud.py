@@ -20,6 +20,7 @@ run). Nothing else in a dry run changes the cloud, except the
 ``cs-sweeper-first-seen-<epoch>`` tag on empty projects of ours.
 """
 
+import argparse
 import importlib
 import inspect
 import pkgutil
@@ -29,6 +30,36 @@ from cross_service_tempest_plugin import leaks
 from cross_service_tempest_plugin import sweeper
 
 ALL_PROJECTS = {'x-auth-all-projects': True}
+HELP = ('find (and with --yes delete) what killed runs left behind; see '
+        'doc/source/cleanup.rst')
+
+
+def _seconds(value):
+    try:
+        seconds = int(value)
+    except ValueError:
+        seconds = -1
+    if seconds < 0:
+        raise argparse.ArgumentTypeError(
+            'must be a whole number of seconds >= 0, got %r' % value)
+    return seconds
+
+
+def add_arguments(sp):
+    """The ``cleanup`` subcommand's arguments."""
+    sp.add_argument('--config', metavar='FILE',
+                    help='tempest.conf (default: TEMPEST_CONFIG_DIR/'
+                         'TEMPEST_CONFIG as Tempest reads them)')
+    sp.add_argument('--yes', action='store_true',
+                    help='delete (default: dry run, print only)')
+    sp.add_argument('--older-than', metavar='SECONDS', type=_seconds,
+                    help='a run idle for less is in progress, skipped '
+                         '(default: from the config\'s deadlines, >= 3600)')
+
+
+def main(args, stdout, stderr):
+    """``cross-service-scenario cleanup`` (parsed ``args``) → exit code."""
+    return cleanup(args.config, args.yes, args.older_than, stdout, stderr)
 
 
 def plugin_class_names():
