@@ -197,3 +197,72 @@ class TestApi(unittest.TestCase):
         with self.assertRaises(dns_checks.RecordWaitTimeout) as ctx:
             checker.wait_api_present(ptr)
         self.assertIn('PENDING', str(ctx.exception))
+
+
+class TestSerialsOnTimeout(unittest.TestCase):
+    """A wire timeout says how the nameserver's serial compares."""
+
+    SOA = 'ns1.x.test. hostmaster.x.test. %d 3600 600 86400 3600'
+
+    def setUp(self):
+        self.ns = LocalResponder()
+        self.addCleanup(self.ns.close)
+        self.rec = dns_checks.ExpectedRecord('fip.z.test.', 'A',
+                                             ['172.24.4.10'], 'z.test.')
+
+    def checker(self, designate_serial, ns_answer):
+        owner = FakeRecordsets([{'name': 'z.test.', 'type': 'SOA',
+                                 'records': [self.SOA % designate_serial],
+                                 'status': 'ACTIVE'}])
+        self.owner = owner
+        return dns_checks.RecordChecker(
+            dns_checks.DesignateLookup(owner, FakeRecordsets([])),
+            [self.ns.address], timeout=0.2, interval=0.05,
+            query_timeout=0.5, soa=lambda ns, name, timeout: ns_answer)
+
+    def timeout_message(self, checker, absent=False):
+        wait = checker.wait_wire_absent if absent else (
+            checker.wait_wire_present)
+        if absent:
+            self.ns.zone[('fip.z.test.', 'A')] = ['172.24.4.10']
+        with self.assertRaises(dns_checks.RecordWaitTimeout) as ctx:
+            wait(self.rec, self.ns.address)
+        return str(ctx.exception)
+
+    def test_equal_serials_say_designate_did_not_increment(self):
+        msg = self.timeout_message(self.checker(1795439253,
+                                                ('z.test.', 1795439253)))
+        self.assertIn('zone z.test. SOA serial at %s: 1795439253, EQUAL to '
+                      "Designate's" % self.ns.address, msg)
+        self.assertIn('did not increment the serial', msg)
+        self.assertEqual({'name': 'z.test.', 'type': 'SOA'},
+                         self.owner.calls[-1][0])
+
+    def test_lower_serial_says_not_transferred(self):
+        msg = self.timeout_message(self.checker(1795439260,
+                                                ('z.test.', 1795439253)),
+                                   absent=True)
+        self.assertIn("1795439253, BEHIND Designate's 1795439260", msg)
+
+    def test_no_zone_at_the_nameserver(self):
+        msg = self.timeout_message(self.checker(1, (None, 'no zone '
+                                                    '(REFUSED)')))
+        self.assertIn('serves no zone for fip.z.test.: no zone (REFUSED)',
+                      msg)
+
+    def test_lookup_failure_never_hides_the_timeout(self):
+        checker = dns_checks.RecordChecker(
+            None, [self.ns.address], timeout=0.2, interval=0.05,
+            soa=lambda ns, name, timeout: ('z.test.', 5))
+        msg = self.timeout_message(checker)
+        self.assertIn("expected fip.z.test. A = ['172.24.4.10']", msg)
+        self.assertIn('serials not compared: AttributeError', msg)
+
+    def test_query_soa_on_the_wire(self):
+        self.ns.zone[('z.test.', 'SOA')] = [self.SOA % 42]
+        self.assertEqual(('z.test.', 42), dns_checks.query_soa(
+            self.ns.address, 'z.test', timeout=0.5))
+        zone, why = dns_checks.query_soa(self.ns.address, 'other.test.',
+                                         timeout=0.5)
+        self.assertIsNone(zone)
+        self.assertEqual('no zone (NXDOMAIN)', why)

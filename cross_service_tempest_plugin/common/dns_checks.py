@@ -152,6 +152,25 @@ def query_nameserver(nameserver, name, rtype, timeout=2.0):
     return WireAnswer(dns.rcode.to_text(resp.rcode()), values)
 
 
+def query_soa(nameserver, name, timeout=2.0):
+    """The zone holding ``name`` at one nameserver and its SOA serial.
+
+    :returns: ``(zone, serial)``, or ``(None, why)`` when the nameserver
+        serves no zone for the name or does not answer.
+    """
+    host, port = parse_nameserver(nameserver)
+    msg = dns.message.make_query(fqdn(name), dns.rdatatype.SOA)
+    msg.flags &= ~dns.flags.RD
+    try:
+        resp = dns.query.udp(msg, host, port=port, timeout=timeout)
+    except (dns.exception.DNSException, OSError) as exc:
+        return None, '%s: %s' % (type(exc).__name__, exc)
+    for rrset in resp.answer + resp.authority:
+        if rrset.rdtype == dns.rdatatype.SOA:
+            return rrset.name.to_text().lower(), rrset[0].serial
+    return None, 'no zone (%s)' % dns.rcode.to_text(resp.rcode())
+
+
 class DesignateLookup(object):
     """Reads recordsets from Designate.
 
@@ -190,10 +209,24 @@ class DesignateLookup(object):
                           for v in rset.get('records', []))
         return frozenset(values), statuses
 
+    def zone_serial(self, zone, record):
+        """Serial of ``zone`` in Designate (its SOA recordset), or None.
+
+        Read with the client that reads ``record``.
+        """
+        owner_zone = None if record.type == 'PTR' else record.zone
+        values, _st = self.lookup(ExpectedRecord(zone, 'SOA', [],
+                                                 owner_zone))
+        serials = {int(v.split()[2]) for v in values}
+        return serials.pop() if len(serials) == 1 else None
+
 
 def _poll(check, describe, timeout, interval, clock=time.monotonic,
-          sleep=time.sleep):
-    """Call check() until it returns (True, seen) or the deadline passes."""
+          sleep=time.sleep, explain=None):
+    """Call check() until it returns (True, seen) or the deadline passes.
+
+    ``explain()``, if given, adds its text to a timeout's message.
+    """
     start = clock()
     seen = None
     while True:
@@ -203,8 +236,9 @@ def _poll(check, describe, timeout, interval, clock=time.monotonic,
             return elapsed, seen
         if elapsed >= timeout:
             raise RecordWaitTimeout('%s; last seen: %s; waited %.1f s '
-                                    '(timeout %s s)' % (describe, seen,
-                                                        elapsed, timeout))
+                                    '(timeout %s s)%s' % (
+                                        describe, seen, elapsed, timeout,
+                                        '; ' + explain() if explain else ''))
         sleep(interval)
 
 
@@ -218,19 +252,53 @@ class RecordChecker(object):
 
     def __init__(self, lookup, nameservers, timeout, interval,
                  query_timeout=2.0, query=query_nameserver,
-                 clock=time.monotonic, sleep=time.sleep):
+                 clock=time.monotonic, sleep=time.sleep, soa=query_soa):
         self.lookup = lookup
         self.nameservers = list(nameservers or [])
         self.timeout = timeout
         self.interval = interval
         self.query_timeout = query_timeout
         self._query = query
+        self._soa = soa
         self._clock = clock
         self._sleep = sleep
 
-    def _wait(self, check, describe):
+    def _wait(self, check, describe, explain=None):
         return _poll(check, describe, self.timeout, self.interval,
-                     self._clock, self._sleep)
+                     self._clock, self._sleep, explain)
+
+    def serials(self, record, nameserver):
+        """Does the nameserver's SOA serial match Designate's? (text)
+
+        Equal serials with a wrong answer: the nameserver has the version
+        of the zone Designate thinks it published, and Designate did not
+        increment the serial for the change (see "Designate's serial in
+        whole seconds" in the constellation's documentation).  A lower
+        serial: the change has not been transferred yet.
+        """
+        try:
+            zone, ns_serial = self._soa(nameserver, record.name,
+                                        self.query_timeout)
+            if zone is None:
+                return 'nameserver %s serves no zone for %s: %s' % (
+                    nameserver, record.name, ns_serial)
+            serial = self.lookup.zone_serial(zone, record)
+        except Exception as exc:  # an explanation never hides the timeout
+            return 'serials not compared: %s: %s' % (type(exc).__name__,
+                                                     exc)
+        if serial is None:
+            relation = 'Designate has no single SOA serial for it'
+        elif serial == ns_serial:
+            relation = ('EQUAL to Designate\'s: the nameserver holds the '
+                        'zone version Designate published, so Designate '
+                        'did not increment the serial for this change')
+        elif ns_serial < serial:
+            relation = ('BEHIND Designate\'s %d: the change has not been '
+                        'transferred to the nameserver' % serial)
+        else:
+            relation = 'AHEAD of Designate\'s %d' % serial
+        return 'zone %s SOA serial at %s: %d, %s' % (
+            zone, nameserver, ns_serial, relation)
 
     def wait_api_present(self, record):
         def check():
@@ -261,7 +329,8 @@ class RecordChecker(object):
                     ans)
         return self._wait(check, 'nameserver %s: expected %s %s = %s'
                           % (nameserver, record.name, record.type,
-                             sorted(record.values)))
+                             sorted(record.values)),
+                          lambda: self.serials(record, nameserver))
 
     def wait_wire_absent(self, record, nameserver, values=None):
         unwanted = record.values if values is None else values
@@ -276,4 +345,5 @@ class RecordChecker(object):
             return not (ans.values & unwanted), ans
         return self._wait(check, 'nameserver %s: expected %s %s without %s'
                           % (nameserver, record.name, record.type,
-                             sorted(unwanted)))
+                             sorted(unwanted)),
+                          lambda: self.serials(record, nameserver))
