@@ -287,7 +287,7 @@ def poll_all(checks, timeout, interval, clock=time.monotonic,
     tried = [False] * len(checks)
     while True:
         for i, chk in enumerate(checks):
-            if found[i] is not None or (tried[i] and clock() >= deadline):
+            if found[i] is not None or (tried[i] and clock() > deadline):
                 continue
             ok, last[i] = chk.check()
             tried[i] = True
