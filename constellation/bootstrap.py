@@ -12,11 +12,16 @@
 
 """Keystone catalog/users and the cloud's base resources, over REST."""
 
+import configparser
+import ipaddress
 import os
-import time
+import urllib.parse
 
+from constellation import errors
+from constellation import poll
 from constellation import render
 from constellation import rest
+from constellation import tempestconf
 
 SERVICES = [
     # type, name, path appended to the endpoint base
@@ -151,21 +156,118 @@ def resources(ctx, log):
     return out
 
 
-def wait_compute_service(ctx, timeout=120):
-    s = admin_session(ctx)
-    nova = render.url(ctx, 'nova', '/v2.1')
-    deadline = time.time() + timeout
-    last = None
-    while time.time() < deadline:
-        last = s.get(nova + '/os-services?binary=nova-compute')['services']
-        if any(x['state'] == 'up' for x in last):
-            return
-        time.sleep(1)
-    raise RuntimeError('nova-compute did not report up within %ds; last '
-                       'service list: %s' % (timeout, last))
-
-
 def hypervisor_mapped(ctx):
     s = admin_session(ctx)
     nova = render.url(ctx, 'nova', '/v2.1')
     return bool(s.get(nova + '/os-hypervisors')['hypervisors'])
+
+
+# Neutron's IPAM (neutrondb_ipam driver, MAX_WIN) picks a fixed IP at random
+# among the first 1000 free addresses of a subnet's allocation pool: the
+# reverse zones holding them are the ones its first PTRs go to.
+IPAM_WINDOW = 1000
+# the subnets whose addresses Neutron publishes with PTRs in the suite:
+# floating IPs (public network) and ports on the provider network
+PTR_CIDRS = (render.PUBLIC_CIDR, tempestconf.PROVIDER_CIDR,
+             tempestconf.PROVIDER_IPV6_CIDR)
+
+
+def neutron_designate(ctx):
+    """Neutron's [designate] section, as Neutron reads it."""
+    parser = configparser.ConfigParser(interpolation=None)
+    parser.read_string(render.neutron_conf(ctx))
+    return dict(parser['designate'])
+
+
+def _skipped(version, designate):
+    """Labels of a reverse name that vary inside one of Neutron's zones."""
+    if version == 4:
+        return int((32 - int(designate['ipv4_ptr_zone_prefix_size'])) / 8)
+    return int((128 - int(designate['ipv6_ptr_zone_prefix_size'])) / 4)
+
+
+def reverse_zone(address, designate):
+    """The reverse zone Neutron puts ``address``'s PTR in.
+
+    As neutron.services.externaldns.drivers.designate.driver.Designate
+    ._get_in_addr_zone_name: the address's reverse name without the
+    (32 - ipv4_ptr_zone_prefix_size) / 8 bytes or
+    (128 - ipv6_ptr_zone_prefix_size) / 4 nibbles that vary in the zone.
+    """
+    ip = ipaddress.ip_address(address)
+    name = ip.reverse_pointer + '.'
+    return '.'.join(name.split('.')[_skipped(ip.version, designate):])
+
+
+def reverse_zones(cidrs, designate, window=IPAM_WINDOW):
+    """Neutron's reverse zones of each subnet's first ``window`` addresses."""
+    zones = []
+    for cidr in cidrs:
+        net = ipaddress.ip_network(cidr)
+        units = _skipped(net.version, designate)
+        span = (256 if net.version == 4 else 16) ** units
+        first = int(net.network_address)
+        end = first + min(window, net.num_addresses)
+        for addr in list(range(first, end, span)) + [end - 1]:
+            zone = reverse_zone(ipaddress.ip_address(addr), designate)
+            if zone not in zones:
+                zones.append(zone)
+    return zones
+
+
+def neutron_reverse_zones(ctx, log, timeout=60):
+    """Neutron's reverse zones of the suite's subnets, owned by Neutron.
+
+    Neutron creates a reverse zone on the fly when it publishes the first
+    PTR in it and adds the PTR in the same second; Designate 23 then may
+    leave the PTR off the nameservers until the zone's next change (its
+    serial is not incremented past the creation serial: see "Designate's
+    serial in whole seconds" in doc/source/constellation.rst).  Created
+    here beforehand, as an operator would, with Neutron's own [designate]
+    credentials, names and e-mail, so Neutron finds them and only adds
+    records.  Idempotent: an existing zone of Neutron's project is kept.
+    """
+    conf = neutron_designate(ctx)
+    s = rest.Session(conf['auth_url'], conf['username'], conf['password'],
+                     conf['project_name'], conf['project_domain_name'])
+    zones_url = conf['url'].rstrip('/') + '/zones'
+    names = reverse_zones(PTR_CIDRS, conf)
+
+    def find(name):
+        found = s.get('%s?%s' % (zones_url, urllib.parse.urlencode(
+            {'name': name})))['zones']
+        return found[0] if found else None
+
+    created = []
+    for name in names:
+        if find(name):
+            continue
+        try:
+            s.post(zones_url, {
+                'name': name, 'email': conf['ptr_zone_email'],
+                'description': 'Reverse zone for Neutron (its PTRs), created '
+                               'by the constellation at bootstrap.'})
+            created.append(name)
+        except rest.HTTPError as e:
+            if e.status != 409:
+                raise
+            raise errors.Failure(
+                'reverse zone %s exists in another project than Neutron\'s '
+                '(%s, [designate] of neutron.conf): Neutron cannot add its '
+                'PTRs there. Delete that zone and run up again.'
+                % (name, conf['project_name']), service='designate-api')
+
+    def active():
+        seen = {n: find(n) or {} for n in names}
+        return (all(z.get('status') == 'ACTIVE' for z in seen.values()),
+                '; '.join('%s %s/%s serial %s' % (
+                    n, z.get('action'), z.get('status'), z.get('serial'))
+                    for n, z in seen.items()))
+    _seen, waited = poll.until(active, 'reverse zones %s ACTIVE'
+                               % ', '.join(names), timeout,
+                               service='designate-worker')
+    log('reverse zones for Neutron (project %s, e-mail %s): %s%s; ACTIVE '
+        'after %.1fs' % (conf['project_name'], conf['ptr_zone_email'],
+                         ', '.join(names), ' (created %d)' % len(created)
+                         if created else ' (existed)', waited))
+    return names

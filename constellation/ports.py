@@ -70,20 +70,38 @@ def owner(name):
     return OFFSETS[name][1]
 
 
-def port_in_use(port, host=HOST):
-    """True when something already listens on (host, port) over TCP."""
-    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    # SO_REUSEADDR: connections in TIME_WAIT do not count, a listener does
-    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+PROBES = ((socket.AF_INET, socket.SOCK_STREAM, HOST),
+          (socket.AF_INET, socket.SOCK_DGRAM, HOST),
+          (socket.AF_INET6, socket.SOCK_STREAM, '::1'),
+          (socket.AF_INET6, socket.SOCK_DGRAM, '::1'))
+
+
+def _taken(family, kind, host, port):
+    s = socket.socket(family, kind)
+    # SO_REUSEADDR: TCP connections in TIME_WAIT do not count, a listener
+    # does (for UDP it is not set: any bound socket counts)
+    if kind == socket.SOCK_STREAM:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:
         s.bind((host, port))
     except OSError as e:
         if e.errno in (errno.EADDRINUSE, errno.EACCES):
             return True
+        if e.errno in (errno.EADDRNOTAVAIL, errno.EAFNOSUPPORT):
+            return False  # no IPv6 loopback here: nothing can listen there
         raise
     finally:
         s.close()
     return False
+
+
+def port_in_use(port, probes=PROBES):
+    """True when something already has ``port`` on the loopback.
+
+    TCP or UDP (named answers on both), on 127.0.0.1 or [::1]
+    (``localhost`` may resolve to either; a wildcard listener holds both).
+    """
+    return any(_taken(f, k, h, port) for f, k, h in probes)
 
 
 def busy_ports(ports, probe=port_in_use):

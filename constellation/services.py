@@ -17,7 +17,6 @@ import os
 import shutil
 
 from constellation import render
-from constellation import state as statemod
 
 Program = collections.namedtuple(
     'Program', 'name kind command env stopwait port check')
@@ -36,6 +35,11 @@ ORDER = INFRA + ('keystone', 'glance', 'placement', 'designate-central',
                  'nova-scheduler', 'nova-compute', 'heat-engine', 'heat-api')
 NAMES = tuple(ORDER)
 
+# Set by supervisord in its own environment and every program's, and by
+# nothing else: `constellation env` exports CONSTELLATION_STATE_DIR to
+# clients (Tempest runs, CI scripts), which must never be taken for ours.
+MARK = 'CONSTELLATION_SUPERVISED_BY'
+
 API_PORT = {'keystone': 'keystone', 'glance': 'glance',
             'placement': 'placement', 'nova-api': 'nova',
             'neutron': 'neutron', 'designate-api': 'designate',
@@ -50,8 +54,12 @@ def which(name, extra=('/usr/sbin', '/usr/lib/rabbitmq/bin')):
 def rabbitmq_server():
     # /usr/sbin/rabbitmq-server is Debian's wrapper that switches to the
     # system 'rabbitmq' user; the real script runs as whoever starts it.
+    # Without the package the path is still rendered (`up` installs it
+    # before supervisord reads the config).
     real = '/usr/lib/rabbitmq/bin/rabbitmq-server'
-    return real if os.path.exists(real) else which('rabbitmq-server')
+    if os.path.exists(real):
+        return real
+    return which('rabbitmq-server') or real
 
 
 def _gunicorn(ctx, name):
@@ -168,7 +176,7 @@ def supervisord_conf(ctx, progs):
         'nodaemon = false',
         'minfds = 4096',
         'environment = %s' % _env_str(
-            {'CONSTELLATION_STATE_DIR': root, statemod.MARK: root}),
+            {'CONSTELLATION_STATE_DIR': root, MARK: root}),
         '',
         '[rpcinterface:supervisor]',
         'supervisor.rpcinterface_factory = '
@@ -181,7 +189,7 @@ def supervisord_conf(ctx, progs):
     for p in progs:
         env = dict(p.env)
         env['CONSTELLATION_STATE_DIR'] = root
-        env[statemod.MARK] = root
+        env[MARK] = root
         lines += [
             '[program:%s]' % p.name,
             'command = %s' % _cmd_str(p.command),

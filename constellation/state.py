@@ -12,6 +12,7 @@
 
 """State directory: layout, secrets, progress markers, stale-run detection."""
 
+import contextlib
 import fcntl
 import json
 import os
@@ -22,6 +23,13 @@ import string
 SECRET_NAMES = ('db', 'rabbit', 'admin', 'demo', 'service', 'erlang_cookie')
 SECRET_HEX = ('heat_auth_key',)
 SECRET_B64 = ('rndc',)
+
+
+# what a state dir holds; anything else means it is not (only) ours
+STAMP = '.constellation-state'
+ENTRIES = frozenset({'venv', 'etc', 'data', 'logs', 'run', 'tempest', 'bin',
+                     'state.json', 'secrets.json', '.lock', STAMP})
+_LEFTOVER_TMP = re.compile(r'^(state|secrets)\.json\.tmp\.\d+$')
 
 
 def default_root(repo):
@@ -35,16 +43,43 @@ def _password(n=24):
 
 
 def atomic_write(path, text, mode=0o600):
-    """Write via a temp file + rename so a crash never leaves half a file."""
-    os.makedirs(os.path.dirname(path), exist_ok=True)
+    """Write via a temp file + rename so a crash never leaves half a file.
+
+    A failed write (full disk, permissions) removes the temp file and is
+    a StateError naming the file.
+    """
     tmp = '%s.tmp.%d' % (path, os.getpid())
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode)
-    with os.fdopen(fd, 'w') as f:
-        f.write(text)
-        f.flush()
-        os.fsync(f.fileno())
-    os.chmod(tmp, mode)
-    os.replace(tmp, path)
+    try:
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode)
+        try:
+            with os.fdopen(fd, 'w') as f:
+                f.write(text)
+                f.flush()
+                os.fsync(f.fileno())
+            os.chmod(tmp, mode)
+            os.replace(tmp, path)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+            raise
+    except OSError as e:
+        raise StateError('cannot write %s: %s' % (path, e.strerror or e))
+
+
+def _load_object(path, what):
+    """The JSON object in ``path`` ({} when absent); StateError otherwise."""
+    try:
+        with open(path) as f:
+            data = json.load(f)
+    except FileNotFoundError:
+        return {}
+    except (ValueError, UnicodeDecodeError):
+        raise StateError('%s is not valid JSON (%s)' % (path, what))
+    if not isinstance(data, dict):
+        raise StateError('%s holds a JSON %s, not an object (%s)' % (
+            path, type(data).__name__, what))
+    return data
 
 
 class State:
@@ -74,25 +109,50 @@ class State:
         return self.path('run', *parts)
 
     def ensure_dirs(self):
-        for d in ('', 'etc', 'data', 'logs', 'run', 'tempest'):
+        """Create (or claim) the state dir and its top-level dirs."""
+        self.claim()
+        for d in ('etc', 'data', 'logs', 'run', 'tempest'):
             os.makedirs(self.path(d), exist_ok=True)
+
+    def foreign_entries(self):
+        """Entries of the state dir that a constellation does not make."""
+        return sorted(e for e in os.listdir(self.root)
+                      if e not in ENTRIES and not _LEFTOVER_TMP.match(e))
+
+    def is_ours(self):
+        """Provably a state dir, with nothing foreign in it.
+
+        Stamped by :meth:`claim`, or (made before the stamp existed) with
+        a secrets.json.
+        """
+        if not os.path.isdir(self.root) or self.foreign_entries():
+            return False
+        return os.path.exists(self.path(STAMP)) or os.path.exists(
+            self.path('secrets.json'))
+
+    def claim(self):
+        """Make ``root`` a state dir: new or empty dirs get the stamp."""
+        os.makedirs(self.root, exist_ok=True)
+        if os.path.exists(self.path(STAMP)):
+            return
+        entries = set(os.listdir(self.root)) - {'.lock'}  # lock() makes it
+        if entries and not self.is_ours():
+            raise StateError(
+                '%s is not empty and not a constellation state dir '
+                '(contains %s); choose another --state-dir or '
+                '$CONSTELLATION_STATE_DIR' % (
+                    self.root, ', '.join(sorted(entries))[:200]))
         os.chmod(self.root, 0o700)
+        atomic_write(self.path(STAMP), 'constellation state dir: '
+                     '`tools/constellation destroy` deletes it\n')
 
     # --- secrets -------------------------------------------------------
     def secrets(self):
         """Load secrets, generating any that are missing (mode 0600)."""
         path = self.path('secrets.json')
-        data = {}
-        if os.path.exists(path):
-            try:
-                with open(path) as f:
-                    data = json.load(f)
-            except ValueError:
-                raise StateError(
-                    '%s is not valid JSON (half-written by a crashed run?). '
-                    'The services were set up with those secrets: run '
-                    '`constellation destroy` (or up --clean) to start over.'
-                    % path)
+        data = _load_object(path, 'the services were set up with those '
+                            'secrets: run `constellation destroy` (or up '
+                            '--clean) to start over')
         changed = False
         for name in SECRET_NAMES:
             if name not in data:
@@ -112,20 +172,22 @@ class State:
             atomic_write(path, json.dumps(data, indent=1, sort_keys=True))
         return data
 
+    def redact(self, text):
+        """``text`` with every secret of this state dir shown as ***."""
+        for value in sorted(self.secrets().values(), key=len, reverse=True):
+            if value:
+                text = text.replace(value, '***')
+        return text
+
     # --- progress markers ------------------------------------------------
     def _markers_path(self):
         return self.path('state.json')
 
     def markers(self):
-        try:
-            with open(self._markers_path()) as f:
-                return json.load(f)
-        except FileNotFoundError:
-            return {}
-        except ValueError:
-            # A torn write cannot happen with atomic_write, but a hand edit
-            # can: forget the markers, every step re-checks itself.
-            return {}
+        # a torn write cannot happen with atomic_write, but a hand edit can
+        return _load_object(self._markers_path(), 'it only records what is '
+                            'done: fix it, or delete it and every step '
+                            're-checks itself')
 
     def marker(self, key):
         return self.markers().get(key)
@@ -155,169 +217,15 @@ class State:
                              '%s; wait for it to finish' % self.root)
         return fd
 
+    @contextlib.contextmanager
+    def locked(self):
+        """``with st.locked():`` holds :meth:`lock` for the block."""
+        fd = self.lock()
+        try:
+            yield
+        finally:
+            os.close(fd)
+
 
 class StateError(RuntimeError):
     pass
-
-
-# --- processes ----------------------------------------------------------
-
-# Set by supervisord in its own environment and every program's, and by
-# nothing else: `constellation env` exports CONSTELLATION_STATE_DIR to
-# clients (Tempest runs, CI scripts), which must never be taken for ours.
-MARK = 'CONSTELLATION_SUPERVISED_BY'
-
-
-def read_pidfile(path):
-    try:
-        with open(path) as f:
-            text = f.read().strip()
-    except FileNotFoundError:
-        return None
-    try:
-        return int(text)
-    except ValueError:
-        return -1  # garbage: treated as stale
-
-
-def pid_alive(pid, proc='/proc'):
-    return pid is not None and pid > 0 and os.path.exists(
-        os.path.join(proc, str(pid)))
-
-
-def pid_cmdline(pid, proc='/proc'):
-    try:
-        with open(os.path.join(proc, str(pid), 'cmdline'), 'rb') as f:
-            return f.read().replace(b'\0', b' ').decode(errors='replace')
-    except OSError:
-        return ''
-
-
-def supervisord_status(pidfile, conf, proc='/proc'):
-    """Classify the supervisord pid file.
-
-    Returns ('running', pid) when the pid is alive and is our supervisord
-    (its command line names our config), ('stale', pid) when the file
-    exists but the process is gone or is something else (pid reuse), and
-    ('absent', None) when there is no pid file.
-    """
-    pid = read_pidfile(pidfile)
-    if pid is None:
-        return 'absent', None
-    if pid_alive(pid, proc) and conf in pid_cmdline(pid, proc) \
-            and 'supervisord' in pid_cmdline(pid, proc):
-        return 'running', pid
-    return 'stale', pid
-
-
-def our_processes(root, proc='/proc', exclude=()):
-    """PIDs of the processes a constellation in ``root`` started.
-
-    supervisord sets MARK=<root> in the environment of itself and every
-    child, and nothing else does.  Processes that rewrite their title
-    (setproctitle: gunicorn, oslo.service) also overwrite what
-    /proc/PID/environ shows, so a process also counts when its command line
-    names one of our config files (``<root>/etc/...``) or our gunicorn
-    process name (``constellation-SERVICE@<root>``), and so do all
-    descendants of a process that counts (gunicorn/oslo workers).  A
-    client that merely mentions the state dir (``--config
-    <root>/tempest/tempest.conf``) does not count, nor does the caller or
-    any of its ancestors.  This finds the leftovers of a crashed run
-    (supervisord killed -9) so that they can be named and stopped by PID.
-    """
-    needle = ('%s=%s' % (MARK, root)).encode()
-    # our config files, or our gunicorn name (not /x/st matching /x/st2)
-    root_b = re.escape(root.rstrip('/').encode())
-    root_re = re.compile(rb'(?:' + root_b + rb'/etc/|@' + root_b +
-                         rb'(?:[/\s\]]|$))')
-    found = set()
-    parents = {}
-    exclude = set(exclude) | set(ancestors(os.getpid(), proc))
-    for entry in os.listdir(proc):
-        if not entry.isdigit():
-            continue
-        pid = int(entry)
-        if pid in exclude or pid == os.getpid():
-            continue
-        base = os.path.join(proc, entry)
-        try:
-            with open(os.path.join(base, 'stat')) as f:
-                parents[pid] = int(f.read().rsplit(')', 1)[1].split()[1])
-        except (OSError, ValueError, IndexError):
-            pass
-        try:
-            with open(os.path.join(base, 'environ'), 'rb') as f:
-                env = f.read().split(b'\0')
-            with open(os.path.join(base, 'cmdline'), 'rb') as f:
-                cmd = f.read().replace(b'\0', b' ')
-        except OSError:
-            continue
-        if needle in env or root_re.search(cmd):
-            found.add(pid)
-    changed = True
-    while changed:
-        changed = False
-        for pid, ppid in parents.items():
-            if ppid in found and pid not in found and pid not in exclude \
-                    and pid != os.getpid():
-                found.add(pid)
-                changed = True
-    return sorted(found)
-
-
-def ancestors(pid, proc='/proc'):
-    """PIDs of ``pid`` and its parents up to init."""
-    found = []
-    while pid and pid not in found:
-        found.append(pid)
-        try:
-            with open(os.path.join(proc, str(pid), 'stat')) as f:
-                pid = int(f.read().rsplit(')', 1)[1].split()[1])
-        except (OSError, ValueError, IndexError):
-            break
-    return found
-
-
-def rss_kib(pid, proc='/proc'):
-    try:
-        with open(os.path.join(proc, str(pid), 'status')) as f:
-            for line in f:
-                if line.startswith('VmRSS:'):
-                    return int(line.split()[1])
-    except OSError:
-        pass
-    return 0
-
-
-def pss_kib(pid, proc='/proc'):
-    """Proportional set size: shared pages split between their users."""
-    try:
-        with open(os.path.join(proc, str(pid), 'smaps_rollup')) as f:
-            for line in f:
-                if line.startswith('Pss:'):
-                    return int(line.split()[1])
-    except OSError:
-        pass
-    return 0
-
-
-def children(pid, proc='/proc'):
-    """All descendants of pid."""
-    parent = {}
-    for entry in os.listdir(proc):
-        if not entry.isdigit():
-            continue
-        try:
-            with open(os.path.join(proc, entry, 'stat')) as f:
-                stat = f.read()
-            ppid = int(stat.rsplit(')', 1)[1].split()[1])
-        except (OSError, ValueError, IndexError):
-            continue
-        parent.setdefault(ppid, []).append(int(entry))
-    out, todo = [], [pid]
-    while todo:
-        p = todo.pop()
-        for c in parent.get(p, []):
-            out.append(c)
-            todo.append(c)
-    return out

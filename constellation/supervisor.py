@@ -10,11 +10,23 @@
 # License for the specific language governing permissions and limitations
 # under the License.
 
-"""Talk to our supervisord over its private unix socket (XML-RPC)."""
+"""Our supervisord: start it, talk to it over its private unix socket.
+
+The CLI runs on the system python (see the package docstring), so the
+XML-RPC client is the stdlib's, over a unix-socket transport.
+"""
 
 import http.client
+import os
 import socket
+import subprocess
 import xmlrpc.client
+
+from constellation import errors
+from constellation import poll
+from constellation import procs
+
+Failure = errors.Failure
 
 
 class _UnixConnection(http.client.HTTPConnection):
@@ -51,3 +63,82 @@ def reachable(sock_path):
             'RUNNING'
     except (OSError, xmlrpc.client.Error):
         return False
+
+
+class Supervisor:
+    """The supervisord of one state dir."""
+
+    def __init__(self, st):
+        self.st = st
+        self.sock = st.run('supervisor.sock')
+        self.conf = st.etc('supervisord.conf')
+        self.pidfile = st.run('supervisord.pid')
+
+    def state(self):
+        """('running'|'stale'|'absent', pid) from the pid file."""
+        return procs.supervisord_status(self.pidfile, self.conf)
+
+    def rpc(self, timeout=120):
+        return client(self.sock, timeout)
+
+    def reachable(self):
+        return reachable(self.sock)
+
+    def info(self):
+        """{program name: supervisor's process info}; {} if unreachable."""
+        try:
+            return {p['name']: p for p in self.rpc(10).getAllProcessInfo()}
+        except (OSError, xmlrpc.client.Error):
+            return {}
+
+    def statename(self, name):
+        return self.info().get(name, {}).get('statename')
+
+    def launch(self, timeout=20):
+        """Start supervisord (it daemonizes) and wait for its socket."""
+        for f in (self.pidfile, self.sock):
+            if os.path.exists(f):
+                os.unlink(f)
+        env = dict(os.environ, CONSTELLATION_STATE_DIR=self.st.root)
+        r = subprocess.run([self.st.bin('supervisord'), '-c', self.conf],
+                           env=env, capture_output=True, text=True)
+        if r.returncode:
+            raise Failure('supervisord did not start: %s' % r.stderr,
+                          service='supervisord')
+        poll.until(lambda: (self.reachable(), 'socket not answering'),
+                   'supervisord answering on %s' % self.sock, timeout,
+                   interval=0.2, service='supervisord')
+        return 'started'
+
+    def apply_config(self):
+        """Like `supervisorctl update`: apply a changed supervisord.conf."""
+        rpc = self.rpc()
+        added, changed, removed = rpc.reloadConfig()[0]
+        for name in changed + removed:
+            try:
+                rpc.stopProcessGroup(name, True)
+            except xmlrpc.client.Fault:
+                pass  # not running
+            rpc.removeProcessGroup(name)
+        for name in added + changed:
+            rpc.addProcessGroup(name)
+        return 'config: %d added, %d changed, %d removed' % (
+            len(added), len(changed), len(removed))
+
+    def start(self, name):
+        if self.statename(name) not in ('RUNNING', 'STARTING'):
+            try:
+                self.rpc().startProcess(name, False)
+            except (OSError, xmlrpc.client.Error) as e:
+                raise Failure('%s did not start: %s' % (name, e),
+                              service=name)
+
+    def stop(self, name):
+        self.rpc().stopProcess(name, True)
+
+    def shutdown(self, pid, timeout=60):
+        self.rpc().shutdown()
+        poll.until(lambda: (not procs.pid_alive(pid), 'pid %d alive'
+                            % pid),
+                   'supervisord pid %d gone' % pid, timeout, interval=0.2,
+                   service='supervisord')

@@ -122,11 +122,11 @@ def tempest_conf(ctx, res):
             'zone_email': 'hostmaster@%s' % ZONE_SUFFIX.rstrip('.'),
             'zone_ttl': 300,
             'zone_suffix': ZONE_SUFFIX,
-            # Usually 1-3 s; but the first PTR of a reverse zone that
-            # Neutron creates on the fly can take ~50 s: BIND queues the
-            # NOTIFY that arrives during the zone's first transfer and the
-            # PTR only lands at Designate's next update of that zone.
-            'record_timeout': 90,
+            # Usually 1-3 s. Neutron's reverse zones exist from bootstrap
+            # (bootstrap.neutron_reverse_zones): one created on the fly with
+            # its first PTR could keep that PTR off BIND until the zone's
+            # next change (Designate's serial collision, ~50 s).
+            'record_timeout': 30,
             'record_interval': 1,
             'check_nameservers': True,
             'check_reverse': True,

@@ -18,6 +18,7 @@ import pytest
 
 from constellation import cli
 from constellation import core
+from constellation import install
 from constellation import services
 
 
@@ -27,11 +28,11 @@ def make(tmp_path, **kw):
 
 def test_missing_packages_as_non_root_prints_apt_command(tmp_path,
                                                          monkeypatch):
-    monkeypatch.setattr(core.os, 'geteuid', lambda: 1000)
-    monkeypatch.setattr(core.services, 'which',
+    monkeypatch.setattr(install.os, 'geteuid', lambda: 1000)
+    monkeypatch.setattr(install.services, 'which',
                         lambda name: None if name == 'named' else '/x')
     with pytest.raises(core.Failure) as e:
-        make(tmp_path).check_apt()
+        install.check_apt()
     assert 'apt-get install -y --no-install-recommends bind9' in str(e.value)
     assert 'mariadb-server' not in str(e.value)
 
@@ -97,3 +98,65 @@ def test_explicit_base_is_never_moved(tmp_path):
     c.st.ensure_dirs()
     assert c.pick_default_base(probe=lambda p: True) is None
     assert c.port_base() == 25000
+
+
+def test_install_hash_ignores_pip_build_leftovers(tmp_path, monkeypatch):
+    here = tmp_path / 'c'
+    pkg = here / 'ext' / 'constellation_ext'
+    pkg.mkdir(parents=True)
+    for rel in ('requirements.txt', 'lock.txt', 'ext/pyproject.toml',
+                'ext/constellation_ext/wsgi.py'):
+        (here / rel).write_text(rel)
+    monkeypatch.setattr(install, 'HERE', str(here))
+    before = install.install_hash()
+    # what `pip install ext` leaves behind must not force a reinstall
+    (here / 'ext' / 'build' / 'lib').mkdir(parents=True)
+    (here / 'ext' / 'build' / 'lib' / 'wsgi.py').write_text('copy')
+    (here / 'ext' / 'x.egg-info').mkdir()
+    (here / 'ext' / 'x.egg-info' / 'SOURCES.txt').write_text('x')
+    assert install.install_hash() == before
+    (pkg / 'wsgi.py').write_text('changed')
+    assert install.install_hash() != before
+
+
+def _fake_apt(tmp_path, monkeypatch, systemd=False):
+    monkeypatch.setattr(install.os, 'geteuid', lambda: 0)
+    monkeypatch.setattr(install.services, 'which', lambda name: None)
+    policy = tmp_path / 'policy-rc.d'
+    monkeypatch.setattr(install, 'POLICY_RC_D', str(policy))
+    monkeypatch.setattr(install, 'SYSTEMD', str(tmp_path / (
+        'systemd' if systemd else 'absent')))
+    (tmp_path / 'systemd').mkdir()
+    calls = []
+
+    def run(argv, **kw):
+        calls.append((argv, policy.read_text() if policy.exists() else None))
+    monkeypatch.setattr(install.subprocess, 'run', run)
+    return policy, calls
+
+
+def test_apt_install_starts_no_system_daemon_and_says_so(tmp_path,
+                                                         monkeypatch):
+    policy, calls = _fake_apt(tmp_path, monkeypatch)
+    msg = install.check_apt()
+    (install_cmd, during), = [c for c in calls if 'install' in c[0]]
+    assert 'exit 101' in during           # in place while apt-get installs
+    assert not policy.exists()            # and gone afterwards
+    assert 'mariadb, rabbitmq-server, named services were not started' \
+        in msg
+
+
+def test_apt_install_disables_system_units_under_systemd(tmp_path,
+                                                         monkeypatch):
+    _policy, calls = _fake_apt(tmp_path, monkeypatch, systemd=True)
+    msg = install.check_apt()
+    assert (['systemctl', 'disable', '--now', 'mariadb', 'rabbitmq-server',
+             'named'], None) in calls
+    assert 'disabled' in msg
+
+
+def test_an_admins_policy_rc_d_is_left_alone(tmp_path, monkeypatch):
+    policy, calls = _fake_apt(tmp_path, monkeypatch)
+    policy.write_text('#!/bin/sh\nexit 0\n')
+    install.check_apt()
+    assert policy.read_text() == '#!/bin/sh\nexit 0\n'

@@ -210,9 +210,12 @@ class TestSerialsOnTimeout(unittest.TestCase):
         self.rec = dns_checks.ExpectedRecord('fip.z.test.', 'A',
                                              ['172.24.4.10'], 'z.test.')
 
-    def checker(self, designate_serial, ns_answer):
+    def checker(self, designate_serial, ns_answer, api=('172.24.4.10',)):
         owner = FakeRecordsets([{'name': 'z.test.', 'type': 'SOA',
                                  'records': [self.SOA % designate_serial],
+                                 'status': 'ACTIVE'},
+                                {'name': 'fip.z.test.', 'type': 'A',
+                                 'records': list(api),
                                  'status': 'ACTIVE'}])
         self.owner = owner
         return dns_checks.RecordChecker(
@@ -233,10 +236,16 @@ class TestSerialsOnTimeout(unittest.TestCase):
         msg = self.timeout_message(self.checker(1795439253,
                                                 ('z.test.', 1795439253)))
         self.assertIn('zone z.test. SOA serial at %s: 1795439253, EQUAL to '
-                      "Designate's" % self.ns.address, msg)
-        self.assertIn('did not increment the serial', msg)
-        self.assertEqual({'name': 'z.test.', 'type': 'SOA'},
-                         self.owner.calls[-1][0])
+                      "Designate's, whose API has the change "
+                      "(['172.24.4.10']): Designate did not increment the "
+                      'serial for it' % self.ns.address, msg)
+        self.assertIn({'name': 'z.test.', 'type': 'SOA'},
+                      [c[0] for c in self.owner.calls])
+
+    def test_equal_serials_designate_without_the_record_is_in_sync(self):
+        msg = self.timeout_message(self.checker(7, ('z.test.', 7), api=()))
+        self.assertIn("7, EQUAL to Designate's (in sync); Designate's API "
+                      'itself has []', msg)
 
     def test_lower_serial_says_not_transferred(self):
         msg = self.timeout_message(self.checker(1795439260,

@@ -29,12 +29,18 @@ import traceback
 import uuid
 
 from constellation import bootstrap
+from constellation.checks import cloud
+from constellation.checks import secrets as secretscheck
 from constellation import core
+from constellation import poll
 from constellation import ports as portmod
+from constellation import procs
 from constellation import render
-from constellation import rest
+from constellation import services
 from constellation import state as statemod
 
+wait = cloud.wait
+dig = cloud.lookup  # dnspython, like `dig +short`
 RECORD_TIMEOUT = 10  # issue 3: A and PTR answered within 10 s
 
 
@@ -42,40 +48,13 @@ class CheckFailed(AssertionError):
     pass
 
 
-def dig(port, name, rtype):
-    r = subprocess.run(['dig', '@127.0.0.1', '-p', str(port), '+short',
-                        '+time=2', '+tries=1', name, rtype],
-                       capture_output=True, text=True, timeout=10)
-    return [x for x in r.stdout.split() if x]
-
-
-def poll(what, fn, timeout, interval=0.5):
-    """Call fn until it returns a truthy value; fail naming what/last/time."""
-    start = time.time()
-    last = None
-    while True:
-        try:
-            last = fn()
-            if last:
-                return last, time.time() - start
-        except rest.HTTPError as e:
-            if e.status != 404:
-                raise
-            last = 'HTTP 404'
-        if time.time() - start > timeout:
-            raise CheckFailed('expected %s within %ss; last seen %r after '
-                              '%.1fs' % (what, timeout, last,
-                                         time.time() - start))
-        time.sleep(interval)
-
-
 class Smoke:
     def __init__(self, root):
         self.c = core.Constellation(root)
         self.ctx = self.c.ctx()
-        self.admin = bootstrap.admin_session(self.ctx)
-        self.demo = rest.Session(render.url(self.ctx, 'keystone', '/v3'),
-                                 'demo', self.ctx['secrets']['demo'], 'demo')
+        sec = self.ctx['secrets']
+        self.admin = cloud.Api(self.ctx, 'admin', sec['admin'], 'admin')
+        self.demo = cloud.Api(self.ctx, 'demo', sec['demo'], 'demo')
         self.results = []
 
     def u(self, svc, path):
@@ -92,7 +71,7 @@ class Smoke:
             self.results.append((name, False))
             print('FAIL %-45s %5.1fs %s' % (name, time.time() - t, e),
                   flush=True)
-            if not isinstance(e, CheckFailed):
+            if not isinstance(e, (CheckFailed, poll.Timeout)):
                 traceback.print_exc(file=sys.stdout)
 
     # --- helpers ---------------------------------------------------------
@@ -105,7 +84,7 @@ class Smoke:
         z = s.post(self.u('designate', '/v2/zones'), {
             'name': name, 'email': 'hostmaster@cross-service.test',
             'ttl': 60})
-        poll('zone %s ACTIVE' % name, lambda: s.get(self.u(
+        wait('zone %s ACTIVE' % name, lambda: s.get(self.u(
             'designate', '/v2/zones/' + z['id']))['status'] == 'ACTIVE',
             30)
         return z
@@ -113,16 +92,14 @@ class Smoke:
     def delete_zone(self, s, z):
         try:
             s.delete(self.u('designate', '/v2/zones/' + z['id']))
-        except rest.HTTPError as e:
-            if e.status != 404:
-                raise
+        except cloud.NotFound:
+            pass
 
     # --- checks ------------------------------------------------------------
     def check_status(self):
         lists = self.c.service_lists(self.ctx)
         bad = []
-        for prog in __import__('constellation.services').services.programs(
-                self.ctx):
+        for prog in services.programs(self.ctx):
             ok, text = self.c.health(self.ctx, prog, lists=lists)
             if not ok:
                 bad.append('%s: %s' % (prog.name, text))
@@ -143,15 +120,15 @@ class Smoke:
             fqdn = 'smoke.' + z['name']
             ptr = ipaddress.ip_address(ip).reverse_pointer + '.'
             port = self.ctx['ports']['dns']
-            _a, ta = poll('A %s -> %s from BIND9 :%d' % (fqdn, ip, port),
+            _a, ta = wait('A %s -> %s from BIND9 :%d' % (fqdn, ip, port),
                           lambda: ip in dig(port, fqdn, 'A'),
                           RECORD_TIMEOUT)
-            _p, tp = poll('PTR %s -> %s from BIND9 :%d' % (ptr, fqdn, port),
+            _p, tp = wait('PTR %s -> %s from BIND9 :%d' % (ptr, fqdn, port),
                           lambda: fqdn in dig(port, ptr, 'PTR'),
                           RECORD_TIMEOUT)
             s.delete(self.u('neutron', '/v2.0/floatingips/' + fip['id']))
             fip = None
-            _g, tg = poll('A %s gone from BIND9' % fqdn,
+            _g, tg = wait('A %s gone from BIND9' % fqdn,
                           lambda: not dig(port, fqdn, 'A'), 30)
             return 'A after %.1fs, PTR after %.1fs, removed after %.1fs' % (
                 ta, tp, tg)
@@ -194,7 +171,6 @@ class Smoke:
 
     def check_heat_server_stack(self):
         s = self.demo
-        s.token()
         heat = self.u('heat', '/v1/%s' % s.project_id)
         name = 'smoke-%s' % uuid.uuid4().hex[:8]
         image = self.admin.get(self.u('glance', '/v2/images?name=' +
@@ -212,23 +188,21 @@ class Smoke:
                     raise CheckFailed('stack %s: %s' % (
                         st['stack_status'], st['stack_status_reason']))
                 return st['stack_status'] == 'CREATE_COMPLETE' and st
-            st, t = poll('stack %s CREATE_COMPLETE' % name, done, 180, 1)
+            st, t = wait('stack %s CREATE_COMPLETE' % name, done, 180, 1)
             fip = [o['output_value'] for o in st.get('outputs', [])
                    if o['output_key'] == 'fip']
             return 'CREATE_COMPLETE after %.1fs, floating IP %s' % (
                 t, fip[0] if fip else '?')
         finally:
             s.delete(heat + '/stacks/' + sid)
-            poll('stack %s deleted' % name, lambda: self._stack_gone(
+            wait('stack %s deleted' % name, lambda: self._stack_gone(
                 s, heat, sid), 180, 1)
 
     def _stack_gone(self, s, heat, sid):
         try:
             st = s.get(heat + '/stacks/' + sid)['stack']
-        except rest.HTTPError as e:
-            if e.status == 404:
-                return True
-            raise
+        except cloud.NotFound:
+            return True
         if st['stack_status'] == 'DELETE_FAILED':
             raise CheckFailed('stack delete failed: %s'
                               % st['stack_status_reason'])
@@ -243,21 +217,56 @@ class Smoke:
         return fn
 
     def check_down(self):
-        self.c.down()
-        left = statemod.our_processes(self.c.st.root)
+        # an operator reading our config: `down` must leave it alone
+        reader = subprocess.Popen(
+            ['tail', '-f', self.c.st.etc('nova', 'nova.conf')],
+            stdout=subprocess.DEVNULL, env={
+                k: v for k, v in os.environ.items() if k != services.MARK})
+        try:
+            self.c.down()
+            spared = reader.poll() is None
+        finally:
+            reader.kill()
+            reader.wait()
+        left = procs.our_processes(self.c.st.root)
         busy = portmod.busy_ports(self.ctx['ports'])
-        if left or busy:
-            raise CheckFailed('after down: processes %s, listeners %s' % (
-                left, busy))
-        return 'no process, no listener on ports %d-%d' % (
-            self.ctx['port_base'], self.ctx['port_base'] + portmod.SPAN - 1)
+        if left or busy or not spared:
+            raise CheckFailed('after down: processes %s, listeners %s, '
+                              'foreign `tail -f <state>/etc/nova/nova.conf`'
+                              ' %s' % (left, busy, 'spared' if spared
+                                       else 'KILLED'))
+        return ('no process, no listener on ports %d-%d; a foreign `tail -f '
+                '<state>/etc/nova/nova.conf` survived' % (
+                    self.ctx['port_base'],
+                    self.ctx['port_base'] + portmod.SPAN - 1))
 
     def check_up_again(self):
-        t = time.time()
-        rc = self.c.up()
+        # re-run the steps that handle secrets (DB user, keystone bootstrap,
+        # cell0 mapping) while every command line is sampled
+        for marker in ('dbsync_keystone', 'dbsync_nova'):
+            self.c.st.clear_marker(marker)
+        sampler = secretscheck.Sampler(self.ctx['secrets'])
+        sampler.start()
+        t = time.monotonic()
+        try:
+            rc = self.c.up()
+        finally:
+            hits = sampler.stop()
         if rc:
             raise CheckFailed('up returned %d' % rc)
-        return 'up after down in %.1fs' % (time.time() - t)
+        if hits:
+            raise CheckFailed('secrets on command lines during up: %s'
+                              % sorted(hits))
+        return 'up after down in %.1fs; %d samples of every command line ' \
+            'during it: no secret' % (time.monotonic() - t, sampler.samples)
+
+    def check_no_secret_in_logs(self):
+        hits = secretscheck.log_hits(self.c.st.root, self.ctx['secrets'])
+        hits += secretscheck.cmdline_hits(self.ctx['secrets'])
+        if hits:
+            raise CheckFailed('secrets found: %s' % hits)
+        return '%d secrets, none in %s/logs nor on a command line' % (
+            len(self.ctx['secrets']), self.c.st.root)
 
 
 def main(argv=None):
@@ -291,6 +300,8 @@ def main(argv=None):
         sm.run('down leaves nothing', sm.check_down)
         sm.run('up after down', sm.check_up_again)
         sm.run('after up: floating IP A + PTR', sm.check_fip_dns)
+    sm.run('no secret in logs or on command lines',
+           sm.check_no_secret_in_logs)
     passed = sum(1 for _n, ok in sm.results if ok)
     failed = len(sm.results) - passed
     print('%d passed, %d failed' % (passed, failed))

@@ -342,14 +342,14 @@ class RecordChecker(object):
         return _poll(check, describe, self.timeout, self.interval,
                      self._clock, self._sleep, explain)
 
-    def serials(self, record, nameserver):
+    def serials(self, record, nameserver, api_done):
         """Does the nameserver's SOA serial match Designate's? (text)
 
-        Equal serials with a wrong answer: the nameserver has the version
-        of the zone Designate thinks it published, and Designate did not
-        increment the serial for the change (see "Designate's serial in
-        whole seconds" in the constellation's documentation).  A lower
-        serial: the change has not been transferred yet.
+        ``api_done(values)``: whether Designate's values of the record are
+        the expected ones.  Equal serials, Designate done, the nameserver
+        not: Designate did not increment the serial for the change (see
+        "Designate's serial in whole seconds" in the constellation's
+        documentation).  A lower serial: not transferred yet.
         """
         try:
             zone, ns_serial = self._soa(nameserver, record.name,
@@ -358,15 +358,19 @@ class RecordChecker(object):
                 return 'nameserver %s serves no zone for %s: %s' % (
                     nameserver, record.name, ns_serial)
             serial = self.lookup.zone_serial(zone, record)
+            api_values, _st = self.lookup.lookup(record)
         except Exception as exc:  # an explanation never hides the timeout
             return 'serials not compared: %s: %s' % (type(exc).__name__,
                                                      exc)
         if serial is None:
             relation = 'Designate has no single SOA serial for it'
+        elif serial == ns_serial and api_done(api_values):
+            relation = ('EQUAL to Designate\'s, whose API has the change '
+                        '(%s): Designate did not increment the serial for '
+                        'it' % sorted(api_values))
         elif serial == ns_serial:
-            relation = ('EQUAL to Designate\'s: the nameserver holds the '
-                        'zone version Designate published, so Designate '
-                        'did not increment the serial for this change')
+            relation = ('EQUAL to Designate\'s (in sync); Designate\'s API '
+                        'itself has %s' % sorted(api_values))
         elif ns_serial < serial:
             relation = ('BEHIND Designate\'s %d: the change has not been '
                         'transferred to the nameserver' % serial)
@@ -405,7 +409,9 @@ class RecordChecker(object):
         return Check(check, 'nameserver %s: expected %s %s = %s'
                      % (nameserver, record.name, record.type,
                         sorted(record.values)),
-                     lambda: self.serials(record, nameserver))
+                     lambda: self.serials(
+                         record, nameserver,
+                         lambda values: values == record.values))
 
     def wire_absent(self, record, nameserver, values=None):
         unwanted = record.values if values is None else values
@@ -421,7 +427,10 @@ class RecordChecker(object):
         return Check(check, 'nameserver %s: expected %s %s without %s'
                      % (nameserver, record.name, record.type,
                         sorted(unwanted)),
-                     lambda: self.serials(record, nameserver))
+                     lambda: self.serials(
+                         record, nameserver,
+                         lambda values: not (values & unwanted)
+                         if unwanted else not values))
 
     def _wait_one(self, chk):
         return self._wait(chk.check, chk.describe, chk.explain)

@@ -1,0 +1,220 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
+"""`up` and `install`: from nothing (or a crashed run) to a ready cloud."""
+
+import json
+import os
+import shlex
+
+from constellation import bootstrap
+from constellation import database
+from constellation import errors
+from constellation import install as installmod
+from constellation import lifecycle
+from constellation import pool
+from constellation import ports as portmod
+from constellation import render
+from constellation import services
+from constellation import state as statemod
+from constellation import tempestconf
+
+Failure = errors.Failure
+
+# started together once designate-central/-api run; the rest of designate
+# only after central consumes RPC: a cast/call sent before central's queue
+# exists is dropped by RabbitMQ and the producer then stalls on a 60 s
+# reply timeout
+FIRST = ('glance', 'placement', 'designate-central', 'designate-api',
+         'neutron', 'nova-api', 'nova-conductor', 'nova-scheduler',
+         'nova-compute', 'heat-engine', 'heat-api')
+LATER = ('designate-worker', 'designate-producer', 'designate-mdns')
+PASTE_FILES = ('nova/api-paste.ini', 'neutron/api-paste.ini',
+               'designate/api-paste.ini', 'glance/glance-api-paste.ini',
+               'heat/api-paste.ini')
+DATA_DIRS = ('mysql', 'rabbitmq/mnesia', 'bind', 'glance/images',
+             'glance/staging', 'glance/tasks', 'nova/instances', 'neutron',
+             'home', 'locks')
+
+
+def install_steps(c):
+    c.step('Debian packages (%s)' % ', '.join(installmod.APT_PACKAGES),
+           installmod.check_apt, service='apt')
+    c.say('venv %s: %s' % (c.st.venv, c.step(
+        'services venv (pinned by constellation/lock.txt)',
+        installmod.install_venv, c.st, service='install')))
+
+
+def install(c):
+    """Debian packages + the services venv only (no process started)."""
+    c.st.ensure_dirs()
+    with c.st.locked():
+        install_steps(c)
+    return 0
+
+
+def write_configs(c, ctx):
+    st = c.st
+    for rel, text in render.config_files(ctx).items():
+        statemod.atomic_write(st.etc(rel), text)
+    venv_etc = os.path.join(st.venv, 'etc')
+    for rel in PASTE_FILES:
+        with open(os.path.join(venv_etc, rel)) as f:
+            statemod.atomic_write(st.etc(rel), f.read())
+    for d in DATA_DIRS:
+        os.makedirs(st.data(d), exist_ok=True)
+    for svc in ('keystone', 'glance', 'placement', 'nova', 'neutron',
+                'designate', 'heat'):
+        os.makedirs(render.lock_path(ctx, svc), exist_ok=True)
+    cookie = st.data('rabbitmq', '.erlang.cookie')
+    if not os.path.exists(cookie):
+        statemod.atomic_write(cookie, ctx['secrets']['erlang_cookie'],
+                              mode=0o400)
+    statemod.atomic_write(
+        c.sup.conf, services.supervisord_conf(ctx, services.programs(ctx)))
+
+
+def write_outputs(c, ctx, res):
+    st = c.st
+    statemod.atomic_write(st.path('bin', 'designate-manage'), (
+        '#!/bin/sh\n# designate-manage of this constellation (its config)'
+        '\nexec %s --config-file %s "$@"\n' % (
+            shlex.quote(st.bin('designate-manage')),
+            shlex.quote(st.etc('designate', 'designate.conf')))), mode=0o700)
+    statemod.atomic_write(st.path('tempest', 'tempest.conf'),
+                          tempestconf.tempest_conf(ctx, res))
+    statemod.atomic_write(st.path('tempest', 'clouds.yaml'),
+                          tempestconf.clouds_yaml(ctx))
+    statemod.atomic_write(st.path('tempest', 'resources.json'),
+                          json.dumps(res, indent=1))
+
+
+def env_lines(st):
+    """`export` lines for a POSIX shell (paths quoted: spaces work)."""
+    d = st.path('tempest')
+    q = shlex.quote
+    return ['export TEMPEST_CONFIG_DIR=%s' % q(d),
+            'export TEMPEST_CONFIG=tempest.conf',
+            'export OS_CLIENT_CONFIG_FILE=%s' % q(os.path.join(
+                d, 'clouds.yaml')),
+            'export OS_CLOUD=constellation-admin',
+            'export CONSTELLATION_STATE_DIR=%s' % q(st.root)]
+
+
+def _all_running(c):
+    info = c.sup.info()
+    return info and all(info.get(n, {}).get('statename') == 'RUNNING'
+                        for n in services.NAMES)
+
+
+def up(c, clean=False):
+    if os.path.exists(c.st.root) and os.listdir(c.st.root):
+        if clean:
+            lifecycle.check_ours(c.st)  # before the lock creates .lock
+        c.st.claim()
+    with c.st.locked():
+        if clean and c.st.is_ours():
+            lifecycle.destroy_locked(c)
+        c.st.ensure_dirs()
+        return _up(c)
+
+
+def _check_ports(c, ctx):
+    if c.sup.state()[0] == 'running':
+        return
+    busy = portmod.busy_ports(ctx['ports'])
+    if busy:
+        raise Failure('ports already in use: ' + '; '.join(
+            '%d (needed by %s for %s)' % (port, svc, name)
+            for name, port, svc in busy) +
+            '. Stop whatever listens there or choose another '
+            '--port-base / CONSTELLATION_PORT_BASE.')
+
+
+def _supervisord(c):
+    kind, pid = c.sup.state()
+    if kind == 'running' and c.sup.reachable():
+        return 'running (pid %d); %s' % (pid, c.sup.apply_config())
+    return c.sup.launch()
+
+
+def _up(c):
+    kind, pid = c.sup.state()
+    if kind == 'running' and _all_running(c) and c.st.marker('ready'):
+        c.say('constellation in %s is already up (supervisord pid %d, %d '
+              'programs RUNNING): nothing to do'
+              % (c.st.root, pid, len(services.NAMES)))
+        return 0
+    msg = c.recover_stale()
+    if msg:
+        c.say('recovering: ' + msg)
+    if c.sup.state()[0] != 'running':
+        c.pick_default_base()
+    ctx = c.ctx()
+    _check_ports(c, ctx)
+    c.st.set_marker('port_base', ctx['port_base'])
+    install_steps(c)
+    c.step('render configs (ports %d-%d)' % (
+        ctx['port_base'], ctx['port_base'] + portmod.SPAN - 1),
+        write_configs, c, ctx, service='config')
+    fixed = database.redact_old_logs(c.st)
+    if fixed:
+        c.say('secrets written by an older version starred in logs/%s'
+              % ', logs/'.join(fixed))
+    c.step('MariaDB datadir', database.init_mysql, c.st,
+           service='mysql-install')
+    c.step('supervisord', _supervisord, c, service='supervisord')
+    c.step('start epmd', c.start, ctx, 'epmd', service='epmd')
+    for name in ('mysql', 'rabbitmq', 'named'):
+        c.start(ctx, name, wait=False)
+    c.step('start mysql', c.wait_ready, ctx, 'mysql', service='mysql')
+    c.step('databases and DB user', database.create_databases, c.st, ctx,
+           service='mysql')
+    c.step('schema migrations', database.db_syncs, c.st, ctx, c.say,
+           service='dbsync')
+    for name in ('rabbitmq', 'named'):
+        c.step('start %s' % name, c.wait_ready, ctx, name, service=name)
+    c.step('start keystone', c.start, ctx, 'keystone', service='keystone')
+    if c.st.marker('keystone_catalog') != ctx['port_base']:
+        c.step('keystone users, roles, catalog', bootstrap.keystone, ctx,
+               c.say, service='keystone')
+        c.st.set_marker('keystone_catalog', ctx['port_base'])
+    c.say('start %s' % ', '.join(FIRST))
+    for name in FIRST:
+        c.start(ctx, name, wait=False)
+    for name in ('designate-central', 'designate-api'):
+        c.step('wait %s' % name, c.wait_ready, ctx, name, service=name)
+    c.step('designate-central answers RPC', pool.wait_central_rpc, ctx,
+           service='designate-central')
+    c.step('designate pool (BIND9 on :%d)' % ctx['ports']['dns'],
+           pool.designate_pool, c.st, c.sup, service='designate-central')
+    c.say('start %s' % ', '.join(LATER))
+    for name in LATER:
+        c.start(ctx, name, wait=False)
+    c.step('all %d services answering' % len(services.NAMES),
+           lambda: [c.wait_ready(ctx, n) for n in services.NAMES])
+    c.step('nova-compute reports up', c.wait_listed, ctx,
+           c.program(ctx, 'nova-compute'), c.t0, service='nova-compute')
+    c.step('nova cell host discovery', pool.discover_hosts, c.st, ctx,
+           service='nova-compute')
+    res = c.step('image, flavors, public network', bootstrap.resources, ctx,
+                 c.say, service='neutron')
+    c.step('reverse zones for Neutron', bootstrap.neutron_reverse_zones,
+           ctx, c.say, service='designate-central')
+    c.step('tempest.conf + clouds.yaml', write_outputs, c, ctx, res,
+           service='config')
+    c.st.set_marker('ready', True)
+    c.say('constellation is UP (%d programs) - state %s' % (
+        len(services.NAMES), c.st.root))
+    for line in env_lines(c.st):
+        c.out.write(line + '\n')
+    return 0

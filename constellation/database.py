@@ -1,0 +1,204 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
+"""MariaDB: datadir, databases and DB user, the services' schema syncs."""
+
+import concurrent.futures
+import getpass
+import os
+import shutil
+import subprocess
+import threading
+import time
+
+from constellation import errors
+from constellation import render
+from constellation import services
+from constellation import state as statemod
+
+Failure = errors.Failure
+
+_MARKERS = threading.Lock()  # schema syncs run in threads
+
+
+def init_mysql(st):
+    if os.path.exists(st.data('mysql', 'mysql')):
+        return 'exists'
+    shutil.rmtree(st.data('mysql'), ignore_errors=True)
+    installer = services.which('mariadb-install-db') or services.which(
+        'mysql_install_db')
+    cmd = [installer, '--defaults-file=%s' % st.etc('mysql', 'my.cnf'),
+           '--datadir=%s' % st.data('mysql'), '--skip-test-db',
+           '--auth-root-authentication-method=socket']
+    if os.geteuid() == 0:
+        cmd.append('--user=root')
+    with open(st.log('mysql-install'), 'w') as log:
+        r = subprocess.run(cmd, stdout=log, stderr=log)
+    if r.returncode:
+        shutil.rmtree(st.data('mysql'), ignore_errors=True)
+        raise Failure('mariadb-install-db failed', service='mysql-install')
+    return 'initialised'
+
+
+def mysql(st, sql):
+    """Run SQL as the local admin (socket auth); SQL on stdin, not argv."""
+    cli = services.which('mariadb') or services.which('mysql')
+    user = 'root' if os.geteuid() == 0 else getpass.getuser()
+    r = subprocess.run([cli, '--defaults-file=%s' % st.etc('mysql',
+                                                           'my.cnf'),
+                        '-u', user], input=sql, capture_output=True,
+                       text=True)
+    if r.returncode:
+        raise Failure('mysql: %s' % st.redact(r.stderr.strip()),
+                      service='mysql')
+    return r.stdout
+
+
+def create_databases(st, ctx):
+    pw = ctx['secrets']['db']
+    sql = ["CREATE USER IF NOT EXISTS 'constellation'@'127.0.0.1' "
+           "IDENTIFIED BY '%s'" % pw,
+           "ALTER USER 'constellation'@'127.0.0.1' IDENTIFIED BY '%s'" % pw]
+    for db in render.DATABASES:
+        sql.append('CREATE DATABASE IF NOT EXISTS %s CHARACTER SET utf8'
+                   % db)
+        sql.append("GRANT ALL PRIVILEGES ON %s.* TO "
+                   "'constellation'@'127.0.0.1'" % db)
+    mysql(st, ';\n'.join(sql) + ';\n')
+
+
+def manage(st, name, args, timeout=600, env=None):
+    """Run a *-manage command, its output into logs/<name>.log.
+
+    Secrets go in ``env`` (never in ``args``); the log and any failure
+    show the command with every secret of the state dir as ***.
+    """
+    shown = st.redact(' '.join(args))
+    with open(st.log(name), 'a') as log:
+        log.write('\n$ %s\n' % shown)
+        log.flush()
+        try:
+            r = subprocess.run(
+                args, stdout=log, stderr=log, timeout=timeout,
+                env=dict(os.environ, CONSTELLATION_STATE_DIR=st.root,
+                         PATH=st.bin('') + ':' + os.environ.get('PATH', ''),
+                         **(env or {})))
+        except subprocess.TimeoutExpired:
+            raise Failure('%s timed out after %ds' % (shown, timeout),
+                          service=name)
+    if r.returncode:
+        raise Failure('%s failed (exit %d)' % (shown, r.returncode),
+                      service=name)
+
+
+def redact_old_logs(st):
+    """Star the secrets older versions wrote into the manage logs."""
+    d = st.path('logs')
+    fixed = []
+    for name in sorted(os.listdir(d)) if os.path.isdir(d) else []:
+        if not name.startswith(('dbsync-', 'designate-manage',
+                                'nova-manage')):
+            continue
+        path = os.path.join(d, name)
+        with open(path, errors='replace') as f:
+            text = f.read()
+        clean = st.redact(text)
+        if clean != text:
+            statemod.atomic_write(path, clean, mode=0o644)
+            fixed.append(name)
+    return fixed
+
+
+def sync_jobs(st, ctx):
+    """{service: [(argv, env)]} bringing each service's schema up to date.
+
+    Secrets travel in the environment: keystone-manage reads
+    OS_BOOTSTRAP_PASSWORD; nova-manage's map_cell0 derives the cell0 URL
+    (``<db>_cell0``) from [database] connection, given here as the
+    oslo.config environment override of a database named ``nova``.
+    """
+    b = st.bin
+    u, g = ctx['user'], ctx['group']
+
+    def cf(svc, conf):
+        return ['--config-file', st.etc(svc, conf)]
+
+    def run(*argv, **env):
+        return list(argv), env
+
+    ks = [b('keystone-manage')] + cf('keystone', 'keystone.conf')
+    nova = [b('nova-manage')] + cf('nova', 'nova.conf')
+    keystone_url = render.url(ctx, 'keystone', '/v3')
+    return {
+        'keystone': [
+            run(*ks, 'db_sync'),
+            run(*ks, 'fernet_setup', '--keystone-user', u,
+                '--keystone-group', g),
+            run(*ks, 'credential_setup', '--keystone-user', u,
+                '--keystone-group', g),
+            run(*ks, 'bootstrap',
+                '--bootstrap-admin-url', keystone_url,
+                '--bootstrap-internal-url', keystone_url,
+                '--bootstrap-public-url', keystone_url,
+                '--bootstrap-region-id', render.REGION,
+                OS_BOOTSTRAP_PASSWORD=ctx['secrets']['admin'])],
+        'glance': [run(b('glance-manage'), *cf('glance', 'glance-api.conf'),
+                       'db_sync')],
+        'placement': [run(b('placement-manage'),
+                          *cf('placement', 'placement.conf'), 'db', 'sync')],
+        'nova': [
+            run(*nova, 'api_db', 'sync'),
+            run(*nova, 'cell_v2', 'map_cell0',
+                OS_DATABASE__CONNECTION=render.db_url(ctx, 'nova')),
+            run('sh', '-c', '"$0" --config-file "$1" cell_v2 list_cells | '
+                'grep -q " cell1 " || "$0" --config-file "$1" cell_v2 '
+                'create_cell --name cell1', b('nova-manage'),
+                st.etc('nova', 'nova.conf')),
+            run(*nova, 'db', 'sync')],
+        'neutron': [run(b('neutron-db-manage'),
+                        *cf('neutron', 'neutron.conf'),
+                        *cf('neutron', 'ml2_conf.ini'), 'upgrade', 'heads')],
+        'designate': [run(b('designate-manage'),
+                          *cf('designate', 'designate.conf'), 'database',
+                          'sync')],
+        'heat': [run(b('heat-manage'), *cf('heat', 'heat.conf'),
+                     'db_sync')],
+    }
+
+
+def db_syncs(st, ctx, say):
+    """Schema syncs of every service not yet synced for this install."""
+    want = st.marker('installed')
+    jobs = sync_jobs(st, ctx)
+    todo = [s for s in jobs if st.marker('dbsync_' + s) != want]
+    if not todo:
+        say('  schemas current for this install; skipped')
+        return
+
+    def run(svc):
+        t = time.monotonic()
+        for argv, env in jobs[svc]:
+            manage(st, 'dbsync-' + svc, argv, env=env)
+        with _MARKERS:
+            st.set_marker('dbsync_' + svc, want)
+        say('  %s schema: %.1fs' % (svc, time.monotonic() - t))
+
+    with concurrent.futures.ThreadPoolExecutor(3) as ex:
+        futs = [ex.submit(run, s) for s in todo]
+        errors = []
+        for f in concurrent.futures.as_completed(futs):
+            try:
+                f.result()
+            except Failure as e:
+                errors.append(e)
+        if errors:
+            raise errors[0]

@@ -1,0 +1,124 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
+"""Install: the Debian packages and the services venv (pinned, hashed)."""
+
+import hashlib
+import os
+import subprocess
+import sys
+
+from constellation import errors
+from constellation import services
+
+Failure = errors.Failure
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+APT_PACKAGES = ('mariadb-server', 'rabbitmq-server', 'bind9', 'bind9-utils',
+                'bind9-dnsutils')
+# a binary that tells whether the package is there
+APT_BINARIES = {'mariadb-server': 'mariadbd', 'rabbitmq-server':
+                'rabbitmq-server', 'bind9': 'named', 'bind9-utils': 'rndc',
+                'bind9-dnsutils': 'dig'}
+
+
+# the system instances Debian would start on install (we run our own)
+SYSTEM_UNITS = {'mariadb-server': 'mariadb', 'rabbitmq-server':
+                'rabbitmq-server', 'bind9': 'named'}
+POLICY_RC_D = '/usr/sbin/policy-rc.d'
+SYSTEMD = '/run/systemd/system'
+
+
+def _no_daemon_starts():
+    """Install a policy-rc.d that forbids starting services (exit 101).
+
+    Returns whether we created it (an admin's own one is left alone).
+    """
+    if os.path.exists(POLICY_RC_D):
+        return False
+    with open(POLICY_RC_D, 'w') as f:
+        f.write('#!/bin/sh\n# constellation: apt-get install of its '
+                'packages must not start system daemons\nexit 101\n')
+    os.chmod(POLICY_RC_D, 0o755)
+    return True
+
+
+def check_apt():
+    missing = [p for p in APT_PACKAGES if not services.which(APT_BINARIES[p])]
+    if not missing:
+        return 'present'
+    cmd = 'apt-get install -y --no-install-recommends ' + ' '.join(missing)
+    if os.geteuid() != 0:
+        raise Failure('missing Debian packages %s; as root run:\n  '
+                      'apt-get update && %s' % (', '.join(missing), cmd))
+    env = dict(os.environ, DEBIAN_FRONTEND='noninteractive')
+    subprocess.run(['apt-get', 'update'], check=True, env=env,
+                   stdout=subprocess.DEVNULL)
+    ours = _no_daemon_starts()
+    try:
+        subprocess.run(cmd.split(), check=True, env=env,
+                       stdout=subprocess.DEVNULL)
+    finally:
+        if ours:
+            os.unlink(POLICY_RC_D)
+    units = [SYSTEM_UNITS[p] for p in missing if p in SYSTEM_UNITS]
+    note = ('; the system %s services were not started (policy-rc.d)'
+            % ', '.join(units)) if units and ours else ''
+    if units and os.path.isdir(SYSTEMD):
+        # not at the next boot either: the constellation runs its own
+        subprocess.run(['systemctl', 'disable', '--now'] + units,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        note += ' and are disabled (systemctl disable --now %s)' % ' '.join(
+            units)
+    return 'installed %s%s' % (' '.join(missing), note)
+
+
+def install_hash():
+    """Hash of what the venv is built from: requirements, lock, ext.
+
+    Only ext's sources count: pip leaves build/ and *.egg-info in ext on
+    install, and hashing those made the second `up` reinstall everything.
+    """
+    h = hashlib.sha256()
+    for rel in ('requirements.txt', 'lock.txt', 'ext/pyproject.toml'):
+        with open(os.path.join(HERE, rel), 'rb') as f:
+            h.update(f.read())
+    pkg = os.path.join(HERE, 'ext', 'constellation_ext')
+    for name in sorted(os.listdir(pkg)):
+        if name.endswith('.py'):
+            with open(os.path.join(pkg, name), 'rb') as f:
+                h.update(name.encode() + f.read())
+    return h.hexdigest()[:16]
+
+
+def install_venv(st):
+    """Build (or keep) the services venv of state ``st``."""
+    want = install_hash()
+    if st.marker('installed') == want and os.path.exists(
+            st.bin('gunicorn')):
+        return 'up to date'
+    st.clear_marker('installed')
+    if not os.path.exists(st.bin('python')):
+        subprocess.run([sys.executable, '-m', 'venv', st.venv], check=True)
+    pip = [st.bin('python'), '-m', 'pip', 'install', '-q',
+           '--disable-pip-version-check']
+    with open(st.log('install'), 'a') as log:
+        for args in (['-r', os.path.join(HERE, 'requirements.txt'),
+                      '-c', os.path.join(HERE, 'lock.txt')],
+                     ['--no-deps', '--force-reinstall',
+                      os.path.join(HERE, 'ext')]):
+            r = subprocess.run(pip + args, stdout=log, stderr=log)
+            if r.returncode:
+                raise Failure('pip install %s failed (exit %d)' % (
+                    ' '.join(args), r.returncode), service='install')
+    st.set_marker('installed', want)
+    return 'installed'

@@ -1,0 +1,71 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
+"""Designate's pool (BIND9 behind mdns) and Nova's cell host mapping."""
+
+import hashlib
+
+from constellation import bootstrap
+from constellation import database
+from constellation import poll
+from constellation import render
+
+
+def pool_hash(st):
+    try:
+        with open(st.etc('designate', 'pools.yaml'), 'rb') as f:
+            return hashlib.sha256(f.read()).hexdigest()[:16]
+    except FileNotFoundError:
+        return None
+
+
+def wait_central_rpc(ctx, timeout=90):
+    """Central answers RPC once designate-api can list pools via it."""
+    s = bootstrap.admin_session(ctx)
+    url = render.url(ctx, 'designate', '/v2/pools')
+    poll.until(lambda: (bool(s.get(url, timeout=30)), 'pools listed'),
+               'designate-api listing pools via designate-central RPC',
+               timeout, interval=1, service='designate-central',
+               retry_on=(Exception,))
+
+
+def designate_pool(st, sup):
+    """Load pools.yaml into Designate when it changed."""
+    h = pool_hash(st)
+    if st.marker('designate_pool') == h:
+        return 'unchanged'
+    database.manage(st, 'designate-manage', [
+        st.bin('designate-manage'), '--config-file',
+        st.etc('designate', 'designate.conf'), 'pool', 'update',
+        '--file', st.etc('designate', 'pools.yaml')], timeout=120)
+    # the worker caches the pool: restart it if it already runs
+    if sup.statename('designate-worker') == 'RUNNING':
+        sup.stop('designate-worker')
+        sup.rpc().startProcess('designate-worker', True)
+    st.set_marker('designate_pool', h)
+    return 'updated'
+
+
+def discover_hosts(st, ctx, timeout=120):
+    """Map the compute host into cell1 (nova-manage discover_hosts)."""
+    if st.marker('cell_hosts') and bootstrap.hypervisor_mapped(ctx):
+        return
+
+    def mapped():
+        database.manage(st, 'nova-manage', [
+            st.bin('nova-manage'), '--config-file',
+            st.etc('nova', 'nova.conf'), 'cell_v2', 'discover_hosts'])
+        return bootstrap.hypervisor_mapped(ctx), 'no hypervisor listed'
+
+    poll.until(mapped, 'the compute host mapped to cell1', timeout,
+               interval=2, service='nova-compute')
+    st.set_marker('cell_hosts', True)
