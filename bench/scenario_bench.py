@@ -22,7 +22,12 @@ reads those files and prints:
   * per scenario: duration; per step: duration (median over the runs);
   * record propagation latency: stack CREATE/UPDATE_COMPLETE seen → record
     answered by every nameserver (median/max), and stack DELETE_COMPLETE →
-    record gone from every nameserver (median/max).
+    record gone from every nameserver (median/max), computed as the report
+    does (first answer's wall time − stack complete; older result files:
+    the time each record's wait ended).
+While the suite runs, each finished test's stestr line is printed with
+"[done/total, left]" in front (the scenario's step lines are in the
+test's own log).
 
     eval "$(tools/constellation env)"     # TEMPEST_CONFIG_DIR/TEMPEST_CONFIG
     bench/scenario_bench.py                  # or --config FILE
@@ -34,11 +39,21 @@ import collections
 import glob
 import json
 import os
+import re
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+
+from cross_service_tempest_plugin.report import propagation
+from cross_service_tempest_plugin.report import results as report_results
+
+
+# A test id as `tempest run --list-tests` prints it; stestr's line for a
+# finished test: "{worker} test.id [1.23s] ... ok".
+TEST_ID = re.compile(r'^[A-Za-z_][\w.]*\.test\w*(\[.*\])?$')
+FINISHED = re.compile(r'^\{\d+\} \S+ .*\.\.\. ')
 
 
 def run_suite(config, concurrency, results_dir, workspace, regex):
@@ -53,15 +68,30 @@ def run_suite(config, concurrency, results_dir, workspace, regex):
                        cwd=workspace, capture_output=True)
     cmd = [tempest, 'run', '--config-file', os.path.abspath(config),
            '-r', regex, '--concurrency', str(concurrency)]
+    listed = subprocess.run(cmd[:2] + ['--list-tests'] + cmd[2:-2],
+                            cwd=workspace, env=env, capture_output=True,
+                            text=True).stdout
+    total = len([t for t in listed.splitlines() if TEST_ID.match(t)])
+    print('suite: %d test(s) to run' % total, flush=True)
     start = time.monotonic()
-    proc = subprocess.run(cmd, cwd=workspace, env=env, capture_output=True,
-                          text=True)
+    done, lines = 0, []
+    with subprocess.Popen(cmd, cwd=workspace, env=env, text=True,
+                          stdout=subprocess.PIPE,
+                          stderr=subprocess.STDOUT) as proc:
+        for line in proc.stdout:
+            lines.append(line)
+            if FINISHED.match(line):
+                done += 1
+                print('  [%d/%d, %d left, %.0f s] %s' % (
+                    done, total, max(total - done, 0),
+                    time.monotonic() - start, line.rstrip()), flush=True)
     wall = time.monotonic() - start
-    tail = [line for line in proc.stdout.splitlines()
+    stdout = ''.join(lines)
+    tail = [line for line in stdout.splitlines()
             if line.startswith((' - Passed', ' - Skipped', ' - Failed',
                                 ' - Unexpected', 'Sum of execute',
                                 'Totals', '======'))]
-    return wall, proc.returncode, tail, proc.stdout
+    return wall, proc.returncode, tail, stdout
 
 
 def _med(values):
@@ -104,19 +134,15 @@ def summarise(results, out=sys.stdout):
                 steps.setdefault(s['name'], []).append(s['duration'])
         out.write('  %s: %s\n' % (name, ', '.join(
             '%s %s' % (k, _med(v)) for k, v in steps.items())))
+    runs = [report_results.run_from_dict(r) for r in results]
     create, delete, api = [], [], []
-    for r in results:
-        for s in r['steps']:
-            recs = (s.get('details') or {}).get('records') or []
-            if s['action'] == 'check_wire':
-                create += [x.get('since_change') for x in recs
-                           if 'since_change' in x and not x.get('absent')]
-            if s['action'] == 'check_api':
-                api += [x.get('since_change') for x in recs
-                        if 'since_change' in x]
-            if s['action'] == 'check_removed':
-                delete += [x.get('since_delete') for x in recs
-                           if x.get('where') != 'api']
+    for smp in propagation.samples(runs):
+        if smp.kind == propagation.PUBLISH:
+            (api if smp.where == propagation.API else create).append(
+                smp.seconds)
+        elif smp.kind == propagation.REMOVAL and \
+                smp.where != propagation.API:
+            delete.append(smp.seconds)
     out.write('\nRecord propagation (per record and nameserver):\n')
     out.write('  stack COMPLETE -> ACTIVE in Designate API: n=%d median %ss '
               'max %ss\n' % (len(api), _med(api), _max(api)))

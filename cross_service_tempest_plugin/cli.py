@@ -62,6 +62,9 @@ def _run_args(sp):
     sp.add_argument('--json', action='store_true',
                     help='print the result as JSON on stdout (step lines go '
                          'to stderr)')
+    sp.add_argument('--fail-on-breach', action='store_true',
+                    help='exit 1 when the run breaches a threshold of the '
+                         'scenario definition (thresholds:)')
 
 
 def _parser():
@@ -165,10 +168,28 @@ def cmd_run(args, stdout, stderr):
                 (': ' + result.error) if result.error else ''))
         if state.get('interrupted'):
             return EXIT_INTERRUPTED
+        if args.fail_on_breach and _breached(result, lines, stderr):
+            return EXIT_FAILED
         return EXIT_OK if result.passed else EXIT_FAILED
     finally:
         signal.signal(signal.SIGINT, old_int)
         signal.signal(signal.SIGTERM, old_term)
+
+
+def _breached(result, lines, stderr):
+    """Evaluate the run's thresholds; print verdicts → any breach?"""
+    from cross_service_tempest_plugin.report import results as rmod
+    from cross_service_tempest_plugin.report import thresholds as thr
+    run = rmod.run_from_dict(result.to_dict(), source='this run')
+    verdicts = thr.evaluate(thr.from_runs_and_definitions([run], {}), [run])
+    for v in verdicts:
+        lines.write('threshold %s: %s\n'
+                    % (v['status'].upper(), v['message']))
+    breaches = [v for v in verdicts if v['status'] == thr.BREACH]
+    for v in breaches:
+        stderr.write('error: threshold breached (--fail-on-breach): %s\n'
+                     % v['message'])
+    return bool(breaches)
 
 
 # verb → (add its arguments, run it → exit code, help). A new verb: two

@@ -93,8 +93,21 @@ if ! step "resource count before the suite" "$logs/leak-before.log" \
         python "$repo/tools/leak_check.py" --config "$conf" snapshot "$before"; then
     failed=$((failed + 1))
 fi
+# Progress: stestr prints a line per finished test (its scenario's step
+# lines are in the test's log); each gets "[done/total, left]" in front.
+suite() {
+    local total
+    total=$(tempest run --list-tests -r cross_service 2>/dev/null |
+        grep -cE '^[A-Za-z_][A-Za-z0-9_.]*\.test[A-Za-z0-9_]*(\[.*\])?$')
+    say "suite: $total test(s) to run"
+    tempest run -r cross_service --concurrency "$concurrency" |
+        awk -v total="$total" '/^\{[0-9]+\} .* \.\.\. / {
+            n++; printf "[%d/%d, %d left] ", n, total, total - n }
+            { print; fflush() }'
+    return "${PIPESTATUS[0]}"
+}
 (cd "$ws" && step "tempest run -r cross_service --concurrency $concurrency" \
-    "$logs/suite.log" tempest run -r cross_service --concurrency "$concurrency")
+    "$logs/suite.log" suite)
 count "$logs/suite.log" skips-fail
 # the suite's subunit stream, for the report (later tempest runs replace
 # "last")

@@ -276,9 +276,24 @@ class FakeCloud(object):
             ports=FakePorts(self), floating_ips=FakeFloatingIps(self))
 
     def checker(self, timeout=0.3, interval=0.01):
-        lookup = type('L', (), {'lookup': lambda _s, r: self.lookup(r)})()
+        lookup = type('L', (), {
+            'lookup': lambda _s, r: self.lookup(r),
+            'zone_serial': lambda _s, zone, r: self.designate_serial})()
         return dns_checks.RecordChecker(lookup, self.nameservers, timeout,
-                                        interval, query=self.query)
+                                        interval, query=self.query,
+                                        soa=self.soa)
+
+    # SOA serials: Designate's and the nameservers' (for failure details).
+    designate_serial = 1700000002
+    wire_serial = 1700000001
+
+    def soa(self, nameserver, name, timeout):
+        zone = next((z for z in sorted(self.zones, key=len, reverse=True)
+                     if dns_checks.fqdn(name).endswith(dns_checks.fqdn(z))),
+                    None)
+        if zone is None:
+            return None, 'no zone (NXDOMAIN)'
+        return dns_checks.fqdn(zone), self.wire_serial
 
     def settings(self, **kwargs):
         values = dict(nameservers=self.nameservers, record_timeout=0.3,

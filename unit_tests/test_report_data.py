@@ -238,6 +238,44 @@ class TestPropagation(unittest.TestCase):
             self.assertAlmostEqual(first[rtype], per_ns[0]['max'])
 
 
+class TestFirstSeenTimes(unittest.TestCase):
+    """first_seen_at − stack_complete_at wins over since_change."""
+
+    def run_with(self, complete, records):
+        return results.run_from_dict({
+            'scenario': 's', 'passed': True, 'steps': [
+                {'name': 'deploy', 'action': 'deploy', 'status': 'passed',
+                 'details': {'stack_complete_at': complete}},
+                {'name': 'check_wire', 'action': 'check_wire',
+                 'status': 'passed', 'details': {'records': records}},
+                {'name': 'delete', 'action': 'delete', 'status': 'passed',
+                 'details': {'deleted_at': 2000.0}},
+                {'name': 'check_removed', 'action': 'check_removed',
+                 'status': 'passed', 'details': {'records': [
+                     {'name': 'a.z.', 'type': 'A', 'where': 'ns:53',
+                      'nameserver': 'ns:53', 'since_delete': 9.0,
+                      'gone_at': 2001.25}]}}]})
+
+    def test_prefers_first_seen_and_may_be_negative(self):
+        run = self.run_with(1000.0, [
+            {'name': 'a.z.', 'type': 'A', 'nameserver': 'ns:53',
+             'since_change': 7.0, 'first_seen_at': 1001.5},
+            {'name': 'p.arpa.', 'type': 'PTR', 'nameserver': 'ns:53',
+             'since_change': 7.5, 'first_seen_at': 999.75}])
+        got = {(s.kind, s.type): s.seconds
+               for s in propagation.samples([run])}
+        self.assertEqual({('publish', 'A'): 1.5, ('publish', 'PTR'): -0.25,
+                          ('removal', 'A'): 1.25}, got)
+
+    def test_old_results_fall_back_to_since_change(self):
+        run = self.run_with(None, [
+            {'name': 'a.z.', 'type': 'A', 'nameserver': 'ns:53',
+             'since_change': 7.0}])
+        got = {(s.kind, s.type): s.seconds
+               for s in propagation.samples([run])}
+        self.assertEqual(7.0, got[('publish', 'A')])
+
+
 class TestFailures(unittest.TestCase):
 
     def test_heat_failure(self):

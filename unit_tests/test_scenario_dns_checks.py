@@ -275,3 +275,84 @@ class TestSerialsOnTimeout(unittest.TestCase):
                                          timeout=0.5)
         self.assertIsNone(zone)
         self.assertEqual('no zone (NXDOMAIN)', why)
+
+
+class FakeTime(object):
+    """A clock that only moves when slept or when a check costs time."""
+
+    def __init__(self):
+        self.now = 100.0
+
+    def clock(self):
+        return self.now
+
+    def wall(self):
+        return 1.7e9 + self.now
+
+    def sleep(self, seconds):
+        self.now += seconds
+
+
+class TestPollAll(unittest.TestCase):
+    """All pending checks are polled each round under one deadline."""
+
+    def setUp(self):
+        self.t = FakeTime()
+        self.calls = []
+
+    def check(self, name, ready_at, cost=0.0):
+        def check():
+            self.calls.append(name)
+            self.t.now += cost
+            return self.t.now >= ready_at, '%s@%.1f' % (name, self.t.now)
+        return dns_checks.Check(check, 'expected %s' % name,
+                                lambda: 'explained %s' % name)
+
+    def poll(self, checks, timeout=10.0, interval=1.0):
+        return dns_checks.poll_all(checks, timeout, interval, self.t.clock,
+                                   self.t.sleep, self.t.wall)
+
+    def test_each_record_timed_by_its_own_first_answer(self):
+        # b is ready long before a: its time is not a's wait plus its own.
+        found = self.poll([self.check('a', 105.0), self.check('b', 101.0)])
+        self.assertEqual([5.0, 1.0], [f.waited for f in found])
+        self.assertEqual([1.7e9 + 105.0, 1.7e9 + 101.0],
+                         [f.wall_at for f in found])
+        # b is not asked again once it answered.
+        self.assertEqual(2, self.calls.count('b'))
+        self.assertEqual(6, self.calls.count('a'))
+
+    def test_timeout_names_every_pending_check_and_keeps_found(self):
+        with self.assertRaises(dns_checks.RecordWaitTimeout) as ctx:
+            self.poll([self.check('a', 1e9), self.check('b', 102.0),
+                       self.check('c', 1e9)], timeout=4.0)
+        msg = str(ctx.exception)
+        lines = msg.splitlines()
+        self.assertTrue(lines[0].startswith('expected a; last seen: a@104.0;'
+                                            ' waited 4.0 s (timeout 4.0 s)'
+                                            '; explained a'), msg)
+        self.assertIn('(2 of 3 checks not met in time', lines[1])
+        self.assertIn('expected c; last seen', lines[2])
+        self.assertEqual([None, 2.0, None], [
+            f and f.waited for f in ctx.exception.found])
+
+    def test_a_round_stops_at_the_deadline_once_all_were_tried(self):
+        # Each query costs 3 s: the last round does not re-ask everyone.
+        with self.assertRaises(dns_checks.RecordWaitTimeout):
+            self.poll([self.check('a', 1e9, cost=3.0),
+                       self.check('b', 1e9, cost=3.0)], timeout=4.0)
+        self.assertEqual(['a', 'b'], self.calls)
+
+
+class TestZoneSerials(unittest.TestCase):
+
+    def test_designate_and_every_nameserver(self):
+        rec = dns_checks.ExpectedRecord('fip.z.test.', 'A', ['192.0.2.1'],
+                                        'z.test.')
+        lookup = type('L', (), {'zone_serial': lambda s, zone, r: 7})()
+        answers = {'ns1:53': ('z.test.', 7), 'ns2:53': (None, 'timeout')}
+        checker = dns_checks.RecordChecker(
+            lookup, list(answers), 1, 1,
+            soa=lambda ns, name, timeout: answers[ns])
+        self.assertEqual({'zone': 'z.test.', 'designate': 7, 'ns1:53': 7,
+                          'ns2:53': 'timeout'}, checker.zone_serials(rec))

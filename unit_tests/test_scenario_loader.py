@@ -258,3 +258,47 @@ class TestTemplateDir(TempFiles):
     def test_missing_template_named(self):
         self.assertRaisesRegex(loader.ScenarioError, "template 'x.yaml' not "
                                "found", loader.find_template, 'x.yaml')
+
+
+class TestThresholds(TempFiles):
+
+    def test_shipped_thresholds_are_valid(self):
+        catalog = loader.load_catalog()
+        self.assertIn({'metric': 'propagation', 'max': 15},
+                      catalog.get('floating_ip_dns')['thresholds'])
+
+    def test_bad_threshold_names_file_scenario_and_item(self):
+        path = self.write('bad.yaml', """
+scenarios:
+  floating_ip_dns:
+    thresholds:
+      - {metric: propagation, max: 5}
+      - {metric: propagaton, max: 5}
+""")
+        with self.assertRaises(loader.ScenarioError) as ctx:
+            loader.load_catalog([path])
+        msg = str(ctx.exception)
+        self.assertIn(path, msg)
+        self.assertIn('scenarios.floating_ip_dns: thresholds[1]: metric '
+                      'must be one of', msg)
+
+    def test_threshold_step_must_exist(self):
+        path = self.write('bad.yaml', """
+scenarios:
+  floating_ip_dns:
+    thresholds: [{metric: step_duration, step: deplyo, max: 60}]
+""")
+        with self.assertRaises(loader.ScenarioError) as ctx:
+            loader.load_catalog([path])
+        self.assertIn("thresholds[0]: no step 'deplyo'", str(ctx.exception))
+
+    def test_thresholds_must_be_a_list(self):
+        path = self.write('bad.yaml', """
+scenarios:
+  floating_ip_dns:
+    thresholds: {metric: propagation, max: 5}
+""")
+        with self.assertRaises(loader.ScenarioError) as ctx:
+            loader.load_catalog([path])
+        self.assertIn('key scenarios.floating_ip_dns.thresholds must be a '
+                      'list', str(ctx.exception))

@@ -242,6 +242,79 @@ def _poll(check, describe, timeout, interval, clock=time.monotonic,
         sleep(interval)
 
 
+class Check(object):
+    """One wait: ``check()`` → (ok, seen).
+
+    ``describe`` says what is expected where; ``explain()`` (optional) adds
+    to a timeout's message.
+    """
+
+    def __init__(self, check, describe, explain=None):
+        self.check = check
+        self.describe = describe
+        self.explain = explain
+
+
+class Found(object):
+    """A check that succeeded.
+
+    After ``waited`` s, at clock time ``at`` and wall time ``wall_at``
+    (epoch seconds), with what was ``seen``.
+    """
+
+    def __init__(self, waited, seen, at, wall_at):
+        self.waited = waited
+        self.seen = seen
+        self.at = at
+        self.wall_at = wall_at
+
+
+def poll_all(checks, timeout, interval, clock=time.monotonic,
+             sleep=time.sleep, wall=time.time):
+    """Poll every pending check each round until all succeed → [Found].
+
+    One deadline (``timeout`` s from the start) for all of them, so a
+    check's time is not inflated by the checks before it. A round stops
+    at the deadline once every check was tried at least once. On timeout
+    raises :class:`RecordWaitTimeout` naming each pending check (what was
+    expected, last seen, how long); its ``found`` attribute holds the
+    :class:`Found` (or None, pending) of every check, in order.
+    """
+    start = clock()
+    deadline = start + timeout
+    found = [None] * len(checks)
+    last = [None] * len(checks)
+    tried = [False] * len(checks)
+    while True:
+        for i, chk in enumerate(checks):
+            if found[i] is not None or (tried[i] and clock() > deadline):
+                continue
+            ok, last[i] = chk.check()
+            tried[i] = True
+            if ok:
+                now = clock()
+                found[i] = Found(now - start, last[i], now, wall())
+        pending = [i for i, f in enumerate(found) if f is None]
+        if not pending:
+            return found
+        elapsed = clock() - start
+        if elapsed >= timeout:
+            lines = []
+            for i in pending:
+                chk = checks[i]
+                lines.append('%s; last seen: %s; waited %.1f s (timeout %s '
+                             's)%s' % (chk.describe, last[i], elapsed,
+                                       timeout, '; ' + chk.explain()
+                                       if chk.explain else ''))
+            if len(pending) > 1:
+                lines.insert(1, '(%d of %d checks not met in time; the '
+                             'others:)' % (len(pending), len(checks)))
+            exc = RecordWaitTimeout('\n'.join(lines))
+            exc.found = found
+            raise exc
+        sleep(max(0.0, min(interval, deadline - clock())))
+
+
 class RecordChecker(object):
     """Waits until records are (or are no longer) in Designate and on wire.
 
@@ -252,7 +325,8 @@ class RecordChecker(object):
 
     def __init__(self, lookup, nameservers, timeout, interval,
                  query_timeout=2.0, query=query_nameserver,
-                 clock=time.monotonic, sleep=time.sleep, soa=query_soa):
+                 clock=time.monotonic, sleep=time.sleep, soa=query_soa,
+                 wall=time.time):
         self.lookup = lookup
         self.nameservers = list(nameservers or [])
         self.timeout = timeout
@@ -262,6 +336,7 @@ class RecordChecker(object):
         self._soa = soa
         self._clock = clock
         self._sleep = sleep
+        self._wall = wall
 
     def _wait(self, check, describe, explain=None):
         return _poll(check, describe, self.timeout, self.interval,
@@ -304,17 +379,17 @@ class RecordChecker(object):
         return 'zone %s SOA serial at %s: %d, %s' % (
             zone, nameserver, ns_serial, relation)
 
-    def wait_api_present(self, record):
+    def api_present(self, record):
         def check():
             values, statuses = self.lookup.lookup(record)
             return (values == record.values and statuses == {'ACTIVE'},
                     {'values': sorted(values), 'status': sorted(
                         s for s in statuses if s)})
-        return self._wait(check, 'Designate API: expected %s %s = %s '
-                          '(status ACTIVE)' % (record.name, record.type,
-                                               sorted(record.values)))
+        return Check(check, 'Designate API: expected %s %s = %s '
+                     '(status ACTIVE)' % (record.name, record.type,
+                                          sorted(record.values)))
 
-    def wait_api_absent(self, record, values=None):
+    def api_absent(self, record, values=None):
         """Absent: no recordset of that name/type (or none of ``values``)."""
         unwanted = record.values if values is None else values
 
@@ -322,23 +397,23 @@ class RecordChecker(object):
             seen, _st = self.lookup.lookup(record)
             gone = not seen if not unwanted else not (seen & unwanted)
             return gone, sorted(seen)
-        return self._wait(check, 'Designate API: expected %s %s without %s'
-                          % (record.name, record.type, sorted(unwanted)))
+        return Check(check, 'Designate API: expected %s %s without %s'
+                     % (record.name, record.type, sorted(unwanted)))
 
-    def wait_wire_present(self, record, nameserver):
+    def wire_present(self, record, nameserver):
         def check():
             ans = self._query(nameserver, record.name, record.type,
                               self.query_timeout)
             return (ans.rcode == 'NOERROR' and ans.values == record.values,
                     ans)
-        return self._wait(check, 'nameserver %s: expected %s %s = %s'
-                          % (nameserver, record.name, record.type,
-                             sorted(record.values)),
-                          lambda: self.serials(
-                              record, nameserver,
-                              lambda values: values == record.values))
+        return Check(check, 'nameserver %s: expected %s %s = %s'
+                     % (nameserver, record.name, record.type,
+                        sorted(record.values)),
+                     lambda: self.serials(
+                         record, nameserver,
+                         lambda values: values == record.values))
 
-    def wait_wire_absent(self, record, nameserver, values=None):
+    def wire_absent(self, record, nameserver, values=None):
         unwanted = record.values if values is None else values
 
         def check():
@@ -349,10 +424,55 @@ class RecordChecker(object):
             if not unwanted:
                 return not ans.values, ans
             return not (ans.values & unwanted), ans
-        return self._wait(check, 'nameserver %s: expected %s %s without %s'
-                          % (nameserver, record.name, record.type,
-                             sorted(unwanted)),
-                          lambda: self.serials(
-                              record, nameserver,
-                              lambda values: not (values & unwanted)
-                              if unwanted else not values))
+        return Check(check, 'nameserver %s: expected %s %s without %s'
+                     % (nameserver, record.name, record.type,
+                        sorted(unwanted)),
+                     lambda: self.serials(
+                         record, nameserver,
+                         lambda values: not (values & unwanted)
+                         if unwanted else not values))
+
+    def _wait_one(self, chk):
+        return self._wait(chk.check, chk.describe, chk.explain)
+
+    def wait_api_present(self, record):
+        return self._wait_one(self.api_present(record))
+
+    def wait_api_absent(self, record, values=None):
+        return self._wait_one(self.api_absent(record, values))
+
+    def wait_wire_present(self, record, nameserver):
+        return self._wait_one(self.wire_present(record, nameserver))
+
+    def wait_wire_absent(self, record, nameserver, values=None):
+        return self._wait_one(self.wire_absent(record, nameserver, values))
+
+    def wait_all(self, checks):
+        """Poll all ``checks`` (:class:`Check`) together → [Found]."""
+        return poll_all(checks, self.timeout, self.interval, self._clock,
+                        self._sleep, self._wall)
+
+    def zone_serials(self, record):
+        """SOA serials of ``record``'s zone: Designate's, every nameserver's.
+
+        → ``{'zone': name, 'designate': serial, '<nameserver>': serial}``;
+        a serial that could not be read is the reason why.
+        """
+        out = {}
+        zone = None
+        for ns in self.nameservers:
+            try:
+                ns_zone, serial = self._soa(ns, record.name,
+                                            self.query_timeout)
+            except Exception as exc:  # never hides the failure itself
+                ns_zone, serial = None, '%s: %s' % (type(exc).__name__, exc)
+            out[ns] = serial
+            zone = zone or ns_zone
+        zone = zone or record.zone
+        if zone:
+            out['zone'] = zone
+            try:
+                out['designate'] = self.lookup.zone_serial(zone, record)
+            except Exception as exc:
+                out['designate'] = '%s: %s' % (type(exc).__name__, exc)
+        return out

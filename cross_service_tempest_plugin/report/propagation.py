@@ -12,14 +12,20 @@
 
 """Record propagation times out of the engine's check step details.
 
-What the engine records (``check_api``/``check_wire`` entries carry
-``since_change``: seconds from the stack's CREATE/UPDATE_COMPLETE to the
-moment that record's wait ended on that nameserver; ``check_removed``
-entries carry ``since_delete``: from the stack's deletion to the moment
-the record was seen gone). The waits run one after the other, so a value
-is an upper bound of the record's propagation (it includes the waits for
-the records checked before it) and a record published before Heat said
-COMPLETE shows the time the checks took to get to it.
+What the engine records: the deploy/update steps' ``stack_complete_at``
+and the delete step's ``deleted_at`` (wall time Heat was seen COMPLETE /
+the stack gone), and on every ``check_api``/``check_wire``/
+``check_removed`` entry ``first_seen_at`` (or ``gone_at``): the wall time
+of the first matching answer, all records being polled together each
+round. A sample is the difference; it may be <= 0 when the record was
+published before Heat said COMPLETE (the check's first answer already
+matched).
+
+Results written before those fields existed carry only ``since_change``
+(``check_removed``: ``since_delete``): seconds from the change to the end
+of that record's wait, the waits running one after the other -- an upper
+bound that includes the waits for the records checked before it. They are
+used when the new fields are missing.
 """
 
 import collections
@@ -65,29 +71,44 @@ def samples(runs):
     out = []
     for index, run in enumerate(runs):
         updated = False
+        marks = {}      # 'change'/'delete' → wall time of the last one
         for step in run.steps:
+            details = step.details or {}
             if step.action == 'update' and step.status == 'passed':
                 updated = True
-            records = (step.details or {}).get('records') or []
+            if step.action in ('deploy', 'update'):
+                marks['change'] = details.get('stack_complete_at')
+            elif step.action == 'delete':
+                marks['delete'] = details.get('deleted_at')
+            records = details.get('records') or []
             for rec in records:
                 if not isinstance(rec, dict) or rec.get('absent'):
                     continue
-                sample = _sample(index, run, step, rec, updated)
+                sample = _sample(index, run, step, rec, updated, marks)
                 if sample is not None:
                     out.append(sample)
     return out
 
 
-def _sample(index, run, step, rec, updated):
+def _seconds(rec, mark, old_key):
+    """first_seen_at/gone_at − the mark; else the old field (or None)."""
+    at = rec.get('first_seen_at', rec.get('gone_at'))
+    if at is not None and mark is not None:
+        return round(float(at) - float(mark), 3)
+    return rec.get(old_key)
+
+
+def _sample(index, run, step, rec, updated, marks=None):
+    marks = marks or {}
     if step.action in ('check_api', 'check_wire'):
-        seconds = rec.get('since_change')
+        seconds = _seconds(rec, marks.get('change'), 'since_change')
         if 'withdrawn' in rec:
             kind = WITHDRAWN
         else:
             kind = UPDATE if updated else PUBLISH
         where = rec.get('nameserver') if step.action == 'check_wire' else API
     elif step.action == 'check_removed':
-        seconds = rec.get('since_delete')
+        seconds = _seconds(rec, marks.get('delete'), 'since_delete')
         kind = REMOVAL
         where = rec.get('where')
         where = API if where in (None, 'api') else where

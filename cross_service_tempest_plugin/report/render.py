@@ -192,7 +192,8 @@ def propagation_plot(rows, kind):
     ax.set_yticks(range(len(rows)), ['%s  %s' % (r['type'], r['label'])
                                      for r in rows])
     ax.set_ylim(len(rows) - 0.5, -0.5)
-    ax.set_xlim(left=0)
+    # A record published before Heat said COMPLETE has a time <= 0.
+    ax.set_xlim(left=min([0] + [v for r in rows for v in r['values']]))
     ax.set_xlabel('seconds (black: median, orange: p95)')
     ax.grid(axis='x', color='#ddd', linewidth=0.5)
     ax.set_axisbelow(True)

@@ -83,7 +83,7 @@ def deploy(run, step):
     step.details.update({'stack': run.stack[0], 'stack_id': run.stack[1],
                          'template': template, 'parameters': params})
     body = run.stacks.wait(run.stack, 'CREATE_COMPLETE')
-    run.marks['deployed'] = run.clock()
+    step.details['stack_complete_at'] = run.mark('deployed')
     step.details['outputs'] = stacks.stack_outputs(body)
     run.stacks.record_physical_resources(run.stack, step.details)
     absent = _new_records(run, step, body)
@@ -93,8 +93,9 @@ def deploy(run, step):
 
 @action('check_api')
 def check_api(run, step):
-    step.details['records'] = records.wait_records(
-        run.checker, run.expected.current(run.since_change()))
+    records.wait_records(run.checker,
+                         run.expected.current(run.since_change()),
+                         details=step.details)
 
 
 def _nameservers_or_skip(run, step):
@@ -111,10 +112,12 @@ def _nameservers_or_skip(run, step):
 
 @action('check_wire')
 def check_wire(run, step):
+    nameservers = _nameservers_or_skip(run, step)
     seen = []
-    for ns in _nameservers_or_skip(run, step):
-        seen += records.wait_records(
-            run.checker, run.expected.current(run.since_change()), ns)
+    if nameservers:
+        seen = records.wait_records(
+            run.checker, run.expected.current(run.since_change()),
+            nameservers, details=step.details)
     step.details['records'] = seen
     if seen:
         since = [r['since_change'] or 0 for r in seen
@@ -181,7 +184,7 @@ def update(run, step):
     run.stacks.update(run.stack, run.definition['stack']['template'],
                       params)
     body = run.stacks.wait(run.stack, 'UPDATE_COMPLETE')
-    run.marks['updated'] = run.clock()
+    step.details['stack_complete_at'] = run.mark('updated')
     _new_records(run, step, body)
     step.details['records_withdrawn'] = [
         dict(r.to_dict(), values=sorted(v)) for r, v in run.expected.withdrawn]
@@ -193,7 +196,7 @@ def delete(run, step):
         raise StepFailure('delete: no stack deployed')
     step.details['stack'] = run.stack[0]
     run.delete_stack(run.stack)
-    run.marks['deleted'] = run.clock()
+    step.details['deleted_at'] = run.mark('deleted')
 
 
 @action('check_removed')
@@ -202,16 +205,15 @@ def check_removed(run, step):
                                                run.expected.present)
     gone = [r for r in run.expected.ever if r not in lingering]
 
-    def items(where):
-        return [(rec, rec.values, lambda: {
-            'where': where, 'since_delete': run.since('deleted')})
-            for rec in gone]
-    seen = records.wait_records(run.checker, items('api'))
-    for ns in _nameservers_or_skip(run, step):
-        seen += records.wait_records(run.checker, items(ns), ns)
+    def extra(at, place):
+        return {'where': place or 'api',
+                'since_delete': run.since('deleted', at)}
+    places = [None] + _nameservers_or_skip(run, step)
     if step.status == SKIPPED:
         step.status = PASSED
-    step.details['records'] = seen
+    seen = records.wait_records(
+        run.checker, [(rec, rec.values, extra) for rec in gone], places,
+        details=step.details)
     if seen:
         step.details['removal_seconds'] = max(
             r['since_delete'] or 0 for r in seen)

@@ -127,6 +127,7 @@ class ScenarioRun(object):
                       for s in definition['steps']]
         self.result = ScenarioResult(name, self.steps)
         self.result.values = self.public_values()
+        self.result.thresholds = list(definition.get('thresholds') or [])
         self.result_extra = dict(result_extra or {})
         self.result_file = None
         self.resources = stacks.Resources(self.result.resources)
@@ -168,16 +169,25 @@ class ScenarioRun(object):
             self.definition['stack'].get('parameters', {}),
             'stack.parameters'))
 
-    def since(self, mark):
-        """Seconds since the time mark ``mark`` (None if not set)."""
+    def since(self, mark, at=None):
+        """Seconds from the time mark ``mark`` to ``at`` (clock; now).
+
+        None if the mark is not set.
+        """
         if mark in self.marks:
-            return round(self.clock() - self.marks[mark], 3)
+            at = self.clock() if at is None else at
+            return round(at - self.marks[mark], 3)
         return None
+
+    def mark(self, name):
+        """Set the time mark ``name`` → its wall time (epoch seconds)."""
+        self.marks[name] = self.clock()
+        return round(time.time(), 3)
 
     def since_change(self):
         """``extra`` for wait_records: seconds since the last change."""
         mark = 'updated' if 'updated' in self.marks else 'deployed'
-        return lambda: {'since_change': self.since(mark)}
+        return lambda at, place: {'since_change': self.since(mark, at)}
 
     # role of a stack → the attribute that holds it
     _STACK_ATTRS = {'stack': 'stack', 'zone': 'zone_stack'}

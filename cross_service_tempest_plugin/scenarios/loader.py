@@ -74,6 +74,10 @@ SCENARIO_SCHEMA = {
         'summary': str,     # what is wrong, where (file/function)
         'lingering': list,  # record types left behind, e.g. [A]
     },
+    # Limits (SLA) the run's result carries and the report (or run
+    # --fail-on-breach) checks: items as in report/thresholds.py, e.g.
+    # {metric: propagation, max: 5} (scenario implied).
+    'thresholds': list,
 }
 REQUIRED_KEYS = ('description', 'stack', 'records', 'steps')
 CREDENTIALS = ('primary', 'admin')
@@ -239,6 +243,8 @@ class ScenarioCatalog(object):
             if not rec.get('name') or not rec.get('address_output'):
                 raise ScenarioError('%s: scenarios.%s.records[%d] needs name '
                                     'and address_output' % (files, name, i))
+        if definition.get('thresholds') is not None:
+            check_thresholds(definition, name, files)
 
     def names(self):
         return sorted(self.definitions)
@@ -250,6 +256,24 @@ class ScenarioCatalog(object):
 
     def files_of(self, name):
         return list(self.origin.get(name, []))
+
+
+def check_thresholds(definition, name, files):
+    """The definition's thresholds are valid items (else ScenarioError)."""
+    # Plain Python (yaml only): the report's plotting stays an extra.
+    from cross_service_tempest_plugin.report import results as report_results
+    from cross_service_tempest_plugin.report import thresholds
+    try:
+        thresholds.validate(definition['thresholds'], 'scenarios.%s' % name,
+                            name)
+    except report_results.ReportError as exc:
+        raise ScenarioError('%s: %s' % (files, exc))
+    steps = step_names(definition)
+    for i, item in enumerate(definition['thresholds']):
+        if item.get('step') and item['step'] not in steps:
+            raise ScenarioError('%s: scenarios.%s.thresholds[%d]: no step %r'
+                                ' (steps: %s)' % (files, name, i, item['step'],
+                                                  ', '.join(steps)))
 
 
 def shipped_files():

@@ -98,45 +98,75 @@ class Expectation(object):
                 self.ever.append(rec)
 
     def current(self, since_change):
-        """Items for wait_records: present, withdrawn, absent records."""
+        """Items for wait_records: present, withdrawn, absent records.
+
+        ``since_change(at, place)``: keys for a record's entry seen at
+        clock time ``at`` at ``place`` (see :func:`wait_records`).
+        """
         return ([(rec, PRESENT, since_change) for rec in self.present] +
-                [(rec, values, lambda v=values: dict(since_change(),
-                                                     withdrawn=sorted(v)))
+                [(rec, values, lambda at, place, v=values: dict(
+                    since_change(at, place), withdrawn=sorted(v)))
                  for rec, values in self.withdrawn] +
-                [(rec, None, lambda: {'absent': True})
+                [(rec, None, lambda at, place: {'absent': True})
                  for rec in self.absent])
 
 
-def wait_records(checker, items, nameserver=None):
-    """Wait for each item at the API (``nameserver`` None) or a nameserver.
+def wait_records(checker, items, nameservers=(None,), details=None):
+    """Wait for all items at once, at the API (None) and/or nameservers.
 
     ``items``: ``(record, gone, extra)``; ``gone`` is :data:`PRESENT` (the
     record must be published with exactly its values), a set of values that
-    must be gone, or None (the record must not exist); ``extra()`` returns
-    keys added to the record's entry after its wait.
-    :returns: one dict per item: the record, what was last seen, how long
-        the wait took.
+    must be gone, or None (the record must not exist); ``extra(at, place)``
+    returns keys added to the record's entry (``at``: clock time it was
+    seen, ``place``: the nameserver or None).
+    Every item is checked at every place in ``nameservers`` (None: the
+    Designate API), all polled together each round until one deadline.
+    :returns: one dict per item and place: the record, what was seen, how
+        long the wait took, ``first_seen_at`` (present) or ``gone_at``: the
+        wall time of the first matching answer.
+    ``details`` (a step's details) gets ``records`` as they are confirmed
+    -- also when the wait times out -- and then ``serials``: the SOA
+    serials of the first missing record's zone (Designate's, each
+    nameserver's).
     """
-    seen = []
-    for rec, gone, extra in items:
-        if nameserver is None:
-            if gone is PRESENT:
-                waited, last = checker.wait_api_present(rec)
-            else:
-                waited, last = checker.wait_api_absent(rec, gone)
-            entry = dict(rec.to_dict(), seen=last)
+    pairs = [(ns, item) for ns in nameservers for item in items]
+    checks = []
+    for ns, (rec, gone, _extra) in pairs:
+        if ns is None:
+            checks.append(checker.api_present(rec) if gone is PRESENT
+                          else checker.api_absent(rec, gone))
         else:
-            if gone is PRESENT:
-                waited, last = checker.wait_wire_present(rec, nameserver)
-            else:
-                waited, last = checker.wait_wire_absent(rec, nameserver,
-                                                        gone)
-            entry = dict(rec.to_dict(), nameserver=nameserver,
-                         seen=repr(last))
-        entry['waited'] = round(waited, 3)
-        entry.update(extra())
-        seen.append(entry)
-    return seen
+            checks.append(checker.wire_present(rec, ns) if gone is PRESENT
+                          else checker.wire_absent(rec, ns, gone))
+    seen = details.setdefault('records', []) if details is not None else []
+    try:
+        found = checker.wait_all(checks)
+        missing = None
+    except dns_checks.RecordWaitTimeout as exc:
+        found = getattr(exc, 'found', None) or [None] * len(checks)
+        missing = exc
+    new = []
+    for (ns, (rec, gone, extra)), done in zip(pairs, found):
+        if done is None:
+            continue
+        entry = rec.to_dict()
+        if ns is None:
+            entry['seen'] = done.seen
+        else:
+            entry.update(nameserver=ns, seen=repr(done.seen))
+        entry['waited'] = round(done.waited, 3)
+        entry['first_seen_at' if gone is PRESENT else 'gone_at'] = round(
+            done.wall_at, 3)
+        entry.update(extra(done.at, ns))
+        new.append(entry)
+    seen.extend(new)
+    if missing is not None:
+        if details is not None:
+            first = next(rec for ((_ns, (rec, _g, _e)), done)
+                         in zip(pairs, found) if done is None)
+            details['serials'] = checker.zone_serials(first)
+        raise missing
+    return new
 
 
 def lingering_records(definition, present):

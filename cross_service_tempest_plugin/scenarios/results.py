@@ -68,6 +68,8 @@ class ScenarioResult:
     values: dict = dataclasses.field(default_factory=dict)
     # Service bugs reproduced (and asserted), see known_bug in the schema.
     known_bugs: list = dataclasses.field(default_factory=list)
+    # The scenario definition's thresholds (see report.thresholds).
+    thresholds: list = dataclasses.field(default_factory=list)
 
     @property
     def passed(self):
@@ -88,7 +90,8 @@ class ScenarioResult:
                 'cleanup_errors': self.cleanup_errors,
                 'steps': [s.to_dict() for s in self.steps],
                 'resources': self.resources, 'values': self.values,
-                'known_bugs': self.known_bugs}
+                'known_bugs': self.known_bugs,
+                'thresholds': self.thresholds}
 
     def to_json(self, **kwargs):
         return json.dumps(self.to_dict(), default=str, **kwargs)
