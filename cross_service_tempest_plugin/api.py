@@ -95,10 +95,9 @@ def load_config(config_file=None):
             'config file %s does not exist (pass config_file / --config, or '
             'set TEMPEST_CONFIG_DIR and TEMPEST_CONFIG)' % path)
     try:
-        with open(path) as f:
-            f.read(1)
-    except OSError as exc:
-        raise ConfigError('config file %s cannot be read: %s' % (path, exc))
+        loader.read_text(path, 'config file', 'an INI file (tempest.conf)')
+    except ScenarioError as exc:    # unreadable, not UTF-8, binary
+        raise ConfigError(str(exc))
     if _loaded_path and _loaded_path != path:
         raise ConfigError('Tempest configuration already loaded from %s in '
                           'this process; cannot switch to %s'

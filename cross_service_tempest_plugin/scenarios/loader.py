@@ -112,7 +112,7 @@ class _UniqueKeyLoader(yaml.SafeLoader):
         return super().construct_mapping(node, deep)
 
 
-def _read_text(path, what):
+def read_text(path, what, expected='a YAML file'):
     """The UTF-8 text of ``path``; ScenarioError saying why not."""
     if os.path.isdir(path):
         raise ScenarioError('%s %s: is a directory, not a file'
@@ -127,18 +127,18 @@ def _read_text(path, what):
         text = raw.decode('utf-8')
     except UnicodeDecodeError as exc:
         raise ScenarioError(
-            '%s %s: not UTF-8 text (byte 0x%02x at offset %d); expected a '
-            'YAML file' % (what, path, raw[exc.start], exc.start))
+            '%s %s: not UTF-8 text (byte 0x%02x at offset %d); expected %s'
+            % (what, path, raw[exc.start], exc.start, expected))
     if '\x00' in text:
         raise ScenarioError('%s %s: binary data (NUL byte at offset %d); '
-                            'expected a YAML file'
-                            % (what, path, text.index('\x00')))
+                            'expected %s' % (what, path, text.index('\x00'),
+                                             expected))
     return text
 
 
 def load_yaml_file(path, what='scenario file'):
     """The data of a YAML file (UTF-8, unique keys) or ScenarioError."""
-    text = _read_text(path, what)
+    text = read_text(path, what)
     try:
         return yaml.load(text, Loader=_UniqueKeyLoader)
     except yaml.YAMLError as exc:
