@@ -312,11 +312,28 @@ class Scenario(object):
         # Fail on bad override keys before any credential is created.
         _check_override_keys(self.definition, self.overrides,
                              self._run_settings())
+        self._check_parameters()
         missing = engine.missing_requirements(
             self.definition, self.conf, _extension_enabled)
         if missing:
             raise ConfigError('scenario %s needs: %s' % (name,
                                                          ', '.join(missing)))
+
+    def _check_parameters(self):
+        """Stack parameters as this run would pass them fit the template.
+
+        E.g. ``--set server_count=0`` against ``count``'s range.
+        """
+        from cross_service_tempest_plugin.scenarios import checks
+        settings = engine.Settings.from_conf(self.conf)
+        values = dict(settings.context, zone_name='x.' + settings.zone_suffix,
+                      name_prefix='cs-x')
+        values.update(self.definition.get('vars') or {})
+        values.update(self._values)
+        checks.check_parameters(
+            self.definition, values, settings.template_dir,
+            lambda key: (self.overrides.where(key) if key in self.overrides
+                         else None))
 
     def _run_settings(self):
         return dataclasses.replace(engine.Settings.from_conf(self.conf),

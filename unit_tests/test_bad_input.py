@@ -295,6 +295,14 @@ ROWS = [
         RUN + ['--config', 'tempest.conf', '--set', 'record_interval=500'],
         2, '--set record_interval=500: record_interval (500.0 s) must be '
         'smaller than record_timeout (120 s)', conf=''),
+    Row("override outside the template parameter's range",
+        ['run', 'servers_dns', '--config', 'tempest.conf', '--set',
+         'server_count=0'], 2, '--set server_count=0: stack parameter count '
+        'of servers.yaml: must be >= 1, got 0', conf=''),
+    Row("override not of the template parameter's type",
+        ['run', 'servers_dns', '--config', 'tempest.conf', '--set',
+         'server_count=many'], 2, "--set server_count=many: stack parameter "
+        "count of servers.yaml: must be a number, got 'many'", conf=''),
     Row('bad --until', RUN + ['--config', 'tempest.conf', '--until', 'nope'],
         2, "--until: scenario floating_ip_dns has no step 'nope' (steps: "
         "create_zone, deploy", conf=''),

@@ -179,3 +179,68 @@ def _check_placeholders(definition, fail):
                 if used_name not in names:
                     fail(key, 'no value for {%s} in %r (known: %s)' % (
                         used_name, text, ', '.join(sorted(names))))
+
+
+_BOOLEANS = ('true', 'false', 'yes', 'no', 'on', 'off', 't', 'f', '1', '0')
+
+
+def parameter_problem(value, spec):
+    """What is wrong with a stack parameter value, or None.
+
+    ``spec``: the template's declaration (type number/boolean, range,
+    allowed_values); the value is the one Heat gets (a string, see
+    heat_parameters).
+    """
+    kind = (spec or {}).get('type', 'string')
+    if kind == 'number':
+        try:
+            number = float(value)
+        except ValueError:
+            return 'must be a number, got %r' % value
+    elif kind == 'boolean' and value.lower() not in _BOOLEANS:
+        return 'must be a boolean (true/false), got %r' % value
+    for constraint in (spec or {}).get('constraints') or []:
+        allowed = constraint.get('allowed_values')
+        if allowed is not None and value not in [str(a) for a in allowed]:
+            return 'must be one of %s, got %r' % (
+                ', '.join(str(a) for a in allowed), value)
+        bounds = constraint.get('range')
+        if bounds and kind == 'number':
+            if 'min' in bounds and number < bounds['min']:
+                return 'must be >= %s, got %s' % (bounds['min'], value)
+            if 'max' in bounds and number > bounds['max']:
+                return 'must be <= %s, got %s' % (bounds['max'], value)
+    return None
+
+
+def check_parameters(definition, values, template_dir, where):
+    """Check the stack parameters a run would pass, before any stack.
+
+    ``values``: the run's placeholder values (vars, overrides, config);
+    ``where(placeholder)`` names an overridden placeholder's origin (or
+    None). Checked as deployed and as after the ``update`` section.
+    """
+    from cross_service_tempest_plugin.scenarios import stacks
+    path = loader.find_template(definition['stack']['template'],
+                                template_dir)
+    declared = loader.load_yaml_file(path, 'template').get(
+        'parameters') or {}
+    raw = definition['stack'].get('parameters') or {}
+    update = (definition.get('update') or {}).get('vars') or {}
+    phases = [('', values)]
+    if update:
+        phases.append((' after the update', dict(values, **loader.render(
+            update, values, 'update.vars'))))
+    for phase, phase_values in phases:
+        params = stacks.heat_parameters(loader.render(
+            raw, phase_values, 'stack.parameters'))
+        for key, value in params.items():
+            problem = parameter_problem(value, declared.get(key))
+            if not problem:
+                continue
+            used = [u for text in _strings(raw.get(key), '')
+                    for u in _placeholders(text[1])]
+            origin = [where(u) for u in used if where(u)]
+            raise ScenarioError('%sstack parameter %s of %s%s: %s' % (
+                origin[0] + ': ' if origin else '', key,
+                os.path.basename(path), phase, problem))
