@@ -45,21 +45,20 @@ pre-provisioned accounts file (``[auth] test_accounts_file``)::
 import dataclasses
 import os
 
+from cross_service_tempest_plugin import config as cs_config
 from cross_service_tempest_plugin.scenarios import engine
 from cross_service_tempest_plugin.scenarios import loader
+from cross_service_tempest_plugin.scenarios import settings as run_settings
 
 ScenarioError = loader.ScenarioError
 UnknownScenario = loader.UnknownScenario
 ScenarioResult = engine.ScenarioResult
 StepResult = engine.StepResult
 
-# Override keys that tune the engine instead of filling {placeholders}.
-SETTING_OVERRIDES = {
-    'record_timeout': float, 'record_interval': float,
-    'stack_timeout': float, 'stack_interval': float,
-    'cleanup_timeout': float,
-    'check_nameservers': bool, 'check_reverse': bool,
-}
+# Override keys that tune the engine instead of filling {placeholders}
+# → what they accept (the type and range of the option of the same name).
+SETTING_OVERRIDES = {key: cs_config.describe_type(key)
+                     for key in cs_config.SETTING_OVERRIDES}
 
 __all__ = ['list_scenarios', 'describe_scenarios', 'show_scenario',
            'run_scenario', 'Scenario', 'ScenarioResult', 'StepResult',
@@ -88,15 +87,17 @@ def load_config(config_file=None):
             os.environ.get('TEMPEST_CONFIG_DIR',
                            os.path.join(os.getcwd(), 'etc')),
             os.environ.get('TEMPEST_CONFIG', 'tempest.conf')))
+    if os.path.isdir(path):
+        raise ConfigError('config file %s is a directory, not a file (pass '
+                          'the path of tempest.conf itself)' % path)
     if not os.path.isfile(path):
         raise ConfigError(
             'config file %s does not exist (pass config_file / --config, or '
             'set TEMPEST_CONFIG_DIR and TEMPEST_CONFIG)' % path)
     try:
-        with open(path) as f:
-            f.read(1)
-    except OSError as exc:
-        raise ConfigError('config file %s cannot be read: %s' % (path, exc))
+        loader.read_text(path, 'config file', 'an INI file (tempest.conf)')
+    except ScenarioError as exc:    # unreadable, not UTF-8, binary
+        raise ConfigError(str(exc))
     if _loaded_path and _loaded_path != path:
         raise ConfigError('Tempest configuration already loaded from %s in '
                           'this process; cannot switch to %s'
@@ -120,8 +121,9 @@ def load_config(config_file=None):
 
 def _catalog(conf=None, scenario_files=()):
     files = list(conf.cross_service.scenario_files) if conf else []
-    files += list(scenario_files or ())
-    return loader.load_catalog(files)
+    files += loader.file_list(scenario_files)
+    return loader.load_catalog(
+        files, conf.cross_service.template_dir if conf else None)
 
 
 def list_scenarios(config_file=None, scenario_files=()):
@@ -148,20 +150,94 @@ def show_scenario(name, config_file=None, scenario_files=()):
 
 
 def _split_overrides(overrides):
+    """Overrides → (placeholder values, engine settings).
+
+    The settings are checked like the options they override, before
+    anything exists.
+    """
     values, settings = {}, {}
-    for key, value in (overrides or {}).items():
+    for key, value in overrides.items():
         if key in SETTING_OVERRIDES:
             try:
-                if SETTING_OVERRIDES[key] is bool and isinstance(value, str):
-                    value = value.lower() in ('1', 'true', 'yes', 'on')
-                settings[key] = SETTING_OVERRIDES[key](value)
-            except (TypeError, ValueError):
-                raise ScenarioError('overrides: %s must be a %s, got %r'
-                                    % (key, SETTING_OVERRIDES[key].__name__,
-                                       value))
+                settings[key] = cs_config.check_setting(key, value)
+            except ValueError as exc:
+                raise ScenarioError('%s: %s' % (overrides.where(key), exc))
         else:
             values[key] = value
     return values, settings
+
+
+def _check_override_keys(definition, overrides, settings):
+    """Unknown keys, and the poll interval rule on the merged settings."""
+    allowed = (set(definition.get('vars') or {}) |
+               set(run_settings.PLACEHOLDERS))
+    for key in overrides:
+        if key not in allowed and key not in SETTING_OVERRIDES:
+            raise ScenarioError(
+                '%s: unknown key %r (settable: the scenario\'s vars %s; '
+                'placeholders %s; engine settings %s)' % (
+                    overrides.where(key), key,
+                    ', '.join(sorted(definition.get('vars') or {})) or '-',
+                    ', '.join(run_settings.PLACEHOLDERS),
+                    ', '.join(SETTING_OVERRIDES)))
+    for interval, timeout in (('record_interval', 'record_timeout'),
+                              ('stack_interval', 'stack_timeout')):
+        got = [getattr(settings, interval), getattr(settings, timeout)]
+        if None in got:
+            continue
+        problem = cs_config.interval_problem(*got, names=(interval,
+                                                          timeout))
+        if problem:
+            key = interval if interval in overrides else timeout
+            raise ScenarioError('%s: %s' % (overrides.where(key), problem))
+
+
+def _credentials_error(conf, exc):
+    """A ConfigError for a credential failure: the options to look at."""
+    from tempest.lib import exceptions as lib_exc
+    uri_opt = 'uri' if conf.identity.auth_version == 'v2' else 'uri_v3'
+    uri = '[identity] %s = %s' % (uri_opt, getattr(conf.identity, uri_opt))
+    if conf.auth.use_dynamic_credentials:
+        account = ('the admin account of [auth] (admin_username = %s, '
+                   'admin_project_name = %s, admin_domain_name = %s, '
+                   'admin_password)' % (conf.auth.admin_username,
+                                        conf.auth.admin_project_name,
+                                        conf.auth.admin_domain_name))
+    else:
+        account = ('the accounts of [auth] test_accounts_file = %s'
+                   % conf.auth.test_accounts_file)
+    unreachable = _connection_failure(exc)
+    if unreachable:
+        return ConfigError('cannot reach Keystone at %s (tempest.conf): %s'
+                           % (uri, unreachable))
+    if isinstance(exc, (lib_exc.Unauthorized, lib_exc.InvalidCredentials)):
+        return ConfigError('Keystone at %s rejected %s: %s (check the '
+                           'password and names)' % (
+                               uri, account, str(exc).splitlines()[0]))
+    if isinstance(exc, lib_exc.Forbidden):
+        return ConfigError('Keystone at %s refused a request of %s: %s (for '
+                           'dynamic credentials it needs the admin role)'
+                           % (uri, account, str(exc).splitlines()[0]))
+    return ConfigError('cannot get credentials through Tempest with %s at '
+                       '%s: %s: %s' % (account, uri, type(exc).__name__,
+                                       str(exc).splitlines()[0] if str(exc)
+                                       else ''))
+
+
+def _connection_failure(exc):
+    """Why the connection failed, if ``exc`` (or its cause) says so."""
+    import urllib3
+    seen = set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        if isinstance(exc, urllib3.exceptions.MaxRetryError):
+            # "HTTPConnection(host=..., port=...): Failed to establish..."
+            return str(exc.reason).split('): ', 1)[-1]
+        if isinstance(exc, (urllib3.exceptions.HTTPError, ConnectionError,
+                            TimeoutError)):
+            return '%s: %s' % (type(exc).__name__, exc)
+        exc = exc.__cause__ or exc.__context__
+    return None
 
 
 class _Credentials(object):
@@ -169,28 +245,35 @@ class _Credentials(object):
 
     def __init__(self, conf, name):
         from tempest.common import credentials_factory
-        self.provider = credentials_factory.get_credentials_provider(
-            name='cross-service-%s' % name,
-            network_resources={'network': False, 'router': False,
-                               'subnet': False, 'dhcp': False},
-            identity_version=conf.identity.auth_version)
+        self.conf = conf
+        try:
+            self.provider = credentials_factory.get_credentials_provider(
+                name='cross-service-%s' % name,
+                network_resources={'network': False, 'router': False,
+                                   'subnet': False, 'dhcp': False},
+                identity_version=conf.identity.auth_version)
+        except Exception as exc:
+            raise _credentials_error(conf, exc)
 
     def managers(self, owner):
+        """(owner, admin) managers, each authenticated once.
+
+        A wrong password or an unreachable Keystone shows here, as a
+        ConfigError naming the options, before anything is created.
+        """
         from tempest import clients
         try:
             admin = clients.Manager(
                 self.provider.get_admin_creds().credentials)
+            admin.auth_provider.get_token()
             if owner == 'admin':
                 return admin, admin
-            return clients.Manager(
-                self.provider.get_primary_creds().credentials), admin
+            primary = clients.Manager(
+                self.provider.get_primary_creds().credentials)
+            primary.auth_provider.get_token()
+            return primary, admin
         except Exception as exc:
-            raise ConfigError('cannot get credentials through Tempest (%s '
-                              'of tempest.conf [auth]): %s: %s' % (
-                                  'dynamic credentials with the admin account'
-                                  if conf_dynamic() else
-                                  'pre-provisioned accounts',
-                                  type(exc).__name__, exc))
+            raise _credentials_error(self.conf, exc)
 
     def clear(self):
         self.provider.clear_creds()
@@ -211,27 +294,50 @@ class Scenario(object):
                  scenario_files=()):
         self.name = name
         self.config_file = config_file
-        self.overrides = dict(overrides or {})
+        # Checks that need no tempest.conf first.
+        self.overrides = loader.Overrides.of(overrides)
+        try:
+            engine.normalise_hooks(hooks)
+        except ValueError as exc:
+            raise ScenarioError(str(exc))
         self.hooks = hooks
-        self.scenario_files = scenario_files
+        self.scenario_files = loader.file_list(scenario_files)
         self.run_ = None
         self._creds = None
+        self._values, self._settings = _split_overrides(self.overrides)
         self.conf = load_config(config_file)
-        catalog = _catalog(self.conf, scenario_files)
+        catalog = _catalog(self.conf, self.scenario_files)
         self.definition = catalog.get(name)
         self.files = catalog.files_of(name)
-        self._values, self._settings = _split_overrides(self.overrides)
         # Fail on bad override keys before any credential is created.
-        engine.apply_overrides(self.definition,
-                               engine.Settings.from_conf(self.conf).context
-                               | {'zone_name': '', 'name_prefix': '',
-                                  'zone_email': '', 'zone_ttl': ''},
-                               self._values)
+        _check_override_keys(self.definition, self.overrides,
+                             self._run_settings())
+        self._check_parameters()
         missing = engine.missing_requirements(
             self.definition, self.conf, _extension_enabled)
         if missing:
             raise ConfigError('scenario %s needs: %s' % (name,
                                                          ', '.join(missing)))
+
+    def _check_parameters(self):
+        """Stack parameters as this run would pass them fit the template.
+
+        E.g. ``--set server_count=0`` against ``count``'s range.
+        """
+        from cross_service_tempest_plugin.scenarios import checks
+        settings = engine.Settings.from_conf(self.conf)
+        values = dict(settings.context, zone_name='x.' + settings.zone_suffix,
+                      name_prefix='cs-x')
+        values.update(self.definition.get('vars') or {})
+        values.update(self._values)
+        checks.check_parameters(
+            self.definition, values, settings.template_dir,
+            lambda key: (self.overrides.where(key) if key in self.overrides
+                         else None))
+
+    def _run_settings(self):
+        return dataclasses.replace(engine.Settings.from_conf(self.conf),
+                                   **self._settings)
 
     def check_step(self, step, option='until'):
         """ScenarioError unless ``step`` names a step of this scenario."""
@@ -244,8 +350,7 @@ class Scenario(object):
             raise ScenarioError(
                 'Scenario %s was already entered: one Scenario object runs '
                 'once; create a new Scenario for another run' % self.name)
-        settings = dataclasses.replace(engine.Settings.from_conf(self.conf),
-                                       **self._settings)
+        settings = self._run_settings()
         self._creds = _Credentials(self.conf, self.name)
         try:
             owner, admin = self._creds.managers(
@@ -329,11 +434,6 @@ class Scenario(object):
                         self.run_.result.cleanup_errors.append(
                             'clearing credentials failed: %s' % exc)
         return self.result if self.run_ else None
-
-
-def conf_dynamic():
-    from tempest import config
-    return config.CONF.auth.use_dynamic_credentials
 
 
 def _extension_enabled(ext, service):

@@ -207,9 +207,10 @@ def new_scenario(name, output_dir='.', base='floating_ip', description=None,
     package (scenarios/definitions, templates, tests/scenario) and the
     definition names its template by file name. Any other directory:
     ``<output_dir>/<name>/{scenarios,templates,tests}``; the definition
-    names its template by absolute path, so passing the definition with
-    ``--scenario-file`` (or ``[cross_service] scenario_files``) is all a
-    run needs. ``extra_files``: scenario files whose names count as taken.
+    names its template relative to itself (``../templates/<name>.yaml``),
+    so passing the definition with ``--scenario-file`` (or
+    ``[cross_service] scenario_files``) is all a run needs.
+    ``extra_files``: scenario files whose names count as taken.
     """
     check_scenario_input(name, base, dns_name, credentials, description)
     output_dir = os.path.abspath(output_dir)
@@ -231,8 +232,8 @@ def new_scenario(name, output_dir='.', base='floating_ip', description=None,
         raise AuthoringError('NAME %r already exists: %s' % (
             name, ', '.join(existing)))
     context = {'name': name, 'base': base, 'cidr': _default_cidr(name)}
-    if layout == 'directory':
-        context['__template_ref'] = targets[1]
+    if layout == 'directory':     # relative to the scenario file
+        context['__template_ref'] = '../templates/%s.yaml' % name
     for key, value in (('description', description),
                        ('dns_name', dns_name),
                        ('credentials', credentials)):

@@ -20,6 +20,7 @@ bad --set key, missing/invalid config), 130 interrupted (after cleanup).
 """
 
 import argparse
+import contextlib
 import signal
 import sys
 
@@ -130,7 +131,7 @@ def cmd_show(args, stdout, stderr):
 def cmd_run(args, stdout, stderr):
     from cross_service_tempest_plugin import api
     from cross_service_tempest_plugin.scenarios import loader
-    overrides = dict(loader.parse_override(o) for o in args.overrides)
+    overrides = loader.Overrides.parse(args.overrides, '--set')
     state = {}
     lines = stderr if args.json else stdout
     old_int = signal.signal(signal.SIGINT, _interrupt_handler(state, lines))
@@ -212,7 +213,11 @@ def main(argv=None, stdout=None, stderr=None):
     stderr = stderr or sys.stderr
     args = _parser().parse_args(argv)
     try:
-        return COMMANDS[args.command][1](args, stdout, stderr)
+        # stdout carries the command's output only (--json must parse):
+        # anything else printed meanwhile, e.g. Tempest's log lines when
+        # tempest.conf has no log_file, goes to stderr.
+        with contextlib.redirect_stdout(sys.stderr):
+            return COMMANDS[args.command][1](args, stdout, stderr)
     except api.ScenarioError as exc:
         stderr.write('error: %s\n' % exc)
         return EXIT_USAGE

@@ -201,6 +201,97 @@ CrossServiceGroup = [
 ]
 
 
+# Options of other groups whose values a run may override, with the bounds
+# this plugin needs ([heat_plugin] build_timeout/build_interval have none:
+# 0 would make every stack wait a busy loop).
+RUN_OPTS = [
+    cfg.IntOpt('stack_timeout',
+               min=1,
+               help='Seconds one stack create/update/delete may take '
+                    '(default: [heat_plugin] build_timeout).'),
+    cfg.FloatOpt('stack_interval',
+                 min=0.1,
+                 help='Seconds between two stack status checks (default: '
+                      '[heat_plugin] build_interval).'),
+]
+
+# Keys of a run's overrides (--set, overrides=) that tune the engine
+# instead of filling {placeholders}: each takes the type and range of the
+# option of the same name (CrossServiceGroup or RUN_OPTS).
+SETTING_OVERRIDES = ('record_timeout', 'record_interval', 'stack_timeout',
+                     'stack_interval', 'cleanup_timeout',
+                     'check_nameservers', 'check_reverse')
+
+
+def _opt(name):
+    for opt in CrossServiceGroup + RUN_OPTS:
+        if opt.name == name:
+            return opt
+    raise KeyError(name)
+
+
+def describe_type(name):
+    """What the option ``name`` accepts, e.g. ``an integer >= 1``."""
+    otype = _opt(name).type
+    if isinstance(otype, types.Boolean):
+        return 'true or false'
+    if isinstance(otype, (types.Integer, types.Float)):
+        what = ('an integer' if isinstance(otype, types.Integer)
+                else 'a number')
+        low, high = (None if b is None else '%s' % (
+            int(b) if float(b).is_integer() else b)
+            for b in (otype.min, otype.max))
+        if low is not None and high is not None:
+            return '%s from %s to %s' % (what, low, high)
+        if low is not None:
+            return '%s >= %s' % (what, low)
+        if high is not None:
+            return '%s <= %s' % (what, high)
+        return what
+    return 'a %s' % otype.type_name
+
+
+def check_setting(name, value):
+    """``value`` converted like the option ``name`` would be.
+
+    Raises ValueError saying what the option accepts and what was given:
+    a run's override gets the same checks as tempest.conf.
+    """
+    otype = _opt(name).type
+    wrong = ValueError('%s must be %s%s; got %r' % (
+        name, describe_type(name), _like(name), value))
+    if isinstance(value, bool) and not isinstance(otype, types.Boolean):
+        raise wrong
+    if (isinstance(otype, types.Integer) and isinstance(value, float) and
+            not value.is_integer()):
+        raise wrong
+    if isinstance(otype, types.Boolean) and not isinstance(value,
+                                                           (bool, str)):
+        raise wrong
+    try:
+        converted = otype(value)
+    except (TypeError, ValueError):
+        raise wrong
+    if converted is None:       # oslo.config: '' means unset
+        raise wrong
+    return converted
+
+
+def _like(name):
+    if any(opt.name == name for opt in CrossServiceGroup):
+        return ' (like [cross_service] %s)' % name
+    return ''
+
+
+def interval_problem(interval, timeout, names=('record_interval',
+                                               'record_timeout')):
+    """The message if a poll interval is not below its timeout, else None."""
+    if interval >= timeout:
+        return ('%s (%s s) must be smaller than %s (%s s)'
+                % (names[0], interval, names[1], timeout))
+    return None
+
+
 def default(name):
     """The default of the ``[cross_service]`` option ``name``."""
     for opt in CrossServiceGroup:
@@ -242,11 +333,9 @@ def validate(conf):
         problems.append(
             '[cross_service] provider_segmentation_id must be a VLAN id '
             '1-4094 when provider_network_type = vlan (got %s)' % seg_id)
-    if opts.record_interval >= opts.record_timeout:
-        problems.append(
-            '[cross_service] record_interval (%s s) must be smaller than '
-            'record_timeout (%s s)' % (opts.record_interval,
-                                       opts.record_timeout))
+    interval = interval_problem(opts.record_interval, opts.record_timeout)
+    if interval:
+        problems.append('[cross_service] %s' % interval)
     if opts.template_dir and not os.path.isdir(opts.template_dir):
         problems.append(
             '[cross_service] template_dir %r is not a directory'

@@ -120,7 +120,7 @@ zone_suffix = no-dot
                            '--set', 'record_timeout=soon',
                            conf_extra=ENABLED)
         self.assertEqual(2, rc, err)
-        self.assertIn('record_timeout must be a float', err)
+        self.assertIn('record_timeout must be an integer >= 1', err)
 
     def test_bad_until_step(self):
         rc, out, err = cli('run', 'floating_ip_dns', '--config', '@CONF@',

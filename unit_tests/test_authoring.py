@@ -160,8 +160,10 @@ class TestNewScenario(testtools.TestCase):
         self.assertEqual(['wrote %s' % p for p in expected],
                          out.splitlines()[:3])
         self.assertFalse(os.path.exists(os.path.join(tree, 'in_tree')))
-        definition = loader.load_catalog([expected[0]]).get('in_tree')
-        # In the tree the template is found by name (template_dir).
+        # In the tree the template is found by name: in the package once
+        # the tree is installed, here through template_dir.
+        definition = loader.load_catalog(
+            [expected[0]], os.path.join(pkg, 'templates')).get('in_tree')
         self.assertEqual('in_tree.yaml', definition['stack']['template'])
         self.assertEqual(expected[1], loader.find_template(
             'in_tree.yaml', os.path.join(pkg, 'templates')))

@@ -133,7 +133,8 @@ scenarios:
     description: mine
     stack:
       template: floating_ip.yaml
-      parameters: {dns_name: a}
+      parameters: {name_prefix: p, dns_name: a, dns_domain: "{zone_name}",
+                   public_network: "{public_network_id}"}
     records:
       - {name: "a.{zone_name}", address_output: floating_ip}
     steps: [create_zone, deploy, check_api]
@@ -163,7 +164,7 @@ scenarios:
         with self.assertRaises(loader.ScenarioError) as ctx:
             loader.load_catalog([path])
         self.assertIn(path, str(ctx.exception))
-        self.assertIn('scenarios.floating_ip_dns.known_bug needs summary '
+        self.assertIn('scenarios.floating_ip_dns.known_bug: needs summary '
                       'and lingering', str(ctx.exception))
 
     def test_missing_key_names_key_and_file(self):
@@ -177,7 +178,8 @@ scenarios:
         with self.assertRaises(loader.ScenarioError) as ctx:
             loader.load_catalog([path])
         self.assertIn(path, str(ctx.exception))
-        self.assertIn('scenarios.half.records is missing', str(ctx.exception))
+        self.assertIn('scenarios.half.records: is missing',
+                      str(ctx.exception))
 
     def test_wrong_type_unknown_action_duplicate_step(self):
         cases = {
@@ -185,7 +187,7 @@ scenarios:
                             'mapping',
             'steps: [deploy, explode]': "unknown action 'explode'",
             'steps: [deploy, deploy]': "duplicate step name 'deploy'",
-            'credentials: root': 'credentials must be one of',
+            'credentials: root': 'credentials: must be one of',
         }
         for body, message in cases.items():
             path = self.write('t.yaml', 'scenarios:\n  floating_ip_dns:\n'
@@ -235,7 +237,7 @@ class TestRender(unittest.TestCase):
                          loader.parse_override('dns_name=a=b'))
         self.assertEqual(('check_reverse', False),
                          loader.parse_override('check_reverse=false'))
-        self.assertRaisesRegex(loader.ScenarioError, 'expected key=value',
+        self.assertRaisesRegex(loader.ScenarioError, 'expected KEY=VALUE',
                                loader.parse_override, 'novalue')
 
     def test_step_spec(self):

@@ -104,7 +104,7 @@ class TestSchemaPaths(unittest.TestCase):
         with tempfile.TemporaryDirectory() as tmp:
             path = os.path.join(tmp, 'ok.yaml')
             with open(path, 'w') as f:
-                f.write('scenarios:\n  floating_ip_dns:\n    vars:\n')
+                f.write('scenarios:\n  floating_ip_dns:\n    requires:\n')
             self.assertIn('floating_ip_dns',
                           loader.load_catalog([path]).names())
 

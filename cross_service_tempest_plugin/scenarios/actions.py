@@ -30,14 +30,19 @@ from cross_service_tempest_plugin.scenarios.results import StepFailure
 from cross_service_tempest_plugin.scenarios import stacks
 
 ACTIONS = {}
+# action → the definition section it reads (checked when a definition is
+# loaded: the section and all its keys must be there).
+NEEDS = {}
 
 
-def action(name):
+def action(name, needs=None):
     """Register ``function(run, step)`` as the action ``name``."""
     def register(func):
         if name in ACTIONS:
             raise ValueError('action %r registered twice' % name)
         ACTIONS[name] = func
+        if needs:
+            NEEDS[name] = needs
         return func
     return register
 
@@ -125,8 +130,9 @@ def check_wire(run, step):
         step.details['propagation_seconds'] = max(since) if since else None
 
 
-def _section(run, key, step):
-    """The definition's section ``key`` that the step's action needs."""
+def _section(run, step):
+    """The definition's section that the step's action needs (NEEDS)."""
+    key = NEEDS[step.action]
     spec = run.definition.get(key)
     if not spec:
         raise loader.ScenarioError('scenarios.%s: %s needs a %s section'
@@ -134,9 +140,9 @@ def _section(run, key, step):
     return spec
 
 
-@action('check_dns_assignment')
+@action('check_dns_assignment', needs='dns_assignment')
 def check_dns_assignment(run, step):
-    spec = _section(run, 'dns_assignment', step)
+    spec = _section(run, step)
     port_id = records.stack_output(run.outputs, spec['port_output'],
                                    'dns_assignment')
     want = dns_checks.fqdn(run.render(spec['fqdn'],
@@ -154,9 +160,9 @@ def check_dns_assignment(run, step):
                           % (port_id, expected, got))
 
 
-@action('check_floating_ip')
+@action('check_floating_ip', needs='floating_ip')
 def check_floating_ip(run, step):
-    spec = _section(run, 'floating_ip', step)
+    spec = _section(run, step)
     fip_id = records.stack_output(run.outputs, spec['id_output'],
                                   'floating_ip')
     fip = run.clients.floating_ips.show_floatingip(fip_id)['floatingip']
@@ -171,7 +177,7 @@ def check_floating_ip(run, step):
                           % (fip_id, want, got))
 
 
-@action('update')
+@action('update', needs='update')
 def update(run, step):
     if not run.stack:
         raise StepFailure('update: no stack deployed')

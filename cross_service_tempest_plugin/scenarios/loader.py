@@ -15,8 +15,9 @@
 A scenario file is a mapping ``scenarios: {<name>: <definition>}``. Files
 are merged in order, later files winning key by key (mappings are merged
 recursively; lists and scalars are replaced). Every key is checked against
-the schema below and every ``{placeholder}`` must have a value; errors name
-the key and the file it came from.
+the schema below when the files are loaded, the merged definitions by
+:mod:`.checks` (template, placeholders, the sections steps need); errors
+name the key and the file it came from.
 """
 
 import copy
@@ -33,6 +34,7 @@ TEMPLATES_DIR = os.path.join(os.path.dirname(os.path.dirname(__file__)),
 
 # Schema of one scenario: key → type, nested dict for sub-mappings,
 # [schema] for a list of mappings (turned into a JSON schema below).
+STEP_SCHEMA = {'name': str, 'action': str}  # or just the action's name
 RECORD_SCHEMA = {
     'name': str,            # fqdn template; may use {label}
     'label_output': str,    # stack output: a label or list of labels
@@ -64,7 +66,7 @@ SCENARIO_SCHEMA = {
         'dns_name': str,
         'dns_domain': str,
     },
-    'steps': list,
+    'steps': [STEP_SCHEMA],
     # A bug of a service this scenario reproduces, asserted as such: the
     # records of the listed types that are current when the stack is
     # deleted must still be published after check_removed (every other
@@ -95,16 +97,61 @@ class UnknownScenario(ScenarioError):
                          % (name, ', '.join(self.available) or '(none)'))
 
 
-def _load_yaml(path):
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """safe_load, but a key given twice in one mapping is an error."""
+
+    def construct_mapping(self, node, deep=False):
+        seen = set()
+        for key_node, _value in node.value:
+            key = self.construct_object(key_node, deep=True)
+            try:
+                duplicate = key in seen
+            except TypeError:       # unhashable: construct_mapping says so
+                break
+            if duplicate:
+                raise yaml.constructor.ConstructorError(
+                    None, None, 'duplicate key %r (YAML would keep only the '
+                    'last one)' % (key,), key_node.start_mark)
+            seen.add(key)
+        return super().construct_mapping(node, deep)
+
+
+def read_text(path, what, expected='a YAML file'):
+    """The UTF-8 text of ``path``; ScenarioError saying why not."""
+    if os.path.isdir(path):
+        raise ScenarioError('%s %s: is a directory, not a file'
+                            % (what, path))
     try:
-        with open(path) as f:
-            data = yaml.safe_load(f)
+        with open(path, 'rb') as f:
+            raw = f.read()
     except OSError as exc:
-        raise ScenarioError('scenario file %s: cannot be read: %s'
-                            % (path, exc.strerror or exc))
+        raise ScenarioError('%s %s: cannot be read: %s'
+                            % (what, path, exc.strerror or exc))
+    try:
+        text = raw.decode('utf-8')
+    except UnicodeDecodeError as exc:
+        raise ScenarioError(
+            '%s %s: not UTF-8 text (byte 0x%02x at offset %d); expected %s'
+            % (what, path, raw[exc.start], exc.start, expected))
+    if '\x00' in text:
+        raise ScenarioError('%s %s: binary data (NUL byte at offset %d); '
+                            'expected %s' % (what, path, text.index('\x00'),
+                                             expected))
+    return text
+
+
+def load_yaml_file(path, what='scenario file'):
+    """The data of a YAML file (UTF-8, unique keys) or ScenarioError."""
+    text = read_text(path, what)
+    try:
+        return yaml.load(text, Loader=_UniqueKeyLoader)
     except yaml.YAMLError as exc:
-        raise ScenarioError('scenario file %s: not valid YAML: %s'
-                            % (path, exc))
+        raise ScenarioError('%s %s: not valid YAML: %s'
+                            % (what, path, exc))
+
+
+def _load_yaml(path):
+    data = load_yaml_file(path)
     if not isinstance(data, dict) or not isinstance(
             data.get('scenarios'), dict):
         raise ScenarioError("scenario file %s: top level must be a mapping "
@@ -137,7 +184,12 @@ def json_schema(schema):
     return {'type': [_JSON_TYPES[schema], 'null']}
 
 
-_VALIDATOR = jsonschema.Draft7Validator(json_schema(SCENARIO_SCHEMA))
+_JSON_SCHEMA = json_schema(SCENARIO_SCHEMA)
+# A step is an action name or a mapping (which must name its action); the
+# object keywords do not apply to a string.
+_JSON_SCHEMA['properties']['steps']['items'].update(
+    type=['string', 'object'], required=['action'])
+_VALIDATOR = jsonschema.Draft7Validator(_JSON_SCHEMA)
 
 
 def _key_path(where, path):
@@ -155,11 +207,12 @@ def _schema_error(error, where, path):
             path, key, unknown[0], ', '.join(sorted(allowed))))
     if error.validator == 'type':
         want = error.validator_value
-        want = want[0] if isinstance(want, list) else want
+        want = [w for w in (want if isinstance(want, list) else [want])
+                if w != 'null']
         got = error.instance
         return ScenarioError('%s: key %s must be a %s, got %s' % (
-            path, key, _TYPE_NAMES[want],
-            type(got).__name__ if want in ('object', 'array')
+            path, key, ' or a '.join(_TYPE_NAMES[w] for w in want),
+            type(got).__name__ if isinstance(got, (dict, list))
             else repr(got)))
     return ScenarioError('%s: key %s: %s' % (path, key, error.message))
 
@@ -184,12 +237,20 @@ def merge(base, over):
 
 
 class ScenarioCatalog(object):
-    """All scenario definitions, with the file each key came from."""
+    """All scenario definitions, with the file each key came from.
 
-    def __init__(self, files):
+    Every definition is checked when loaded (:func:`.checks.check`);
+    ``template_dir`` is ``[cross_service] template_dir``, where templates
+    are looked for first.
+    """
+
+    def __init__(self, files, template_dir=None):
+        # Imported here: checks reads the actions, which import this module.
+        from cross_service_tempest_plugin.scenarios import checks
         self.files = list(files)
         self.definitions = {}
         self.origin = {}        # scenario name → list of files
+        template_file = {}      # scenario name → file naming its template
         for path in self.files:
             for name, definition in _load_yaml(path).items():
                 where = 'scenarios.%s' % name
@@ -200,51 +261,14 @@ class ScenarioCatalog(object):
                 else:
                     self.definitions[name] = copy.deepcopy(definition)
                 self.origin.setdefault(name, []).append(path)
+                if (definition.get('stack') or {}).get('template'):
+                    template_file[name] = path
         for name, definition in self.definitions.items():
-            self._check_complete(name, definition)
-
-    def _check_complete(self, name, definition):
-        files = ', '.join(self.origin[name])
-        for key in REQUIRED_KEYS:
-            if definition.get(key) in (None, '', [], {}):
-                raise ScenarioError('%s: scenarios.%s.%s is missing'
-                                    % (files, name, key))
-        if not definition['stack'].get('template'):
-            raise ScenarioError('%s: scenarios.%s.stack.template is missing'
-                                % (files, name))
-        creds = definition.get('credentials', 'primary')
-        if creds not in CREDENTIALS:
-            raise ScenarioError('%s: scenarios.%s.credentials must be one of '
-                                '%s, got %r' % (files, name,
-                                                ', '.join(CREDENTIALS), creds))
-        seen = set()
-        known = action_names()
-        for i, step in enumerate(definition['steps']):
-            step_name, action = step_spec(step)
-            if action not in known:
-                raise ScenarioError(
-                    '%s: scenarios.%s.steps[%d]: unknown action %r '
-                    '(known: %s)' % (files, name, i, action,
-                                     ', '.join(known)))
-            if step_name in seen:
-                raise ScenarioError('%s: scenarios.%s.steps[%d]: duplicate '
-                                    'step name %r' % (files, name, i,
-                                                      step_name))
-            seen.add(step_name)
-            if action == 'update' and not definition.get('update'):
-                raise ScenarioError('%s: scenarios.%s has an update step but '
-                                    'no update section' % (files, name))
-        bug = definition.get('known_bug')
-        if bug is not None and (not bug.get('summary') or
-                                not bug.get('lingering')):
-            raise ScenarioError('%s: scenarios.%s.known_bug needs summary and '
-                                'lingering' % (files, name))
-        for i, rec in enumerate(definition['records']):
-            if not rec.get('name') or not rec.get('address_output'):
-                raise ScenarioError('%s: scenarios.%s.records[%d] needs name '
-                                    'and address_output' % (files, name, i))
-        if definition.get('thresholds') is not None:
-            check_thresholds(definition, name, files)
+            checks.check(name, definition, ', '.join(self.origin[name]),
+                         template_file.get(name), template_dir)
+            if definition.get('thresholds') is not None:
+                check_thresholds(definition, name,
+                                 ', '.join(self.origin[name]))
 
     def names(self):
         return sorted(self.definitions)
@@ -280,9 +304,27 @@ def shipped_files():
     return sorted(glob.glob(os.path.join(DEFINITIONS_DIR, '*.yaml')))
 
 
-def load_catalog(extra_files=()):
+def file_list(files, what='scenario_files'):
+    """``files`` as a list of paths.
+
+    One path (str or os.PathLike) is one file, not a sequence of
+    one-letter names.
+    """
+    if files is None:
+        return []
+    if isinstance(files, (str, os.PathLike)):
+        files = [files]
+    if not isinstance(files, (list, tuple)) or not all(
+            isinstance(f, (str, os.PathLike)) for f in files):
+        raise ScenarioError('%s must be a path or a list of paths; got %r'
+                            % (what, files))
+    return [os.fspath(f) for f in files]
+
+
+def load_catalog(extra_files=(), template_dir=None):
     """Shipped definitions merged with ``extra_files`` (later wins)."""
-    return ScenarioCatalog(shipped_files() + list(extra_files))
+    return ScenarioCatalog(shipped_files() + file_list(extra_files),
+                           template_dir)
 
 
 def action_names():
@@ -347,12 +389,13 @@ def render(value, values, where):
     return value
 
 
-def parse_override(text):
+def parse_override(text, origin='--set'):
     """``key=value`` (value parsed as YAML scalar) → (key, value)."""
     key, sep, raw = text.partition('=')
     key = key.strip()
     if not sep or not key:
-        raise ScenarioError('bad override %r: expected key=value' % text)
+        raise ScenarioError('%s: bad override %r: expected KEY=VALUE'
+                            % (origin, text))
     try:
         value = yaml.safe_load(raw) if raw.strip() else ''
     except yaml.YAMLError:
@@ -362,15 +405,77 @@ def parse_override(text):
     return key, value
 
 
-def find_template(name, template_dir=None):
-    """Path of a template: ``template_dir`` first, then the packaged one."""
-    for base in (template_dir, TEMPLATES_DIR):
-        if base:
-            path = os.path.join(base, name)
-            if os.path.isfile(path):
-                return path
+class Overrides(dict):
+    """A run's overrides, knowing where each came from (for errors)."""
+
+    def __init__(self, values=(), origin='overrides'):
+        super().__init__(values)
+        self.origin = origin
+        self.texts = {}         # key → the KEY=VALUE text it came from
+
+    @classmethod
+    def parse(cls, texts, origin='--set'):
+        """``KEY=VALUE`` texts (later ones win) → Overrides."""
+        over = cls(origin=origin)
+        for text in texts:
+            key, value = parse_override(text, origin)
+            over[key] = value
+            over.texts[key] = text
+        return over
+
+    @classmethod
+    def of(cls, overrides):
+        """An API argument (None or a mapping) → Overrides."""
+        if isinstance(overrides, cls):
+            return overrides
+        if overrides is None:
+            return cls()
+        if isinstance(overrides, str) or not hasattr(overrides, 'items'):
+            raise ScenarioError(
+                'overrides must be a mapping {key: value}, e.g. '
+                "overrides={'dns_name': 'web'}; got %s %r"
+                % (type(overrides).__name__, overrides))
+        bad = [k for k in overrides if not isinstance(k, str)]
+        if bad:
+            raise ScenarioError('overrides: keys must be strings; got %r'
+                                % bad[0])
+        return cls(overrides)
+
+    def where(self, key):
+        """``--set k=v`` or ``overrides['k']``: where ``key`` was set."""
+        if key in self.texts:
+            return '%s %s' % (self.origin, self.texts[key])
+        return '%s[%r]' % (self.origin, key)
+
+
+def template_dirs(template_dir=None, scenario_file=None):
+    """Where a template is looked for, in order.
+
+    ``template_dir``, the directory of the scenario file that names it
+    (not for the shipped ones), the packaged templates.
+    """
+    dirs = [template_dir]
+    if scenario_file and os.path.dirname(
+            os.path.abspath(scenario_file)) != DEFINITIONS_DIR:
+        dirs.append(os.path.dirname(os.path.abspath(scenario_file)))
+    dirs.append(TEMPLATES_DIR)
+    return [d for d in dirs if d]
+
+
+def find_template(name, template_dir=None, scenario_file=None):
+    """Path of a template (looked for in :func:`template_dirs`).
+
+    An absolute path stands for itself, a relative one may name a
+    subdirectory (``../templates/x.yaml`` next to a scenario file).
+    """
+    dirs = template_dirs(template_dir, scenario_file)
+    for base in dirs:
+        path = os.path.join(base, name)
+        if os.path.isfile(path) and not (scenario_file and os.path.samefile(
+                path, scenario_file)):
+            return path
     raise ScenarioError('template %r not found in %s' % (
-        name, ' or '.join(d for d in (template_dir, TEMPLATES_DIR) if d)))
+        name, ' or '.join(dirs)))
 
 
 def template_files(template_dir=None):

@@ -33,6 +33,20 @@ SERVICES = {'heat': 'heat', 'designate': 'designate', 'neutron': 'neutron',
             'nova': 'nova'}
 
 
+# What ``requires:`` may list: the SERVICES plus these checks.
+REQUIREMENTS = tuple(SERVICES) + ('dns_extensions', 'provider_network')
+
+# The {placeholders} every definition may use besides its own vars: those
+# filled from tempest.conf (Settings.context, see from_conf) and those each
+# run fills (its zone and the prefix of its resource names).
+CONF_PLACEHOLDERS = ('public_network_id', 'image_ref', 'flavor_ref',
+                     'provider_network_type', 'provider_physical_network',
+                     'provider_segmentation_id', 'provider_cidr',
+                     'provider_ipv6_cidr', 'zone_email', 'zone_ttl')
+RUN_PLACEHOLDERS = ('zone_name', 'name_prefix')
+PLACEHOLDERS = CONF_PLACEHOLDERS + RUN_PLACEHOLDERS
+
+
 def _opt(name):
     return dataclasses.field(default=cs_config.default(name))
 

@@ -51,7 +51,8 @@ class ScenarioEngineTest(base.CrossServiceScenarioTest):
 
     @classmethod
     def _catalog(cls):
-        return loader.load_catalog(CONF.cross_service.scenario_files)
+        return loader.load_catalog(CONF.cross_service.scenario_files,
+                                   CONF.cross_service.template_dir)
 
     def run_scenario(self, name, overrides=None):
         """Run every step of ``name``; fail with the failing step's error."""
