@@ -16,7 +16,11 @@
 #   6. runs the constellation's own acceptance checks (DNS on the wire, a
 #      Heat server stack, restarts of designate-worker and nova-compute,
 #      down with no process/listener left, up again);
-#   7. takes the constellation down, also when a step failed.
+#   7. builds the docs with warnings as errors (as `tox -e docs`) and
+#      executes the workshop walk-through, doc/source/workshop.rst, block by
+#      block (tools/run-workshop.sh; its last block takes the constellation
+#      down, unless KEEP_CONSTELLATION is set);
+#   8. takes the constellation down, also when a step failed.
 # The last line is "N passed, N failed[, N skipped]" over every step; a
 # skipped cross_service test counts as a failure (the constellation
 # provides every service and extension the suite needs).
@@ -126,7 +130,22 @@ step "constellation checks" "$logs/checks.log" \
     "$repo/constellation/checks/smoke.sh" --restarts --lifecycle
 count "$logs/checks.log"
 
-# 7. down + summary
+# 7. the docs (sphinx-build -W) and the workshop walk-through: every block
+# of doc/source/workshop.rst runs against the constellation; its first block
+# finds it up, its last takes it down (the final down below then has
+# nothing to stop), unless KEEP_CONSTELLATION asks to keep it
+step "docs build (sphinx-build -W)" "$logs/docs.log" \
+    bash "$repo/tools/run-workshop.sh" --docs
+count "$logs/docs.log"
+if [[ -n ${KEEP_CONSTELLATION:-} ]]; then
+    export WORKSHOP_SKIP='constellation down'
+fi
+export WORKSHOP_TRANSCRIPT=$logs/workshop-transcript.txt
+step "workshop walk-through (doc/source/workshop.rst)" "$logs/workshop.log" \
+    bash "$repo/tools/run-workshop.sh"
+count "$logs/workshop.log"
+
+# 8. down + summary
 trap - EXIT
 down
 say "job finished after $(( $(date +%s) - t_job ))s"

@@ -12,7 +12,7 @@
 # Both run in the plugin venv (tools/lib/plugin-venv.sh: Tempest, the two
 # plugins, this plugin; default <repo>/.venv-unit), to which this script
 # adds doc/tests/requirements.txt (Sybil, the openstack client with
-# Designate's plugin, cookiecutter) or doc/requirements.txt, pinned by
+# Designate's plugin) or doc/requirements.txt (Sphinx), pinned by
 # constraints/plugin.txt. `dig` comes from Debian's bind9-dnsutils
 # (installed with apt-get when missing and running as root).
 #

@@ -10,7 +10,7 @@
 # License for the specific language governing permissions and limitations
 # under the License.
 
-"""Sybil parser/evaluator for ``.. code-block:: console`` examples.
+"""Running ``.. code-block:: console`` examples (no Sybil import here).
 
 Every console block of a document runs in ONE persistent bash session
 (variables, ``cd`` and functions carry over from block to block, as in the
@@ -46,10 +46,7 @@ import signal
 import subprocess
 import tempfile
 import time
-import unittest
 import uuid
-
-from sybil.parsers.rest import CodeBlockParser
 
 SKIP_CAPTION = 'Not run'
 DEFAULT_TIMEOUT = 900.0
@@ -120,8 +117,12 @@ class BashSession(object):
         self.run('set -o pipefail')
 
     def _send(self, text):
-        self.proc.stdin.write(text.encode())
-        self.proc.stdin.flush()
+        try:
+            self.proc.stdin.write(text.encode())
+            self.proc.stdin.flush()
+        except BrokenPipeError:
+            raise ConsoleError('the bash session has exited; an earlier '
+                               'command ended it')
 
     def run(self, command, timeout=None):
         """(exit status, output) of ``command`` run in the session."""
@@ -159,6 +160,7 @@ class BashSession(object):
             if ready:
                 chunk = os.read(fd, 65536)
                 if not chunk:
+                    self.proc.wait()
                     raise ConsoleError(
                         'the bash session ended during %r; output:\n%s'
                         % (command, self._buffer.decode(errors='replace')))
@@ -191,7 +193,7 @@ class BashSession(object):
             try:
                 self._send('exit\n')
                 self.proc.wait(timeout=10)
-            except (OSError, subprocess.TimeoutExpired):
+            except (OSError, ConsoleError, subprocess.TimeoutExpired):
                 os.killpg(self.proc.pid, signal.SIGKILL)
                 self.proc.wait()
 
@@ -207,47 +209,3 @@ def sync_environment(session):
     os.environ.update(env)
     if cwd and os.path.isdir(cwd):
         os.chdir(cwd)
-
-
-class ConsoleParser(CodeBlockParser):
-    """``.. code-block:: console`` examples, run in the document's bash."""
-
-    language = 'console'
-
-    def __init__(self, session_key='bash'):
-        super().__init__()
-        self.session_key = session_key
-
-    def __call__(self, document):
-        for region in super().__call__(document):
-            caption = region.lexemes.get('options', {}).get('caption', '')
-            region.parsed = (str(region.parsed), caption)
-            yield region
-
-    def evaluate(self, example):
-        source, caption = example.parsed
-        where = '%s line %d' % (os.path.basename(example.path), example.line)
-        if caption.startswith(SKIP_CAPTION):
-            raise unittest.SkipTest('%s: %s' % (where, caption))
-        commands = parse_console(source)
-        skip = os.environ.get('WORKSHOP_SKIP')
-        if skip and any(re.search(skip, c) for c, _ in commands):
-            raise unittest.SkipTest('%s: a command matches WORKSHOP_SKIP=%r'
-                                    % (where, skip))
-        session = example.namespace[self.session_key]
-        try:
-            for command, expected in commands:
-                status, actual = session.run(command)
-                if status != 0:
-                    return ('%s: command exited %d:\n$ %s\n%s'
-                            % (where, status, command, actual))
-                if not matches(expected, actual):
-                    return ('%s: unexpected output of:\n$ %s\n'
-                            '--- expected\n%s\n--- got\n%s'
-                            % (where, command, normalise(expected),
-                               normalise(actual)))
-        except ConsoleError as exc:
-            return '%s: %s' % (where, exc)
-        finally:
-            sync_environment(session)
-        return None

@@ -20,12 +20,60 @@ this process with the environment the shell set up so far.
 
 import doctest
 import os
+import re
+import unittest
 
+from sybil.parsers.rest import CodeBlockParser
 from sybil.parsers.rest import DocTestParser
 from sybil.parsers.rest import PythonCodeBlockParser
 from sybil import Sybil
 
 import console
+
+
+class ConsoleParser(CodeBlockParser):
+    """``.. code-block:: console`` examples, run in the document's bash."""
+
+    language = 'console'
+
+    def __init__(self, session_key='bash'):
+        super().__init__()
+        self.session_key = session_key
+
+    def __call__(self, document):
+        for region in super().__call__(document):
+            caption = region.lexemes.get('options', {}).get('caption', '')
+            region.parsed = (str(region.parsed), caption)
+            yield region
+
+    def evaluate(self, example):
+        source, caption = example.parsed
+        where = '%s line %d' % (os.path.basename(example.path), example.line)
+        if caption.startswith(console.SKIP_CAPTION):
+            raise unittest.SkipTest('%s: %s' % (where, caption))
+        commands = console.parse_console(source)
+        skip = os.environ.get('WORKSHOP_SKIP')
+        if skip and any(re.search(skip, c) for c, _ in commands):
+            raise unittest.SkipTest('%s: a command matches WORKSHOP_SKIP=%r'
+                                    % (where, skip))
+        session = example.namespace[self.session_key]
+        try:
+            for command, expected in commands:
+                status, actual = session.run(command)
+                if status != 0:
+                    return ('%s: command exited %d:\n$ %s\n%s'
+                            % (where, status, command, actual))
+                if not console.matches(expected, actual):
+                    return ('%s: unexpected output of:\n$ %s\n'
+                            '--- expected\n%s\n--- got\n%s'
+                            % (where, command, console.normalise(expected),
+                               console.normalise(actual)))
+        except console.ConsoleError as exc:
+            return '%s: %s' % (where, exc)
+        finally:
+            console.sync_environment(session)
+        return None
+
 
 REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..'))
 
@@ -43,7 +91,7 @@ def _teardown(namespace):
 
 pytest_collect_file = Sybil(
     parsers=[
-        console.ConsoleParser(),
+        ConsoleParser(),
         PythonCodeBlockParser(),
         DocTestParser(optionflags=doctest.ELLIPSIS |
                       doctest.NORMALIZE_WHITESPACE),
