@@ -144,8 +144,9 @@ def check_scenario_input(name, base, dns_name, credentials, description):
     if not NAME_RE.match(name or '') or keyword.iskeyword(name):
         raise AuthoringError(
             'NAME %r is not usable: it must be a Python identifier in lower '
-            'case (letters, digits, _; starting with a letter), since it '
-            'names the scenario, its files and its test module' % name)
+            'case (letters, digits, _; starting with a letter; not a '
+            'keyword), since it names the scenario, its files and its test '
+            'module' % name)
     if len(name) > NAME_MAX:
         raise AuthoringError('NAME %r is %d characters long; use at most %d'
                              % (name, len(name), NAME_MAX))
@@ -248,12 +249,10 @@ def new_scenario(name, output_dir='.', base='floating_ip', description=None,
 
 # --- command line (`cross-service-scenario new`) ---------------------------
 
-def add_parser(subparsers):
-    """The ``new`` subcommand's arguments (called by cli._parser)."""
-    sp = subparsers.add_parser(
-        'new', help='generate a new scenario (needs the [%s] extra)' % EXTRA,
-        description='Generate a scenario definition, its HOT template and '
-                    'a Tempest test class from cookiecutter/scenario.')
+def add_arguments(sp):
+    """The ``new`` subcommand's arguments (cli.COMMANDS)."""
+    sp.description = ('Generate a scenario definition, its HOT template '
+                      'and a Tempest test class from cookiecutter/scenario.')
     sp.add_argument('name', metavar='NAME',
                     help='scenario name (lower-case Python identifier)')
     sp.add_argument('--base', default='floating_ip',
@@ -273,6 +272,9 @@ def add_parser(subparsers):
                     default=[], help='extra scenario YAML whose names count '
                     'as taken (repeatable)')
     return sp
+
+
+HELP = 'generate a new scenario (needs the [%s] extra)' % EXTRA
 
 
 def main(args, stdout, stderr):
