@@ -93,7 +93,7 @@ fi
 echo "run-workshop: executing doc/source/workshop.rst block by block"
 rc=0
 PYTHONPATH=$repo/doc/tests${PYTHONPATH:+:$PYTHONPATH} \
-    python -m pytest -p workshop_sybil -p no:cacheprovider -p no:doctest -v -rs \
+    python -m pytest -p workshop_sybil -p no:cacheprovider -p no:doctest -v -rs --durations=5 \
     --rootdir "$repo" --override-ini 'python_files=' \
     "$@" doc/source/workshop.rst || rc=$?
 echo "run-workshop: wall time $(( $(date +%s) - t0 ))s"
