@@ -18,7 +18,11 @@
 #      down with no process/listener left, up again);
 #   7. writes the HTML report of the scenario results (report.html next
 #      to the logs; CROSS_SERVICE_THRESHOLDS names a thresholds file);
-#   8. takes the constellation down, also when a step failed.
+#   8. builds the docs with warnings as errors (as `tox -e docs`) and
+#      executes the workshop walk-through, doc/source/workshop.rst, block by
+#      block (tools/run-workshop.sh; its last block takes the constellation
+#      down, unless KEEP_CONSTELLATION is set);
+#   9. takes the constellation down, also when a step failed.
 # The last line is "N passed, N failed[, N skipped]" over every step; a
 # skipped cross_service test counts as a failure (the constellation
 # provides every service and extension the suite needs).
@@ -172,7 +176,22 @@ else
     say "no scenario result in $results: no HTML report"
 fi
 
-# 8. down + summary
+# 8. the docs (sphinx-build -W) and the workshop walk-through: every block
+# of doc/source/workshop.rst runs against the constellation; its first block
+# finds it up, its last takes it down (the final down below then has
+# nothing to stop), unless KEEP_CONSTELLATION asks to keep it
+step "docs build (sphinx-build -W)" "$logs/docs.log" \
+    bash "$repo/tools/run-workshop.sh" --docs
+count "$logs/docs.log"
+if [[ -n ${KEEP_CONSTELLATION:-} ]]; then
+    export WORKSHOP_SKIP='constellation down'
+fi
+export WORKSHOP_TRANSCRIPT=$logs/workshop-transcript.txt
+step "workshop walk-through (doc/source/workshop.rst)" "$logs/workshop.log" \
+    bash "$repo/tools/run-workshop.sh"
+count "$logs/workshop.log"
+
+# 9. down + summary
 trap - EXIT
 down
 say "job finished after $(( $(date +%s) - t_job ))s"
