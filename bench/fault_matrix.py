@@ -80,6 +80,9 @@ def parse_args(argv):
                    help='the probe stops by itself after this (s)')
     p.add_argument('--health-timeout', type=float, default=300.0,
                    help='wait at most this for health after a fault (s)')
+    p.add_argument('--no-settle', action='store_true',
+                   help='inject right after deploy, the updates still in '
+                        'flight (default: once the health check passes)')
     p.add_argument('--no-leak-check', action='store_true')
     return p.parse_args(argv)
 
@@ -146,9 +149,9 @@ class Leaks(object):
         return n, out.getvalue()
 
 
-def split(text, known, what):
+def split(text, known, what, default=None):
     if not text:
-        return list(known)
+        return list(default or known)
     names = [n.strip() for n in text.split(',') if n.strip()]
     bad = [n for n in names if n not in known]
     if bad:
@@ -180,7 +183,8 @@ def main(argv=None):
         scenarios = split(args.scenarios, api.list_scenarios(config),
                           'scenarios')
         ctl = controller(args)
-        services = split(args.services, ctl.services(), 'services')
+        services = split(args.services, ctl.services(), 'services',
+                         default=base.SERVICES)
         values = overrides(args.set)
         for name in scenarios:     # bad overrides fail before any fault
             api.Scenario(name, config_file=config, overrides=values)
@@ -192,8 +196,10 @@ def main(argv=None):
     started = matrix.utcnow()
     total = len(scenarios) * len(services)
     print('fault matrix: %d cell(s) (%d scenario(s) x %d fault(s)), '
-          'cloud %s, config %s' % (total, len(scenarios), len(services),
-                                   ctl.kind, config), flush=True)
+          'cloud %s, config %s, fault injected %s' % (
+              total, len(scenarios), len(services), ctl.kind, config,
+              'right after deploy' if args.no_settle else
+              'after deploy once healthy'), flush=True)
     first = health.wait((), timeout=args.health_timeout)
     print('health before the matrix: %s (%.1f s)%s' % (
         'ok' if first['ok'] else 'NOT OK', first['waited'],
@@ -233,7 +239,8 @@ def run_cell(api, hookmod, matrix, health, leaks, ctl, scenario, service,
                              health=health,
                              probe_interval=args.probe_interval,
                              probe_max=args.probe_max,
-                             health_timeout=args.health_timeout)
+                             health_timeout=args.health_timeout,
+                             settle=not args.no_settle)
     notes = []
     start = time.monotonic()
     try:

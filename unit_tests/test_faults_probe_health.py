@@ -320,6 +320,30 @@ class TestFaultHook(testtools.TestCase):
         self.assertIs(rec, hk.finish())         # idempotent
         self.assertEqual(2, len(ctl.calls))
 
+    def test_settle_waits_for_health_before_else_one_pass(self):
+        for settle, expected in ((True, ['wait', 'wait']),
+                                 (False, ['check', 'wait'])):
+            calls = []
+
+            class Health(object):
+                nameservers = []
+
+                def check(self, zones):
+                    calls.append('check')
+                    return {'ok': False, 'problems': ['zone z PENDING']}
+
+                def wait(self, zones, timeout, interval):
+                    calls.append('wait')
+                    return {'ok': True, 'problems': [], 'waited': 1.0}
+            hk = hook.FaultHook(RecordingController(), 'named',
+                                health=Health(), settle=settle,
+                                probe_factory=FakeProbe)
+            hk.after_step(None, Step('deploy'))
+            rec = hk.finish()
+            self.assertEqual(expected, calls)
+            self.assertEqual(settle, rec['settle'])
+            self.assertEqual(settle, rec['health_before']['ok'])
+
     def test_failed_check_finishes_and_no_health_means_no_wait(self):
         ctl = RecordingController()
         hk = hook.FaultHook(ctl, 'named', nameservers=['ns1'],
@@ -362,7 +386,7 @@ class TestFaultHook(testtools.TestCase):
                 return {'ok': False, 'problems': ['zone z: PENDING'],
                         'waited': timeout}
         hk = hook.FaultHook(ctl, 'named', health=SlowHealth(),
-                            probe_factory=FakeProbe)
+                            probe_factory=FakeProbe, settle=False)
         hk.after_step(None, Step('deploy'))
         gate.set()
         rec = hk.finish()

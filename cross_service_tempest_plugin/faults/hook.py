@@ -21,8 +21,10 @@ Used with the public API::
     hook.finish()          # idempotent; the run normally finished it
     print(hook.record)     # what the fault matrix shows
 
-After step ``after`` (``deploy``) passed: a health check, the DNS probe
-starts on the step's expected records (``details['records_expected']``),
+After step ``after`` (``deploy``) passed: the health check (``settle``:
+waited for, so the fault hits a converged cloud; else one pass, the
+updates of the deploy still in flight), the DNS probe starts on the step's
+expected records (``details['records_expected']``),
 the fault is injected (a restart is over when its command returns; a
 stop lasts until the hook finishes). A health wait runs in the background
 from then on. Before step ``until`` (``delete``: the records leave
@@ -42,7 +44,7 @@ class FaultHook(object):
     def __init__(self, controller, service, action='restart', after='deploy',
                  until='delete', health=None, nameservers=None,
                  probe_interval=0.5, probe_max=600.0, health_timeout=600.0,
-                 health_interval=2.0, clock=time.monotonic,
+                 health_interval=2.0, settle=True, clock=time.monotonic,
                  probe_factory=probemod.DnsProbe):
         self.fault = base.Fault(controller, service, action, clock=clock)
         self.after = after
@@ -54,6 +56,7 @@ class FaultHook(object):
         self.probe_max = probe_max
         self.health_timeout = health_timeout
         self.health_interval = health_interval
+        self.settle = settle
         self._clock = clock
         self._probe_factory = probe_factory
         self.probe = None
@@ -65,6 +68,7 @@ class FaultHook(object):
         self._health_ok_at = None
         self.record = {'service': service, 'action': action,
                        'controller': controller.kind, 'injected': False,
+                       'settle': settle,
                        'inject_seconds': None, 'fault_error': None,
                        'undo_errors': [], 'health_before': None,
                        'health_after': None, 'probe': None,
@@ -91,7 +95,13 @@ class FaultHook(object):
     # -- the fault ---------------------------------------------------------
 
     def _inject(self, step):
-        if self.health:
+        if self.health and self.settle:
+            # start from a converged cloud: the fault hits published records
+            self.record['health_before'] = self.health.wait(
+                self.zones, timeout=self.health_timeout,
+                interval=self.health_interval)
+        elif self.health:
+            # updates still in flight when the fault hits
             self.record['health_before'] = self.health.check(self.zones)
         records = probemod.records_from_dicts(
             step.details.get('records_expected'))

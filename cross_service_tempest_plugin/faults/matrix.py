@@ -24,6 +24,8 @@ and a report's heat-map reads::
      "cells": [{
         "scenario": "floating_ip_dns", "service": "named",
         "action": "restart",
+        "settle": true,                 # injected once healthy (else right
+                                        # after deploy, updates in flight)
         "passed": true,                 # the scenario's verdict
         "failed_step": null,            # else the step's name
         "error": null,                  # else the scenario's error
@@ -91,6 +93,7 @@ def make_cell(scenario, result, record, leaks=None, leak_report='',
     return {
         'scenario': scenario, 'service': record['service'],
         'action': record.get('action', 'restart'),
+        'settle': record.get('settle'),
         'passed': bool(result.get('passed')),
         'failed_step': result.get('failed_step'),
         'error': result.get('error'),
