@@ -249,12 +249,10 @@ def new_scenario(name, output_dir='.', base='floating_ip', description=None,
 
 # --- command line (`cross-service-scenario new`) ---------------------------
 
-def add_parser(subparsers):
-    """The ``new`` subcommand's arguments (called by cli._parser)."""
-    sp = subparsers.add_parser(
-        'new', help='generate a new scenario (needs the [%s] extra)' % EXTRA,
-        description='Generate a scenario definition, its HOT template and '
-                    'a Tempest test class from cookiecutter/scenario.')
+def add_arguments(sp):
+    """The ``new`` subcommand's arguments (cli.COMMANDS)."""
+    sp.description = ('Generate a scenario definition, its HOT template '
+                      'and a Tempest test class from cookiecutter/scenario.')
     sp.add_argument('name', metavar='NAME',
                     help='scenario name (lower-case Python identifier)')
     sp.add_argument('--base', default='floating_ip',
@@ -274,6 +272,9 @@ def add_parser(subparsers):
                     default=[], help='extra scenario YAML whose names count '
                     'as taken (repeatable)')
     return sp
+
+
+HELP = 'generate a new scenario (needs the [%s] extra)' % EXTRA
 
 
 def main(args, stdout, stderr):

@@ -16,25 +16,36 @@ These tests restart and stop constellation services: run them alone, after
 the main suite, never in parallel with other tests.
 """
 
-import importlib.util
 import os
+import shlex
 import subprocess
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-STATE_DIR = os.environ.get('CONSTELLATION_STATE_DIR',
-                           os.path.join(REPO, '.constellation'))
+
+
+def constellation_env():
+    """``tools/constellation env`` as a dict (where it wrote tempest.conf)."""
+    out = constellation('env', timeout=60)
+    env = {}
+    for line in out.splitlines():
+        if line.startswith('export ') and '=' in line:
+            key, _sep, value = line[len('export '):].partition('=')
+            env[key] = shlex.split(value)[0] if value else ''
+    return env
 
 
 def config_file():
     """Path of tempest.conf (env as Tempest reads it, else constellation).
 
-    A missing file is an error: these tests never skip.
+    Without ``TEMPEST_CONFIG_DIR`` the constellation is asked where it
+    wrote its tempest.conf. A missing file is an error: these tests never
+    skip.
     """
-    if os.environ.get('TEMPEST_CONFIG_DIR'):
-        path = os.path.join(os.environ['TEMPEST_CONFIG_DIR'],
-                            os.environ.get('TEMPEST_CONFIG', 'tempest.conf'))
-    else:
-        path = os.path.join(STATE_DIR, 'etc', 'tempest.conf')
+    env = os.environ
+    if not env.get('TEMPEST_CONFIG_DIR'):
+        env = constellation_env()
+    path = os.path.join(env.get('TEMPEST_CONFIG_DIR', ''),
+                        env.get('TEMPEST_CONFIG', 'tempest.conf'))
     if not os.path.isfile(path):
         raise AssertionError('no tempest.conf at %s: bring the constellation '
                              'up (tools/constellation up) or set '
@@ -54,21 +65,14 @@ def constellation(*args, timeout=300):
     return proc.stdout
 
 
-def leak_check_module():
-    spec = importlib.util.spec_from_file_location(
-        'leak_check', os.path.join(REPO, 'tools', 'leak_check.py'))
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
-
-
 class LeakSnapshot(object):
     """Counts before/after (all projects, admin of tempest.conf)."""
 
     def __init__(self, conf_path):
-        self.mod = leak_check_module()
-        self.mgr = self.mod._setup(conf_path)
-        self.before = self.mod.snapshot(self.mgr)
+        from cross_service_tempest_plugin import leaks
+        self.mod = leaks
+        self.mgr = leaks.admin_manager(conf_path)
+        self.before = leaks.snapshot(self.mgr)
 
     def leaks(self):
         import io
