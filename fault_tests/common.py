@@ -53,6 +53,11 @@ def config_file():
     return path
 
 
+def constellation_cmd():
+    """argv of this repository's tools/constellation."""
+    return [os.path.join(REPO, 'tools', 'constellation')]
+
+
 def constellation(*args, timeout=300):
     """Run tools/constellation (e.g. 'restart', 'designate-worker')."""
     proc = subprocess.run([os.path.join(REPO, 'tools', 'constellation')] +

@@ -25,6 +25,9 @@ import time
 import unittest
 
 from cross_service_tempest_plugin import api
+from cross_service_tempest_plugin.faults import constellation
+from cross_service_tempest_plugin.faults import health
+from cross_service_tempest_plugin.faults import hook as faulthook
 from fault_tests import common
 
 
@@ -47,13 +50,11 @@ class TestDesignateRestarts(FaultTestBase):
     """Deploy, restart a Designate service from a hook, records converge."""
 
     def _restart_after_deploy(self, service):
-        restarted = []
-
-        def after_step(run, step):
-            if step.name == 'deploy' and step.status == 'passed':
-                start = time.monotonic()
-                common.constellation('restart', service)
-                restarted.append(time.monotonic() - start)
+        # The fault interface: health check (waited for) before, DNS probe
+        # through the restart, the restart's undo, health check after.
+        hook = faulthook.FaultHook(
+            constellation.ConstellationController(common.constellation_cmd()),
+            service, health=health.HealthCheck.from_config(self.conf))
         # Within the configured [cross_service] record_timeout. A zone
         # update lost with a restarted worker stays PENDING until Designate
         # recovers it: after max_prop_time (poll_timeout * poll_max_retries
@@ -61,10 +62,17 @@ class TestDesignateRestarts(FaultTestBase):
         # the defaults) at the next [producer_task:worker_periodic_recovery]
         # run (120 s): the cloud must tune these to converge in time.
         result = api.run_scenario('floating_ip_dns', config_file=self.conf,
-                                  hooks={'after_step': after_step})
+                                  hooks=hook)
+        record = hook.finish()
         print(result.to_json(indent=1)[:4000])
-        self.assertEqual(1, len(restarted), 'the hook did not run')
+        print(record)
+        self.assertTrue(record['injected'], 'the hook did not run')
+        self.assertIsNone(record['fault_error'])
+        self.assertEqual([], record['undo_errors'])
         self.assertTrue(result.passed, result.error)
+        self.assertTrue(record['health_after']['ok'],
+                        record['health_after']['problems'])
+        self.assertIsNotNone(record['converge_seconds'], record)
         self.assertNoLeak()
 
     def test_designate_worker_restart_records_converge(self):
