@@ -14,20 +14,24 @@
 """Benchmark of the scenario suite (prints numbers; asserts nothing).
 
 Runs ``tempest run -r cross_service --concurrency N`` (``--repeat`` times)
-with $CROSS_SERVICE_RESULT_LOG set, so every test appends its engine result
-(JSON line), then prints:
+with ``[cross_service] results_dir`` set (through oslo.config's environment
+variable OS_CROSS_SERVICE__RESULTS_DIR), so every scenario run writes its
+result document there (one JSON file per run, see doc/source/api.rst), then
+reads those files and prints:
   * wall time of each suite run;
   * per scenario: duration; per step: duration (median over the runs);
   * record propagation latency: stack CREATE/UPDATE_COMPLETE seen → record
     answered by every nameserver (median/max), and stack DELETE_COMPLETE →
     record gone from every nameserver (median/max).
 
-    bench/scenario_bench.py --config .constellation/etc/tempest.conf
-    bench/scenario_bench.py --results old.jsonl      # only summarise
+    eval "$(tools/constellation env)"     # TEMPEST_CONFIG_DIR/TEMPEST_CONFIG
+    bench/scenario_bench.py                  # or --config FILE
+    bench/scenario_bench.py --results DIR    # only summarise result files
 """
 
 import argparse
 import collections
+import glob
 import json
 import os
 import statistics
@@ -37,8 +41,8 @@ import tempfile
 import time
 
 
-def run_suite(config, concurrency, log, workspace, regex):
-    env = dict(os.environ, CROSS_SERVICE_RESULT_LOG=log)
+def run_suite(config, concurrency, results_dir, workspace, regex):
+    env = dict(os.environ, OS_CROSS_SERVICE__RESULTS_DIR=results_dir)
     env['TEMPEST_CONFIG_DIR'] = os.path.dirname(os.path.abspath(config))
     env['TEMPEST_CONFIG'] = os.path.basename(config)
     bindir = os.path.dirname(sys.executable)
@@ -72,8 +76,16 @@ def _max(values):
     return '%.2f' % max(values) if values else '-'
 
 
-def summarise(lines, out=sys.stdout):
-    results = [json.loads(line) for line in lines if line.strip()]
+def read_results(directory):
+    """The result documents in ``directory`` (``*.json``, oldest first)."""
+    results = []
+    for path in sorted(glob.glob(os.path.join(directory, '*.json'))):
+        with open(path) as f:
+            results.append(json.load(f))
+    return results
+
+
+def summarise(results, out=sys.stdout):
     by_scenario = collections.defaultdict(list)
     for r in results:
         by_scenario[r['scenario']].append(r)
@@ -117,32 +129,40 @@ def summarise(lines, out=sys.stdout):
 
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument('--config', help='tempest.conf of the cloud')
+    p.add_argument('--config', help='tempest.conf of the cloud (default: '
+                   'TEMPEST_CONFIG_DIR/TEMPEST_CONFIG)')
     p.add_argument('--concurrency', type=int, default=2)
     p.add_argument('--repeat', type=int, default=1)
     p.add_argument('--regex', default='cross_service')
     p.add_argument('--workspace', help='directory to run tempest in '
                    '(default: a temporary one)')
-    p.add_argument('--results', help='summarise this JSON-lines file '
-                   'instead of running')
-    p.add_argument('--keep', help='also write the JSON lines here')
+    p.add_argument('--results', metavar='DIR', help='summarise the result '
+                   'files in DIR instead of running')
+    p.add_argument('--keep', metavar='DIR', help='write the result files to '
+                   'DIR (default: a temporary directory)')
     args = p.parse_args(argv)
     if args.results:
-        with open(args.results) as f:
-            summarise(f.readlines())
+        summarise(read_results(args.results))
         return 0
-    if not args.config:
-        p.error('--config is required to run the suite')
+    config = args.config
+    if not config and os.environ.get('TEMPEST_CONFIG_DIR'):
+        config = os.path.join(os.environ['TEMPEST_CONFIG_DIR'],
+                              os.environ.get('TEMPEST_CONFIG',
+                                             'tempest.conf'))
+    if not config:
+        p.error('--config is required to run the suite (or eval "$(tools/'
+                'constellation env)" for TEMPEST_CONFIG_DIR/TEMPEST_CONFIG)')
+    if not os.path.isfile(config):
+        p.error('--config: %s is not a file' % config)
     rc_all = 0
     with tempfile.TemporaryDirectory() as tmp:
-        log = args.keep or os.path.join(tmp, 'results.jsonl')
-        if os.path.exists(log):
-            os.unlink(log)
+        results_dir = args.keep or os.path.join(tmp, 'results')
         workspace = args.workspace or tmp
         walls = []
         for i in range(args.repeat):
-            wall, rc, tail, _out = run_suite(args.config, args.concurrency,
-                                             log, workspace, args.regex)
+            wall, rc, tail, _out = run_suite(config, args.concurrency,
+                                             results_dir, workspace,
+                                             args.regex)
             walls.append(wall)
             rc_all = rc_all or rc
             print('suite run %d: tempest run -r %s --concurrency %d: wall '
@@ -152,8 +172,7 @@ def main(argv=None):
                 print('   ', line)
         print('wall time median %.1f s over %d run(s)'
               % (statistics.median(walls), len(walls)))
-        with open(log) as f:
-            summarise(f.readlines())
+        summarise(read_results(results_dir))
     return rc_all
 
 

@@ -12,10 +12,10 @@
 
 """Public Python API: run the cross-service scenarios outside ``tempest run``.
 
-Stable names: :func:`list_scenarios`, :func:`show_scenario`,
-:func:`run_scenario`, :class:`Scenario`, :class:`ScenarioResult`,
-:class:`StepResult`, :class:`ScenarioError`, :class:`UnknownScenario`,
-:class:`ConfigError`.
+Stable names: :func:`list_scenarios`, :func:`describe_scenarios`,
+:func:`show_scenario`, :func:`run_scenario`, :class:`Scenario`,
+:class:`ScenarioResult`, :class:`StepResult`, :class:`ScenarioError`,
+:class:`UnknownScenario`, :class:`ConfigError`.
 
 The same engine runs the Tempest test classes. Credentials come from
 Tempest's own machinery: dynamic credentials created with the admin account
@@ -42,6 +42,7 @@ pre-provisioned accounts file (``[auth] test_accounts_file``)::
     # leaving the block deletes whatever is left (stack, zone)
 """
 
+import dataclasses
 import os
 
 from cross_service_tempest_plugin.scenarios import engine
@@ -60,9 +61,10 @@ SETTING_OVERRIDES = {
     'check_nameservers': bool, 'check_reverse': bool,
 }
 
-__all__ = ['list_scenarios', 'show_scenario', 'run_scenario', 'Scenario',
-           'ScenarioResult', 'StepResult', 'ScenarioError',
-           'UnknownScenario', 'ConfigError', 'SETTING_OVERRIDES']
+__all__ = ['list_scenarios', 'describe_scenarios', 'show_scenario',
+           'run_scenario', 'Scenario', 'ScenarioResult', 'StepResult',
+           'ScenarioError', 'UnknownScenario', 'ConfigError',
+           'SETTING_OVERRIDES']
 
 
 class ConfigError(ScenarioError):
@@ -126,6 +128,14 @@ def list_scenarios(config_file=None, scenario_files=()):
     """Names of the shipped scenarios (plus those of user files)."""
     conf = load_config(config_file) if config_file else None
     return _catalog(conf, scenario_files).names()
+
+
+def describe_scenarios(config_file=None, scenario_files=()):
+    """``{name: description}`` of the scenarios (sorted by name)."""
+    conf = load_config(config_file) if config_file else None
+    catalog = _catalog(conf, scenario_files)
+    return {name: ' '.join(catalog.get(name)['description'].split())
+            for name in catalog.names()}
 
 
 def show_scenario(name, config_file=None, scenario_files=()):
@@ -223,10 +233,19 @@ class Scenario(object):
             raise ConfigError('scenario %s needs: %s' % (name,
                                                          ', '.join(missing)))
 
+    def check_step(self, step, option='until'):
+        """ScenarioError unless ``step`` names a step of this scenario."""
+        engine.check_step(self.name, self.definition, step, option)
+
     def __enter__(self):
-        settings = engine.Settings.from_conf(self.conf)
-        for key, value in self._settings.items():
-            setattr(settings, key, value)
+        if self.run_ is not None:
+            # A second run would overwrite the first one's state (its zone
+            # stack and credentials would leak).
+            raise ScenarioError(
+                'Scenario %s was already entered: one Scenario object runs '
+                'once; create a new Scenario for another run' % self.name)
+        settings = dataclasses.replace(engine.Settings.from_conf(self.conf),
+                                       **self._settings)
         self._creds = _Credentials(self.conf, self.name)
         try:
             owner, admin = self._creds.managers(
@@ -258,26 +277,35 @@ class Scenario(object):
         except Exception:
             return 'unknown'
 
+    def _run(self, what):
+        if self.run_ is None:
+            raise ScenarioError(
+                'Scenario %s: %s before the run started: use "with '
+                'Scenario(...) as sc:" (entering creates the credentials '
+                'and clients)' % (self.name, what))
+        return self.run_
+
     @property
     def steps(self):
-        return self.run_.step_names
+        return self._run('steps').step_names
 
     @property
     def result(self):
-        return self.run_.result
+        return self._run('result').result
 
     def run_step(self, name):
         """Run one step by name → StepResult."""
-        return self.run_.run_step(name)
+        return self._run('run_step(%r)' % name).run_step(name)
 
     def run_next(self):
         """Run the next pending step → StepResult (None when done)."""
-        pending = self.run_.pending_steps()
-        return self.run_.run_step(pending[0]) if pending else None
+        run = self._run('run_next()')
+        pending = run.pending_steps()
+        return run.run_step(pending[0]) if pending else None
 
     def run(self, until=None):
         """Run the pending steps (up to ``until``), then clean up."""
-        return self.run_.run(until=until)
+        return self._run('run()').run(until=until)
 
     def cleanup(self):
         """Delete what the run created, then the credentials. Idempotent."""
@@ -321,7 +349,9 @@ def run_scenario(name, config_file=None, overrides=None, hooks=None,
     missing config) raises ScenarioError/ConfigError before anything is
     created; a failing step is reported in the result, not raised.
     """
-    with Scenario(name, config_file=config_file, overrides=overrides,
-                  hooks=hooks, scenario_files=scenario_files) as sc:
+    sc = Scenario(name, config_file=config_file, overrides=overrides,
+                  hooks=hooks, scenario_files=scenario_files)
+    sc.check_step(until)
+    with sc:
         sc.run(until=until)
     return sc.result

@@ -10,7 +10,8 @@
 # License for the specific language governing permissions and limitations
 # under the License.
 
-"""``cross-service-scenario``: list, show and run the scenarios.
+"""``cross-service-scenario``: list, show and run the scenarios; ``new``
+writes a new one (cross_service_tempest_plugin.authoring).
 
 Exit codes: 0 passed, 1 scenario failed, 2 bad input (unknown scenario,
 bad --set key, missing/invalid config), 130 interrupted (after cleanup).
@@ -22,32 +23,32 @@ import sys
 
 import yaml
 
+from cross_service_tempest_plugin import authoring
+
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
 
-def _parser():
-    p = argparse.ArgumentParser(
-        prog='cross-service-scenario',
-        description='Run the Nova/Neutron/Designate/Heat DNS scenarios '
-                    'against the cloud described by a tempest.conf.')
-    sub = p.add_subparsers(dest='command', metavar='COMMAND')
-    sub.required = True
+def _common(sp):
+    sp.add_argument('--config', metavar='FILE',
+                    help='tempest.conf (default: TEMPEST_CONFIG_DIR/'
+                         'TEMPEST_CONFIG as Tempest reads them)')
+    sp.add_argument('--scenario-file', metavar='FILE', action='append',
+                    default=[], help='extra scenario YAML merged over '
+                    'the shipped ones (repeatable; later wins)')
 
-    def common(sp):
-        sp.add_argument('--config', metavar='FILE',
-                        help='tempest.conf (default: TEMPEST_CONFIG_DIR/'
-                             'TEMPEST_CONFIG as Tempest reads them)')
-        sp.add_argument('--scenario-file', metavar='FILE', action='append',
-                        default=[], help='extra scenario YAML merged over '
-                        'the shipped ones (repeatable; later wins)')
-    sp = sub.add_parser('list', help='list the scenarios')
-    common(sp)
-    sp = sub.add_parser('show', help='show a scenario definition')
+
+def _list_args(sp):
+    _common(sp)
+
+
+def _show_args(sp):
     sp.add_argument('name')
-    common(sp)
-    sp = sub.add_parser('run', help='run a scenario (cleanup always runs)')
+    _common(sp)
+
+
+def _run_args(sp):
     sp.add_argument('name')
-    common(sp)
+    _common(sp)
     sp.add_argument('--set', metavar='KEY=VALUE', action='append',
                     default=[], dest='overrides',
                     help='override a scenario var/placeholder or an engine '
@@ -57,6 +58,17 @@ def _parser():
     sp.add_argument('--json', action='store_true',
                     help='print the result as JSON on stdout (step lines go '
                          'to stderr)')
+
+
+def _parser():
+    p = argparse.ArgumentParser(
+        prog='cross-service-scenario',
+        description='Run the Nova/Neutron/Designate/Heat DNS scenarios '
+                    'against the cloud described by a tempest.conf.')
+    sub = p.add_subparsers(dest='command', metavar='COMMAND')
+    sub.required = True
+    for name, (add_args, _func, help_text) in COMMANDS.items():
+        add_args(sub.add_parser(name, help=help_text))
     return p
 
 
@@ -92,60 +104,43 @@ def _interrupt_handler(state, stream):
     return handler
 
 
-def main(argv=None, stdout=None, stderr=None):
+def cmd_list(args, stdout, stderr):
+    from cross_service_tempest_plugin import api
+    for name, desc in api.describe_scenarios(
+            args.config, args.scenario_file).items():
+        stdout.write('%-24s %s\n' % (name, desc))
+    return EXIT_OK
+
+
+def cmd_show(args, stdout, stderr):
+    from cross_service_tempest_plugin import api
+    definition = api.show_scenario(args.name, args.config,
+                                   args.scenario_file)
+    stdout.write(yaml.safe_dump(definition, sort_keys=False))
+    return EXIT_OK
+
+
+def cmd_run(args, stdout, stderr):
     from cross_service_tempest_plugin import api
     from cross_service_tempest_plugin.scenarios import loader
-    stdout = stdout or sys.stdout
-    stderr = stderr or sys.stderr
-    args = _parser().parse_args(argv)
-    try:
-        if args.command == 'list':
-            conf = api.load_config(args.config) if args.config else None
-            catalog = api._catalog(conf, args.scenario_file)
-            for name in catalog.names():
-                desc = ' '.join(catalog.get(name)['description'].split())
-                stdout.write('%-24s %s\n' % (name, desc))
-            return EXIT_OK
-        if args.command == 'show':
-            definition = api.show_scenario(args.name, args.config,
-                                           args.scenario_file)
-            stdout.write(yaml.safe_dump(definition, sort_keys=False))
-            return EXIT_OK
-        overrides = dict(loader.parse_override(o) for o in args.overrides)
-    except api.ScenarioError as exc:
-        stderr.write('error: %s\n' % exc)
-        return EXIT_USAGE
-
+    overrides = dict(loader.parse_override(o) for o in args.overrides)
     state = {}
     lines = stderr if args.json else stdout
     old_int = signal.signal(signal.SIGINT, _interrupt_handler(state, lines))
     old_term = signal.signal(signal.SIGTERM,
                              _interrupt_handler(state, lines))
-    sc = None
     try:
-        try:
-            sc = api.Scenario(args.name, config_file=args.config,
-                              overrides=overrides, hooks=_Printer(lines),
-                              scenario_files=args.scenario_file)
-            if args.until and args.until not in [
-                    loader.step_spec(s)[0]
-                    for s in sc.definition['steps']]:
-                raise api.ScenarioError(
-                    '--until: scenario %s has no step %r (steps: %s)' % (
-                        args.name, args.until, ', '.join(
-                            loader.step_spec(s)[0]
-                            for s in sc.definition['steps'])))
-        except api.ScenarioError as exc:
-            stderr.write('error: %s\n' % exc)
-            return EXIT_USAGE
+        sc = api.Scenario(args.name, config_file=args.config,
+                          overrides=overrides, hooks=_Printer(lines),
+                          scenario_files=args.scenario_file)
+        sc.check_step(args.until, '--until')
         try:
             with sc:
                 sc.run(until=args.until)
         except KeyboardInterrupt:
             state['interrupted'] = True
-        except api.ScenarioError as exc:
-            stderr.write('error: %s\n' % exc)
-            return EXIT_USAGE
+        except api.ScenarioError:
+            raise
         except Exception as exc:
             # Tempest's logging would swallow the traceback into its log.
             stderr.write('error: %s: %s\n' % (type(exc).__name__, exc))
@@ -170,6 +165,28 @@ def main(argv=None, stdout=None, stderr=None):
     finally:
         signal.signal(signal.SIGINT, old_int)
         signal.signal(signal.SIGTERM, old_term)
+
+
+# verb → (add its arguments, run it → exit code, help). A new verb: two
+# functions and a line here.
+COMMANDS = {
+    'list': (_list_args, cmd_list, 'list the scenarios'),
+    'show': (_show_args, cmd_show, 'show a scenario definition'),
+    'run': (_run_args, cmd_run, 'run a scenario (cleanup always runs)'),
+    'new': (authoring.add_arguments, authoring.main, authoring.HELP),
+}
+
+
+def main(argv=None, stdout=None, stderr=None):
+    from cross_service_tempest_plugin import api
+    stdout = stdout or sys.stdout
+    stderr = stderr or sys.stderr
+    args = _parser().parse_args(argv)
+    try:
+        return COMMANDS[args.command][1](args, stdout, stderr)
+    except api.ScenarioError as exc:
+        stderr.write('error: %s\n' % exc)
+        return EXIT_USAGE
 
 
 if __name__ == '__main__':

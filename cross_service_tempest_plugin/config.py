@@ -181,11 +181,32 @@ CrossServiceGroup = [
     cfg.StrOpt('template_dir',
                help='Directory with HOT templates that override the packaged '
                     'ones of the same file name. Unset: packaged templates.'),
+    cfg.IntOpt('cleanup_timeout',
+               default=300,
+               min=1,
+               help='Seconds the cleanup of one scenario run may take in '
+                    'all (stacks, zone), retrying while a service is '
+                    'briefly away. What is left then is reported and the '
+                    'run fails.'),
+    cfg.StrOpt('results_dir',
+               help='Directory where every scenario run (Tempest tests, the '
+                    'Python API, cross-service-scenario) writes its result '
+                    'document as JSON, one file per run named '
+                    '<UTC time>-<scenario>-<run label>.json. Unset: no '
+                    'files are written.'),
     cfg.ListOpt('scenario_files',
                 default=[],
                 help='Extra scenario definition YAML files to run in '
                      'addition to the packaged ones.'),
 ]
+
+
+def default(name):
+    """The default of the ``[cross_service]`` option ``name``."""
+    for opt in CrossServiceGroup:
+        if opt.name == name:
+            return opt.default
+    raise KeyError(name)
 
 
 def list_opts():
@@ -230,6 +251,12 @@ def validate(conf):
         problems.append(
             '[cross_service] template_dir %r is not a directory'
             % opts.template_dir)
+    if opts.results_dir and os.path.exists(opts.results_dir) and not (
+            os.path.isdir(opts.results_dir) and
+            os.access(opts.results_dir, os.W_OK | os.X_OK)):
+        problems.append(
+            '[cross_service] results_dir %r is not a writable directory'
+            % opts.results_dir)
     for path in opts.scenario_files:
         if not os.path.isfile(path):
             problems.append(

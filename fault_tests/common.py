@@ -18,23 +18,35 @@ the main suite, never in parallel with other tests.
 
 import importlib.util
 import os
+import shlex
 import subprocess
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-STATE_DIR = os.environ.get('CONSTELLATION_STATE_DIR',
-                           os.path.join(REPO, '.constellation'))
+
+
+def constellation_env():
+    """``tools/constellation env`` as a dict (where it wrote tempest.conf)."""
+    out = constellation('env', timeout=60)
+    env = {}
+    for line in out.splitlines():
+        if line.startswith('export ') and '=' in line:
+            key, _sep, value = line[len('export '):].partition('=')
+            env[key] = shlex.split(value)[0] if value else ''
+    return env
 
 
 def config_file():
     """Path of tempest.conf (env as Tempest reads it, else constellation).
 
-    A missing file is an error: these tests never skip.
+    Without ``TEMPEST_CONFIG_DIR`` the constellation is asked where it
+    wrote its tempest.conf. A missing file is an error: these tests never
+    skip.
     """
-    if os.environ.get('TEMPEST_CONFIG_DIR'):
-        path = os.path.join(os.environ['TEMPEST_CONFIG_DIR'],
-                            os.environ.get('TEMPEST_CONFIG', 'tempest.conf'))
-    else:
-        path = os.path.join(STATE_DIR, 'etc', 'tempest.conf')
+    env = os.environ
+    if not env.get('TEMPEST_CONFIG_DIR'):
+        env = constellation_env()
+    path = os.path.join(env.get('TEMPEST_CONFIG_DIR', ''),
+                        env.get('TEMPEST_CONFIG', 'tempest.conf'))
     if not os.path.isfile(path):
         raise AssertionError('no tempest.conf at %s: bring the constellation '
                              'up (tools/constellation up) or set '

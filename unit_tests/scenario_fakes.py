@@ -112,6 +112,10 @@ class FakeStacks(object):
     def show_stack(self, ident):
         sid = ident.split('/')[-1]
         st = self.stacks.get(sid)
+        if st is None:      # by name, as Heat's redirect does
+            st = next((s for s in self.stacks.values()
+                       if s['stack_name'] == ident and not s.get('deleted')),
+                      None)
         if st is None or st.get('deleted'):
             raise lib_exc.NotFound(ident)
         return {'stack': dict(st)}
@@ -280,7 +284,7 @@ class FakeCloud(object):
         values = dict(nameservers=self.nameservers, record_timeout=0.3,
                       record_interval=0.01, stack_timeout=2,
                       stack_interval=0.01, cleanup_timeout=0.2,
-                      cleanup_interval=0.01,
+                      cleanup_interval=0.01, create_settle=0.05,
                       context={'public_network_id': 'pub',
                                'image_ref': 'img', 'flavor_ref': 'flv',
                                'provider_network_type': 'vlan',

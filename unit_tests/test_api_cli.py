@@ -160,3 +160,29 @@ class TestApiImport(unittest.TestCase):
             self.assertTrue(hasattr(api, name), name)
         self.assertEqual(json.loads(json.dumps(sorted(
             api.list_scenarios()))), sorted(api.list_scenarios()))
+
+
+class TestScenarioRunsOnce(unittest.TestCase):
+    """api.Scenario refuses a second entry and steps before entering."""
+
+    def scenario(self, run_=None):
+        from cross_service_tempest_plugin import api
+        sc = api.Scenario.__new__(api.Scenario)  # no tempest.conf needed
+        sc.name, sc.run_ = 'floating_ip_dns', run_
+        return sc
+
+    def test_second_enter_is_refused(self):
+        from cross_service_tempest_plugin import api
+        sc = self.scenario(run_=object())
+        with self.assertRaises(api.ScenarioError) as ctx:
+            sc.__enter__()
+        self.assertIn('already entered', str(ctx.exception))
+
+    def test_steps_before_enter_are_refused(self):
+        from cross_service_tempest_plugin import api
+        sc = self.scenario()
+        for call in (lambda: sc.run_step('deploy'), sc.run, sc.run_next,
+                     lambda: sc.steps):
+            with self.assertRaises(api.ScenarioError) as ctx:
+                call()
+            self.assertIn('before the run started', str(ctx.exception))

@@ -105,7 +105,7 @@ class TestSkipChecks(testtools.TestCase):
 
 class TestClientsAndConfig(testtools.TestCase):
 
-    def test_client_aliases(self):
+    def test_scenario_clients(self):
         got = tempest_subprocess.run("""
             from tempest import clients
             from tempest.tests.lib import fake_credentials
@@ -118,37 +118,16 @@ class TestClientsAndConfig(testtools.TestCase):
             T.os_primary = clients.Manager(creds)
             T.os_admin = clients.Manager(creds)
             T.setup_clients()
-            names = ['stacks_client', 'resources_client', 'outputs_client',
-                     'events_client', 'templates_client', 'zones_client',
-                     'recordset_client', 'ptr_client', 'networks_client',
-                     'subnets_client', 'ports_client', 'floating_ips_client',
-                     'servers_client']
-            result({
-                'primary': [type(getattr(T, n)).__name__ for n in names],
-                'admin': [type(getattr(T, 'admin_' + n)).__name__
-                          for n in names],
-                'query': [T.query_client.nameservers,
-                          T.query_client.build_timeout],
-                'zone': T.unique_zone_name(),
-            })
-        """, extra_conf=ALL_AVAILABLE + """
-            [dns]
-            nameservers = 127.0.0.1:5322
-            [cross_service]
-            zone_suffix = unit.test.
-            record_timeout = 42
-        """)
-        expected = ['StacksClient', 'ResourcesClient', 'OutputsClient',
-                    'EventsClient', 'TemplatesClient', 'ZonesClient',
-                    'RecordsetClient', 'PtrClient', 'NetworksClient',
-                    'SubnetsClient', 'PortsClient', 'FloatingIPsClient',
-                    'ServersClient']
-        self.assertEqual(expected, got['primary'])
-        self.assertEqual(expected, got['admin'])
-        self.assertEqual([['127.0.0.1:5322'], 42], got['query'])
-        # rand_name adds [DEFAULT] resource_name_prefix ('tempest').
-        self.assertRegex(got['zone'],
-                         r'^tempest-cs-[a-z0-9-]{1,40}\.unit\.test\.$')
+            names = ['stacks', 'resources', 'events', 'recordsets', 'zones',
+                     'ports', 'floating_ips', 'admin_recordsets',
+                     'admin_zones']
+            result({owner: [type(getattr(c, n)).__name__ for n in names]
+                    for owner, c in T.scenario_clients.items()})
+        """, extra_conf=ALL_AVAILABLE)
+        expected = ['StacksClient', 'ResourcesClient', 'EventsClient',
+                    'RecordsetClient', 'ZonesClient', 'PortsClient',
+                    'FloatingIPsClient', 'RecordsetClient', 'ZonesClient']
+        self.assertEqual({'primary': expected, 'admin': expected}, got)
 
     def test_inconsistent_config_is_an_error(self):
         got = tempest_subprocess.run("""
@@ -166,3 +145,54 @@ class TestClientsAndConfig(testtools.TestCase):
         """)
         self.assertIn('[cross_service] provider_physical_network is required '
                       'when provider_network_type = flat', got)
+
+
+class TestCredentialsKeptOnLeftovers(testtools.TestCase):
+
+    def test_clear_credentials_only_without_leftovers(self):
+        got = tempest_subprocess.run("""
+            import logging
+            from cross_service_tempest_plugin.tests.scenario import (
+                engine_test)
+
+            cleared = []
+
+            class Provider(object):
+                def clear_creds(self):
+                    cleared.append(True)
+
+            class Creds(object):
+                project_name, username = 'p-1', 'u-1'
+
+            class Manager(object):
+                credentials = Creds()
+
+            logged = []
+
+            class Handler(logging.Handler):
+                def emit(self, record):
+                    logged.append(record.getMessage())
+            logging.getLogger(engine_test.__name__).addHandler(Handler())
+
+            class T(engine_test.ScenarioEngineTest):
+                _creds_provider = Provider()
+                os_primary = Manager()
+
+            class Run(object):
+                label = 'cs-x'
+                class result(object):
+                    cleanup_errors = ['cleanup of stack cs-x-stack failed']
+
+            T.clear_credentials()
+            first = len(cleared)
+            t = T('run_scenario')
+            t._keep_credentials_if_leftovers(Run())
+            T.clear_credentials()
+            result({'first': first, 'then': len(cleared), 'log': logged})
+        """, extra_conf=ALL_AVAILABLE)
+        self.assertEqual(1, got['first'])
+        self.assertEqual(1, got['then'])
+        self.assertEqual(1, len(got['log']))
+        self.assertIn('NOT clearing the credentials', got['log'][0])
+        self.assertIn('primary: project p-1 user u-1', got['log'][0])
+        self.assertIn('cleanup of stack cs-x-stack failed', got['log'][0])

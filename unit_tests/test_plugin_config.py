@@ -28,7 +28,7 @@ OPTION_NAMES = [
     'record_interval', 'check_nameservers', 'check_reverse',
     'provider_network_type', 'provider_physical_network',
     'provider_segmentation_id', 'provider_cidr', 'provider_ipv6_cidr',
-    'template_dir', 'scenario_files']
+    'template_dir', 'cleanup_timeout', 'results_dir', 'scenario_files']
 
 
 class ConfTestCase(testtools.TestCase):
@@ -177,6 +177,15 @@ class TestValidate(ConfTestCase):
              "directory",
              "[cross_service] scenario_files: '/nonexistent/a.yaml' is not "
              "a file"], problems)
+
+    def test_results_dir_must_be_a_directory(self):
+        with tempfile.NamedTemporaryFile() as f:
+            self.assertEqual(
+                ["[cross_service] results_dir %r is not a writable "
+                 "directory" % f.name],
+                self.problems('results_dir = %s\n' % f.name))
+        # Not there yet: created by the first run.
+        self.assertEqual([], self.problems('results_dir = /nonexistent/r\n'))
 
     def test_valid_vlan(self):
         self.assertEqual([], self.problems(

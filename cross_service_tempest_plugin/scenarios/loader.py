@@ -24,20 +24,15 @@ import glob
 import os
 import string
 
+import jsonschema
 import yaml
 
 DEFINITIONS_DIR = os.path.join(os.path.dirname(__file__), 'definitions')
 TEMPLATES_DIR = os.path.join(os.path.dirname(os.path.dirname(__file__)),
                              'templates')
 
-# The actions the engine knows (steps refer to them).
-ACTIONS = ('create_zone', 'deploy', 'check_api', 'check_wire',
-           'check_dns_assignment', 'check_floating_ip', 'update', 'delete',
-           'check_removed', 'delete_zone')
-
-ANY = object()
 # Schema of one scenario: key → type, nested dict for sub-mappings,
-# [schema] for a list of mappings.
+# [schema] for a list of mappings (turned into a JSON schema below).
 RECORD_SCHEMA = {
     'name': str,            # fqdn template; may use {label}
     'label_output': str,    # stack output: a label or list of labels
@@ -49,7 +44,7 @@ RECORD_SCHEMA = {
 SCENARIO_SCHEMA = {
     'description': str,
     'credentials': str,     # 'primary' or 'admin': who owns the stacks
-    'requires': list,       # requirement names, see engine.REQUIREMENTS
+    'requires': list,       # requirement names, see settings.SERVICES
     'vars': dict,           # defaults for {placeholders}; --set overrides
     'zone': bool,           # whether the scenario creates its zone
     'stack': {
@@ -117,33 +112,60 @@ def _load_yaml(path):
     return data['scenarios']
 
 
-_TYPE_NAMES = {dict: 'mapping', list: 'list', str: 'string',
-               bool: 'boolean (true/false)'}
+_JSON_TYPES = {dict: 'object', list: 'array', str: 'string',
+               bool: 'boolean'}
+_TYPE_NAMES = {'object': 'mapping', 'array': 'list', 'string': 'string',
+               'boolean': 'boolean (true/false)'}
 
 
-def _check_keys(value, schema, where, path):
-    """Check ``value`` against ``schema``; ``where`` is the key path."""
+def json_schema(schema):
+    """The JSON schema of a schema table like :data:`SCENARIO_SCHEMA`.
+
+    A sub-mapping or a list of mappings must be there as such; a plain
+    typed key may also be empty (``null``).
+    """
     if isinstance(schema, dict):
-        if not isinstance(value, dict):
-            raise ScenarioError('%s: key %s must be a mapping, got %s'
-                                % (path, where, type(value).__name__))
-        for key, sub in value.items():
-            if key not in schema:
-                raise ScenarioError(
-                    '%s: unknown key %s.%s (allowed: %s)'
-                    % (path, where, key, ', '.join(sorted(schema))))
-            _check_keys(sub, schema[key], '%s.%s' % (where, key), path)
-    elif isinstance(schema, list):
-        if not isinstance(value, list):
-            raise ScenarioError('%s: key %s must be a list, got %s'
-                                % (path, where, type(value).__name__))
-        for i, item in enumerate(value):
-            _check_keys(item, schema[0], '%s[%d]' % (where, i), path)
-    elif schema is not ANY and value is not None and not isinstance(
-            value, schema):
-        raise ScenarioError('%s: key %s must be a %s, got %r'
-                            % (path, where, _TYPE_NAMES.get(
-                                schema, schema.__name__), value))
+        return {'type': 'object', 'additionalProperties': False,
+                'properties': {k: json_schema(v)
+                               for k, v in schema.items()}}
+    if isinstance(schema, list):
+        return {'type': 'array', 'items': json_schema(schema[0])}
+    return {'type': [_JSON_TYPES[schema], 'null']}
+
+
+_VALIDATOR = jsonschema.Draft7Validator(json_schema(SCENARIO_SCHEMA))
+
+
+def _key_path(where, path):
+    return where + ''.join('[%d]' % p if isinstance(p, int) else '.%s' % p
+                           for p in path)
+
+
+def _schema_error(error, where, path):
+    """A jsonschema error → ScenarioError naming key path and file."""
+    key = _key_path(where, error.absolute_path)
+    if error.validator == 'additionalProperties':
+        allowed = error.schema['properties']
+        unknown = sorted(k for k in error.instance if k not in allowed)
+        return ScenarioError('%s: unknown key %s.%s (allowed: %s)' % (
+            path, key, unknown[0], ', '.join(sorted(allowed))))
+    if error.validator == 'type':
+        want = error.validator_value
+        want = want[0] if isinstance(want, list) else want
+        got = error.instance
+        return ScenarioError('%s: key %s must be a %s, got %s' % (
+            path, key, _TYPE_NAMES[want],
+            type(got).__name__ if want in ('object', 'array')
+            else repr(got)))
+    return ScenarioError('%s: key %s: %s' % (path, key, error.message))
+
+
+def check_schema(definition, where, path):
+    """Check one scenario against the schema; the first error is raised."""
+    errors = sorted(_VALIDATOR.iter_errors(definition),
+                    key=lambda e: [str(p) for p in e.absolute_path])
+    if errors:
+        raise _schema_error(errors[0], where, path)
 
 
 def merge(base, over):
@@ -167,7 +189,7 @@ class ScenarioCatalog(object):
         for path in self.files:
             for name, definition in _load_yaml(path).items():
                 where = 'scenarios.%s' % name
-                _check_keys(definition, SCENARIO_SCHEMA, where, path)
+                check_schema(definition, where, path)
                 if name in self.definitions:
                     self.definitions[name] = merge(self.definitions[name],
                                                    definition)
@@ -192,13 +214,14 @@ class ScenarioCatalog(object):
                                 '%s, got %r' % (files, name,
                                                 ', '.join(CREDENTIALS), creds))
         seen = set()
+        known = action_names()
         for i, step in enumerate(definition['steps']):
             step_name, action = step_spec(step)
-            if action not in ACTIONS:
+            if action not in known:
                 raise ScenarioError(
                     '%s: scenarios.%s.steps[%d]: unknown action %r '
                     '(known: %s)' % (files, name, i, action,
-                                     ', '.join(ACTIONS)))
+                                     ', '.join(known)))
             if step_name in seen:
                 raise ScenarioError('%s: scenarios.%s.steps[%d]: duplicate '
                                     'step name %r' % (files, name, i,
@@ -236,6 +259,17 @@ def shipped_files():
 def load_catalog(extra_files=()):
     """Shipped definitions merged with ``extra_files`` (later wins)."""
     return ScenarioCatalog(shipped_files() + list(extra_files))
+
+
+def action_names():
+    """The actions steps may name: those registered in :mod:`.actions`."""
+    # Imported here: the actions import this module.
+    from cross_service_tempest_plugin.scenarios import actions
+    return actions.names()
+
+
+def step_names(definition):
+    return [step_spec(s)[0] for s in definition['steps']]
 
 
 def step_spec(step):

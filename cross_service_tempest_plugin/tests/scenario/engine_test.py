@@ -17,9 +17,7 @@ The test classes only name the scenarios; the engine (the same one as
 base class, and the test fails with the failing step's message.
 """
 
-import fcntl
 import json
-import os
 
 from oslo_log import log as logging
 from tempest.common import utils
@@ -55,53 +53,72 @@ class ScenarioEngineTest(base.CrossServiceScenarioTest):
     def _catalog(cls):
         return loader.load_catalog(CONF.cross_service.scenario_files)
 
-    def _clients(self, owner):
-        prefix = 'admin_' if owner == 'admin' else ''
-
-        def get(name):
-            return getattr(self, prefix + name)
-        return engine.ScenarioClients(
-            stacks=get('stacks_client'), resources=get('resources_client'),
-            events=get('events_client'), recordsets=get('recordset_client'),
-            zones=get('zones_client'), ports=get('ports_client'),
-            floating_ips=get('floating_ips_client'),
-            admin_recordsets=self.admin_recordset_client,
-            admin_zones=self.admin_zones_client)
-
     def run_scenario(self, name, overrides=None):
         """Run every step of ``name``; fail with the failing step's error."""
         definition = self._catalog().get(name)
         run = engine.ScenarioRun(
             name, definition,
-            self._clients(definition.get('credentials', 'primary')),
-            engine.Settings.from_conf(CONF), overrides=overrides)
+            self.scenario_clients[definition.get('credentials', 'primary')],
+            engine.Settings.from_conf(CONF), overrides=overrides,
+            result_extra={'test': self.id()})
         # run() cleans up itself; this also covers an error between steps.
-        self.addCleanup(run.cleanup)
+        self.addCleanup(self._cleanup_run, run)
         result = run.run()
+        self._keep_credentials_if_leftovers(run)
         self._add_result_detail(result)
-        self._log_result(result)
         for bug in result.known_bugs:
             LOG.warning('scenario %s reproduced a known service bug (records '
                         'left after delete: %s): %s', name,
                         [r['name'] for r in bug['lingering']],
                         bug['summary'])
         if not result.passed:
-            self.fail('scenario %s failed at step %s: %s%s' % (
+            self.fail('scenario %s failed at step %s: %s%s%s' % (
                 name, result.failed_step, result.error,
-                ''.join('\n' + e for e in result.cleanup_errors)))
+                ''.join('\n' + e for e in result.cleanup_errors),
+                '\n' + self._credentials_kept() if result.cleanup_errors
+                else ''))
         return result
 
-    def _log_result(self, result):
-        """Append the result to $CROSS_SERVICE_RESULT_LOG (bench input)."""
-        path = os.environ.get('CROSS_SERVICE_RESULT_LOG')
-        if not path:
+    def _cleanup_run(self, run):
+        run.cleanup()
+        self._keep_credentials_if_leftovers(run)
+
+    def _keep_credentials_if_leftovers(self, run):
+        """Cleanup failed: the class keeps its credentials (see below)."""
+        if run.result.cleanup_errors:
+            cls = type(self)
+            cls.leftovers = getattr(cls, 'leftovers', []) + [
+                '%s (%s): %s' % (self.id(), run.label, e)
+                for e in run.result.cleanup_errors]
+
+    @classmethod
+    def _credentials_kept(cls):
+        who = []
+        for role, manager in (('primary', getattr(cls, 'os_primary', None)),
+                              ('admin', getattr(cls, 'os_admin', None))):
+            creds = getattr(manager, 'credentials', None)
+            if creds is not None:
+                who.append('%s: project %s user %s' % (
+                    role, getattr(creds, 'project_name', '?'),
+                    getattr(creds, 'username', '?')))
+        return ('credentials kept for manual cleanup (Heat deletes with the '
+                'owner\'s trust; deleting the project would orphan the '
+                'leftovers): %s' % ('; '.join(who) or 'unknown'))
+
+    @classmethod
+    def clear_credentials(cls):
+        """Keep the dynamic credentials when a run's cleanup failed.
+
+        Heat deletes a stack with its owner's trust: clearing the project
+        and user would orphan the stacks left behind. Say so loudly.
+        """
+        leftovers = getattr(cls, 'leftovers', None)
+        if leftovers:
+            LOG.error('%s: cleanup failed, NOT clearing the credentials; %s. '
+                      'Left behind: %s', cls.__name__,
+                      cls._credentials_kept(), ' | '.join(leftovers))
             return
-        line = json.dumps(dict(result.to_dict(), test=self.id()),
-                          default=str) + '\n'
-        with open(path, 'a') as f:
-            fcntl.flock(f, fcntl.LOCK_EX)
-            f.write(line)
-            fcntl.flock(f, fcntl.LOCK_UN)
+        super().clear_credentials()
 
     def _add_result_detail(self, result):
         try:

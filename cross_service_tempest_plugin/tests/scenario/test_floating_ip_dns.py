@@ -16,7 +16,12 @@ from cross_service_tempest_plugin.tests.scenario import engine_test
 
 
 class FloatingIpDnsTest(engine_test.ScenarioEngineTest):
-    """Use case 1: a floating IP with its own dns_name and dns_domain."""
+    """Use case 2: Floating IPs are published in the external DNS service.
+
+    Neutron admin guide "DNS Integration with an External Service":
+    https://docs.openstack.org/neutron/latest/admin/config-dns-int-ext-serv.html
+    A floating IP with its own dns_name and dns_domain.
+    """
 
     scenarios = ('floating_ip_dns', 'floating_ip_no_zone')
 

@@ -16,7 +16,12 @@ from cross_service_tempest_plugin.tests.scenario import engine_test
 
 
 class ProviderPortDnsTest(engine_test.ScenarioEngineTest):
-    """Use case 3 (admin): a port on a provider network, published directly.
+    """Use case 3: Ports are published directly in the external DNS service.
+
+    Neutron admin guide "DNS Integration with an External Service"
+    (the network's dns_domain, as in its use case 3c):
+    https://docs.openstack.org/neutron/latest/admin/config-dns-int-ext-serv.html
+    Admin: a port on a provider network, published directly.
 
     Both tests create the provider network of [cross_service]
     provider_*; they are in one class so that a class-grouped parallel run

@@ -16,7 +16,14 @@ from cross_service_tempest_plugin.tests.scenario import engine_test
 
 
 class ServersDnsTest(engine_test.ScenarioEngineTest):
-    """Use case 2: servers' ports with dns_name, network with dns_domain."""
+    """Use case 1: floating IPs published with associated port DNS attributes.
+
+    Neutron admin guide "DNS Integration with an External Service",
+    "Use case 1: Floating IPs are published with associated port DNS
+    attributes":
+    https://docs.openstack.org/neutron/latest/admin/config-dns-int-ext-serv.html
+    Servers' ports with dns_name, network with dns_domain.
+    """
 
     scenarios = ('servers_dns', 'floating_ip_move')
 

@@ -1,0 +1,152 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
+"""What a scenario run reads from tempest.conf, and the clients it uses.
+
+One place for both front doors: the Tempest test classes
+(:mod:`cross_service_tempest_plugin.tests.base`) and the Python API build
+:class:`Settings` with :meth:`Settings.from_conf` and :class:`ScenarioClients`
+with :meth:`ScenarioClients.from_managers`. The defaults of the settings are
+those of the ``[cross_service]`` options (:mod:`..config`).
+"""
+
+import dataclasses
+import typing
+
+from cross_service_tempest_plugin import config as cs_config
+
+# Neutron API extensions the DNS scenarios need (``requires:
+# dns_extensions`` in a definition; every test class checks them).
+DNS_EXTENSIONS = ('dns-integration', 'dns-domain-ports')
+
+# ``requires:`` entry → [service_available] option.
+SERVICES = {'heat': 'heat', 'designate': 'designate', 'neutron': 'neutron',
+            'nova': 'nova'}
+
+
+def _opt(name):
+    return dataclasses.field(default=cs_config.default(name))
+
+
+@dataclasses.dataclass
+class Settings:
+    """What the engine reads from tempest.conf (kept in one place)."""
+
+    zone_suffix: str = _opt('zone_suffix')
+    zone_email: str = _opt('zone_email')
+    zone_ttl: int = _opt('zone_ttl')
+    record_timeout: float = _opt('record_timeout')
+    record_interval: float = _opt('record_interval')
+    nameservers: list = dataclasses.field(default_factory=list)  # [dns]
+    check_nameservers: bool = _opt('check_nameservers')
+    check_reverse: bool = _opt('check_reverse')
+    query_timeout: float = 2.0      # [dns] query_timeout
+    stack_timeout: typing.Optional[float] = None   # [heat_plugin]
+    stack_interval: typing.Optional[float] = None  # build_timeout/_interval
+    template_dir: typing.Optional[str] = _opt('template_dir')
+    # Values for {placeholders} that come from the config.
+    context: dict = dataclasses.field(default_factory=dict)
+    cleanup_timeout: float = _opt('cleanup_timeout')
+    cleanup_interval: float = 5
+    # Seconds cleanup keeps looking (by name) for a stack whose create
+    # request was interrupted: Heat may still be storing it.
+    create_settle: float = 15
+    results_dir: typing.Optional[str] = _opt('results_dir')
+
+    def __post_init__(self):
+        self.nameservers = list(self.nameservers or [])
+        self.context = dict(self.context or {})
+
+    @classmethod
+    def from_conf(cls, conf):
+        cs = conf.cross_service
+
+        def _s(value):
+            return '' if value is None else value
+        context = {
+            'public_network_id': _s(conf.network.public_network_id),
+            'image_ref': _s(conf.compute.image_ref),
+            'flavor_ref': _s(conf.compute.flavor_ref),
+            'provider_network_type': _s(cs.provider_network_type),
+            'provider_physical_network': _s(cs.provider_physical_network),
+            'provider_segmentation_id': (
+                '' if cs.provider_segmentation_id is None
+                else str(cs.provider_segmentation_id)),
+            'provider_cidr': _s(cs.provider_cidr),
+            'provider_ipv6_cidr': _s(cs.provider_ipv6_cidr),
+            'zone_email': cs.zone_email,
+            'zone_ttl': cs.zone_ttl,
+        }
+        heat = getattr(conf, 'heat_plugin', None)
+        return cls(zone_suffix=cs.zone_suffix, zone_email=cs.zone_email,
+                   zone_ttl=cs.zone_ttl, record_timeout=cs.record_timeout,
+                   record_interval=cs.record_interval,
+                   nameservers=conf.dns.nameservers,
+                   check_nameservers=cs.check_nameservers,
+                   check_reverse=cs.check_reverse,
+                   query_timeout=conf.dns.query_timeout,
+                   stack_timeout=getattr(heat, 'build_timeout', None),
+                   stack_interval=getattr(heat, 'build_interval', None),
+                   template_dir=cs.template_dir, context=context,
+                   cleanup_timeout=cs.cleanup_timeout,
+                   results_dir=cs.results_dir)
+
+
+@dataclasses.dataclass
+class ScenarioClients:
+    """The clients one run uses: the owner's plus admin ones for PTRs."""
+
+    stacks: typing.Any
+    resources: typing.Any
+    events: typing.Any
+    recordsets: typing.Any
+    zones: typing.Any
+    ports: typing.Any
+    floating_ips: typing.Any
+    admin_recordsets: typing.Any = None
+    admin_zones: typing.Any = None
+
+    @classmethod
+    def from_managers(cls, owner, admin=None):
+        """Build from ``tempest.clients.Manager`` objects."""
+        orch = owner.orchestration
+        return cls(stacks=orch.StacksClient(),
+                   resources=orch.ResourcesClient(),
+                   events=orch.EventsClient(),
+                   recordsets=owner.dns_v2.RecordsetClient(),
+                   zones=owner.dns_v2.ZonesClient(),
+                   ports=owner.ports_client,
+                   floating_ips=owner.floating_ips_client,
+                   admin_recordsets=(admin.dns_v2.RecordsetClient()
+                                     if admin else None),
+                   admin_zones=admin.dns_v2.ZonesClient() if admin else None)
+
+
+def missing_requirements(definition, conf, extension_enabled=None):
+    """Names of what ``definition['requires']`` needs and conf lacks."""
+    missing = []
+    for req in definition.get('requires') or []:
+        if req in SERVICES:
+            if not getattr(conf.service_available, SERVICES[req], False):
+                missing.append('[service_available] %s' % SERVICES[req])
+        elif req == 'dns_extensions':
+            for ext in DNS_EXTENSIONS:
+                if extension_enabled and not extension_enabled(ext,
+                                                               'network'):
+                    missing.append('Neutron extension %s ([network-feature-'
+                                   'enabled] api_extensions)' % ext)
+        elif req == 'provider_network':
+            if not conf.cross_service.provider_network_type:
+                missing.append('[cross_service] provider_network_type')
+        else:
+            missing.append('unknown requirement %r' % req)
+    return missing

@@ -1,0 +1,253 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
+"""Life cycle of the Heat stacks of a scenario run: create, wait, delete.
+
+Every stack is recorded in the run's resources as soon as Heat has accepted
+it, and :class:`Cleanup` retries a deletion while a service is briefly away
+(restarted by a fault test or its operator): retrying beats leaking.
+"""
+
+import time
+
+from tempest.lib import exceptions as lib_exc
+
+from cross_service_tempest_plugin.common import waiters
+from cross_service_tempest_plugin.scenarios import loader
+from cross_service_tempest_plugin.scenarios.results import StepFailure
+
+
+class Resources(object):
+    """The run's ``result.resources`` list: what exists, what was deleted."""
+
+    def __init__(self, entries):
+        self.entries = entries
+
+    def add(self, kind, name, rid, **extra):
+        entry = {'type': kind, 'name': name, 'id': rid, 'deleted': False}
+        entry.update(extra)
+        self.entries.append(entry)
+        return entry
+
+    def mark_deleted(self, kind, rid):
+        for entry in self.entries:
+            if entry['type'] == kind and entry['id'] == rid:
+                entry['deleted'] = True
+
+
+def heat_parameters(params):
+    """Heat wants strings for its parameters."""
+    return {k: ('' if v is None else
+                str(v).lower() if isinstance(v, bool) else str(v))
+            for k, v in params.items()}
+
+
+def stack_outputs(stack_body):
+    """``{output_key: output_value}``; an output error fails the step."""
+    outputs = {}
+    for out in stack_body.get('outputs') or []:
+        if out.get('output_error'):
+            raise StepFailure('stack output %s: %s' % (
+                out.get('output_key'), out['output_error']))
+        outputs[out['output_key']] = out.get('output_value')
+    return outputs
+
+
+class Stacks(object):
+    """Create/update/wait/delete the run's stacks (``(name, id)`` pairs)."""
+
+    def __init__(self, clients, settings, resources, clock=time.monotonic):
+        self.clients = clients
+        self.settings = settings
+        self.resources = resources
+        self._clock = clock
+
+    def template(self, name):
+        path = loader.find_template(name, self.settings.template_dir)
+        with open(path) as f:
+            return f.read()
+
+    def files(self):
+        return loader.template_files(self.settings.template_dir)
+
+    def create(self, stack_name, role, template_name, parameters):
+        """Create a stack; returns ``(name, id)``.
+
+        The stack is recorded (id None) before the request is sent: if the
+        call is interrupted (Ctrl-C, SIGTERM, a lost answer) after Heat
+        accepted it, cleanup finds it by its unique name (:meth:`find`).
+        """
+        template = self.template(template_name)
+        files = self.files()
+        entry = self.resources.add('stack', stack_name, None, role=role,
+                                   template=template_name)
+        body = self.clients.stacks.create_stack(
+            stack_name, template, parameters=parameters, files=files)
+        entry['id'] = body['stack']['id']
+        return (stack_name, entry['id'])
+
+    def find(self, stack_name, deadline):
+        """Id of the stack named ``stack_name``, or None if there is none.
+
+        A create that was interrupted may still be under way in Heat, so a
+        missing stack is looked for again until ``settings.create_settle``
+        seconds have passed (or ``deadline``). The id is recorded in the
+        stack's resources entry; with no stack, the entry says
+        ``created: false``.
+        """
+        until = min(self._clock() + self.settings.create_settle, deadline)
+        interval = float(self.settings.stack_interval or 1)
+        while True:
+            try:
+                sid = self.clients.stacks.show_stack(
+                    stack_name)['stack']['id']
+                break
+            except lib_exc.NotFound:
+                if self._clock() >= until:
+                    sid = None
+                    break
+            time.sleep(interval)
+        for entry in self.resources.entries:
+            if (entry['type'] == 'stack' and entry['name'] == stack_name and
+                    entry['id'] is None):
+                if sid:
+                    entry['id'] = sid
+                else:
+                    entry.update(created=False, deleted=True)
+        return sid
+
+    def update(self, stack, template_name, parameters):
+        self.clients.stacks.update_stack(
+            stack[0], stack[1], self.template(template_name),
+            parameters=parameters, files=self.files())
+
+    def wait(self, stack, status):
+        """Wait for ``status`` until the stack deadline; returns the body.
+
+        Heat API errors (e.g. a 500 while heat-engine is away) are retried
+        until that same deadline.
+        """
+        timeout = (self.settings.stack_timeout or
+                   getattr(self.clients.stacks, 'build_timeout', 300))
+        interval = (self.settings.stack_interval or
+                    getattr(self.clients.stacks, 'build_interval', 1))
+        deadline = self._clock() + float(timeout)
+        while True:
+            try:
+                return waiters.wait_for_stack_status(
+                    self.clients.stacks, stack[0], stack[1], status,
+                    timeout=max(deadline - self._clock(), 0.001),
+                    interval=interval, events_client=self.clients.events,
+                    resources_client=self.clients.resources)
+            except (waiters.StackStatusError, waiters.StackTimeout):
+                raise
+            except Exception as exc:
+                if self._clock() >= deadline:
+                    raise StepFailure(
+                        'stack %s did not reach %s within %s s: the Heat API '
+                        'kept failing (%s: %s); %s' % (
+                            stack[0], status, timeout, type(exc).__name__,
+                            exc, self.summary(stack)))
+            time.sleep(float(interval))
+
+    def summary(self, stack):
+        try:
+            body = self.clients.stacks.show_stack(
+                '%s/%s' % stack)['stack']
+            return 'last stack status %s, reason: %s' % (
+                body.get('stack_status'), body.get('stack_status_reason'))
+        except Exception as exc:
+            return 'stack status unavailable (%s: %s)' % (
+                type(exc).__name__, exc)
+
+    def delete(self, stack, deadline=None):
+        """Delete (if still there) and wait until the stack is gone.
+
+        The wait ends at the stack timeout or at ``deadline`` (clock time),
+        whichever comes first.
+        """
+        name, sid = stack
+        try:
+            self.clients.stacks.delete_stack(name, sid)
+        except lib_exc.NotFound:
+            pass
+        timeout = self.settings.stack_timeout or getattr(
+            self.clients.stacks, 'build_timeout', 300)
+        if deadline is not None:
+            timeout = max(min(float(timeout), deadline - self._clock()),
+                          0.001)
+        waiters.wait_for_stack_deleted(
+            self.clients.stacks, name, sid,
+            timeout=timeout,
+            interval=self.settings.stack_interval,
+            events_client=self.clients.events,
+            resources_client=self.clients.resources)
+        self.resources.mark_deleted('stack', sid)
+
+    def record_physical_resources(self, stack, details):
+        """Add the stack's physical resources (nested too) to resources."""
+        try:
+            res = self.clients.resources.list_resources(
+                stack[0], stack[1], nested_depth=3)['resources']
+        except Exception as exc:
+            details['resources_error'] = str(exc)
+            return
+        for r in res:
+            if r.get('physical_resource_id') and not r.get(
+                    'resource_type', '').endswith('.yaml') and r.get(
+                    'resource_type') != 'OS::Heat::ResourceGroup':
+                self.resources.add(r.get('resource_type'),
+                                   r.get('resource_name'),
+                                   r.get('physical_resource_id'),
+                                   stack=stack[0])
+
+
+class Cleanup(object):
+    """Calls that must not be abandoned: errors retried, Ctrl-C deferred.
+
+    One deadline for the whole cleanup (``settings.cleanup_timeout`` from
+    its start): every call is attempted at least once, retried while time
+    is left, and receives ``deadline=`` (clock time) to bound its own waits.
+    """
+
+    def __init__(self, settings, errors, clock=time.monotonic):
+        self.settings = settings
+        self.errors = errors        # result.cleanup_errors
+        self.interrupted = False
+        self._clock = clock
+        self.deadline = clock() + settings.cleanup_timeout
+
+    def call(self, what, func, *args):
+        """Call ``func(*args, deadline=...)``, retrying until the deadline."""
+        attempts = 0
+        while True:
+            attempts += 1
+            try:
+                func(*args, deadline=self.deadline)
+                return
+            except KeyboardInterrupt:
+                # Never abandon a cleanup half way: note it, carry on.
+                self.interrupted = True
+                continue
+            except Exception as exc:
+                if self._clock() >= self.deadline:
+                    self.errors.append(
+                        'cleanup of %s failed after %d attempt(s) (cleanup '
+                        'timeout %s s): %s: %s'
+                        % (what, attempts, self.settings.cleanup_timeout,
+                           type(exc).__name__, exc))
+                    return
+            try:
+                time.sleep(max(min(self.settings.cleanup_interval,
+                                   self.deadline - self._clock()), 0))
+            except KeyboardInterrupt:
+                self.interrupted = True
