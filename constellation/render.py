@@ -276,7 +276,9 @@ def placement_conf(ctx):
 def nova_conf(ctx):
     default = _common_default(ctx)
     default.update({
-        'compute_driver': 'fake.FakeDriverWithoutFakeNodes',
+        # Nova's FakeDriverWithoutFakeNodes with a console log that ends
+        # in a login prompt (constellation_ext.compute)
+        'compute_driver': 'constellation_fake.BootedFakeDriver',
         'host': 'constellation',
         'my_ip': HOST,
         'state_path': data(ctx, 'nova'),

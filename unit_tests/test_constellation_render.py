@@ -61,8 +61,9 @@ def test_all_ini_files_parse_and_use_loopback_only(ctx):
 def test_services_point_at_our_ports_and_secrets(ctx):
     files = render.config_files(ctx)
     nova = parse(files['nova/nova.conf'])
+    # constellation_ext.compute registers nova.virt.constellation_fake
     assert nova['DEFAULT']['compute_driver'] == \
-        'fake.FakeDriverWithoutFakeNodes'
+        'constellation_fake.BootedFakeDriver'
     assert ':25100/nova_api' in nova['api_database']['connection']
     assert 'rpw@127.0.0.1:25101' in nova['DEFAULT']['transport_url']
     assert nova['conductor']['workers'] == '1'
