@@ -365,10 +365,14 @@ def ml2_conf(ctx):
             'type_drivers': 'flat,vlan,vxlan',
             'tenant_network_types': 'vxlan',
             'mechanism_drivers': 'constellation_agentless',
-            # subnet_dns_publish_fixed_ip subclasses dns_domain_ports (and
-            # provides its API aliases); loading both makes every network
-            # create with a dns_domain fail with a duplicate NetworkDNSDomain.
-            'extension_drivers': 'port_security,subnet_dns_publish_fixed_ip',
+            # dns_domain_keywords subclasses subnet_dns_publish_fixed_ip,
+            # which subclasses dns_domain_ports: one driver gives all of
+            # Neutron's DNS integration API extensions (dns-integration,
+            # dns-domain-ports, subnet-dns-publish-fixed-ip,
+            # dns-integration-domain-keywords). Loading two of them makes
+            # every network create with a dns_domain fail with a duplicate
+            # NetworkDNSDomain.
+            'extension_drivers': 'port_security,dns_domain_keywords',
             'overlay_ip_version': 4,
         },
         'ml2_type_flat': {'flat_networks': PUBLIC_PHYSNET},
