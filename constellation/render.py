@@ -365,13 +365,9 @@ def ml2_conf(ctx):
             'type_drivers': 'flat,vlan,vxlan',
             'tenant_network_types': 'vxlan',
             'mechanism_drivers': 'constellation_agentless',
-            # dns_domain_keywords subclasses subnet_dns_publish_fixed_ip,
-            # which subclasses dns_domain_ports: one driver gives all of
-            # Neutron's DNS integration API extensions (dns-integration,
-            # dns-domain-ports, subnet-dns-publish-fixed-ip,
-            # dns-integration-domain-keywords). Loading two of them makes
-            # every network create with a dns_domain fail with a duplicate
-            # NetworkDNSDomain.
+            # dns_domain_keywords subclasses subnet_dns_publish_fixed_ip and
+            # dns_domain_ports (all of Neutron's DNS API extensions); two of
+            # them at once: duplicate NetworkDNSDomain on network create.
             'extension_drivers': 'port_security,dns_domain_keywords',
             'overlay_ip_version': 4,
         },
@@ -415,6 +411,10 @@ def designate_conf(ctx):
         'service:mdns': {'workers': 1,
                          'listen': '%s:%d' % (HOST, ctx['ports']['mdns'])},
         'keystone_authtoken': _authtoken(ctx, 'designate'),
+        # tooz on one machine: locks and group membership in the state
+        # dir, so two workers of a Designate service coordinate
+        'coordination': {'backend_url': 'file://' + data(
+            ctx, 'designate', 'coordination')},
         'oslo_concurrency': {'lock_path': lock_path(ctx, 'designate')},
     })
 

@@ -67,6 +67,9 @@ def test_services_point_at_our_ports_and_secrets(ctx):
     assert ':25100/nova_api' in nova['api_database']['connection']
     assert 'rpw@127.0.0.1:25101' in nova['DEFAULT']['transport_url']
     assert nova['conductor']['workers'] == '1'
+    designate = parse(files['designate/designate.conf'])
+    assert designate['coordination']['backend_url'] == \
+        'file:///st/data/designate/coordination'
     neutron = parse(files['neutron/neutron.conf'])
     assert neutron['designate']['url'] == 'http://127.0.0.1:25115/v2'
     assert neutron['designate']['allow_reverse_dns_lookup'] == 'True'
