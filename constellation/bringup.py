@@ -23,6 +23,7 @@ from constellation import install as installmod
 from constellation import lifecycle
 from constellation import pool
 from constellation import ports as portmod
+from constellation import privileges
 from constellation import render
 from constellation import services
 from constellation import state as statemod
@@ -44,6 +45,7 @@ PASTE_FILES = ('nova/api-paste.ini', 'neutron/api-paste.ini',
 DATA_DIRS = ('mysql', 'rabbitmq/mnesia', 'bind', 'glance/images',
              'glance/staging', 'glance/tasks', 'nova/instances', 'neutron',
              'home', 'locks')
+RUN_DIRS = ('mysql', 'bind', 'rabbitmq')
 
 
 def install_steps(c):
@@ -72,6 +74,8 @@ def write_configs(c, ctx):
             statemod.atomic_write(st.etc(rel), f.read())
     for d in DATA_DIRS:
         os.makedirs(st.data(d), exist_ok=True)
+    for d in RUN_DIRS:
+        os.makedirs(st.run(d), exist_ok=True)
     for svc in ('keystone', 'glance', 'placement', 'nova', 'neutron',
                 'designate', 'heat'):
         os.makedirs(render.lock_path(ctx, svc), exist_ok=True)
@@ -170,6 +174,8 @@ def _up(c):
     if fixed:
         c.say('secrets written by an older version starred in logs/%s'
               % ', logs/'.join(fixed))
+    c.say(c.step('daemon users', privileges.hand_over, ctx, c.st,
+                 service='config'))
     c.step('MariaDB datadir', database.init_mysql, c.st,
            service='mysql-install')
     c.step('supervisord', _supervisord, c, service='supervisord')

@@ -159,8 +159,10 @@ class Context:
             msgs.append('stopping %d leftover processes of that run: %s' % (
                 len(leftovers), ' '.join(map(str, leftovers))))
             self.kill_pids(leftovers)
-        for f in ('supervisord.pid', 'supervisor.sock', 'mysqld.pid',
-                  'named.pid', 'rabbitmq.pid'):
+        for f in ('supervisord.pid', 'supervisor.sock', 'mysql/mysqld.pid',
+                  'bind/named.pid', 'rabbitmq/rabbitmq.pid',
+                  # where versions before run/<user>/ kept them
+                  'mysqld.pid', 'named.pid', 'rabbitmq.pid'):
             p = self.st.run(f)
             if os.path.exists(p):
                 os.unlink(p)

@@ -13,14 +13,17 @@
 """MariaDB: datadir, databases and DB user, the services' schema syncs."""
 
 import concurrent.futures
+import contextlib
 import getpass
 import os
 import shutil
 import subprocess
+import tempfile
 import threading
 import time
 
 from constellation import errors
+from constellation import privileges
 from constellation import render
 from constellation import services
 from constellation import state as statemod
@@ -30,19 +33,58 @@ Failure = errors.Failure
 _MARKERS = threading.Lock()  # schema syncs run in threads
 
 
+@contextlib.contextmanager
+def _path_without_spaces(st):
+    """The state dir under a name without whitespace, for the duration.
+
+    Some tools split paths at spaces: mariadb-install-db (a shell script,
+    also for the paths it reads from the defaults file) and
+    neutron-db-manage (alembic's space-separated version_locations).
+    They get a symlink in a fresh temp dir, and a copy of my.cnf naming it.
+    """
+    if not any(ch.isspace() for ch in st.root):
+        yield st.root, st.etc('mysql', 'my.cnf')
+        return
+    tmp = tempfile.mkdtemp(prefix='constellation-')
+    try:
+        os.chmod(tmp, 0o711)  # the mysql user resolves paths through it
+        link = os.path.join(tmp, 'state')
+        os.symlink(st.root, link)
+        with open(st.etc('mysql', 'my.cnf')) as f:
+            text = f.read().replace(st.root, link)
+        cnf = os.path.join(tmp, 'install.cnf')
+        statemod.atomic_write(cnf, text, mode=0o644)  # no secret in it
+        yield link, cnf
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def via(root, argv):
+    """argv of a venv script run by the venv's python under ``root``.
+
+    A console script's own first line names the real (spaced) path; the
+    python named through ``root`` makes the package see ``root`` paths.
+    """
+    venv_bin = os.path.join(root, 'venv', 'bin', '')
+    if argv[0].startswith(venv_bin):
+        return [venv_bin + 'python'] + argv
+    return argv
+
+
 def init_mysql(st):
     if os.path.exists(st.data('mysql', 'mysql')):
         return 'exists'
     shutil.rmtree(st.data('mysql'), ignore_errors=True)
     installer = services.which('mariadb-install-db') or services.which(
         'mysql_install_db')
-    cmd = [installer, '--defaults-file=%s' % st.etc('mysql', 'my.cnf'),
-           '--datadir=%s' % st.data('mysql'), '--skip-test-db',
-           '--auth-root-authentication-method=socket']
-    if os.geteuid() == 0:
-        cmd.append('--user=root')
-    with open(st.log('mysql-install'), 'w') as log:
-        r = subprocess.run(cmd, stdout=log, stderr=log)
+    with _path_without_spaces(st) as (root, cnf):
+        cmd = [installer, '--defaults-file=%s' % cnf,
+               '--datadir=%s' % os.path.join(root, 'data', 'mysql'),
+               '--skip-test-db', '--auth-root-authentication-method=socket']
+        if os.geteuid() == 0:
+            cmd.append('--user=%s' % privileges.USERS['mysql'][0])
+        with open(st.log('mysql-install'), 'w') as log:
+            r = subprocess.run(cmd, stdout=log, stderr=log)
     if r.returncode:
         shutil.rmtree(st.data('mysql'), ignore_errors=True)
         raise Failure('mariadb-install-db failed', service='mysql-install')
@@ -178,11 +220,21 @@ def sync_jobs(st, ctx):
 def db_syncs(st, ctx, say):
     """Schema syncs of every service not yet synced for this install."""
     want = st.marker('installed')
-    jobs = sync_jobs(st, ctx)
-    todo = [s for s in jobs if st.marker('dbsync_' + s) != want]
+    todo = [s for s in sync_jobs(st, ctx) if st.marker('dbsync_' + s) != want]
     if not todo:
         say('  schemas current for this install; skipped')
         return
+    with _path_without_spaces(st) as (root, _cnf):
+        if root != st.root:
+            jobs = {svc: [(via(root, argv), env) for argv, env in cmds]
+                    for svc, cmds in sync_jobs(statemod.State(root),
+                                               ctx).items()}
+        else:
+            jobs = sync_jobs(st, ctx)
+        _run_syncs(st, jobs, todo, want, say)
+
+
+def _run_syncs(st, jobs, todo, want, say):
 
     def run(svc):
         t = time.monotonic()

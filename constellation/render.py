@@ -112,16 +112,17 @@ def _common_default(ctx):
 # --- infrastructure -----------------------------------------------------
 
 def my_cnf(ctx):
+    run = os.path.join(ctx['root'], 'run', 'mysql')  # the mysql user's
     return ini({
         'mysqld': {
             'datadir': data(ctx, 'mysql'),
-            'socket': os.path.join(ctx['root'], 'run', 'mysqld.sock'),
-            'pid-file': os.path.join(ctx['root'], 'run', 'mysqld.pid'),
+            'socket': os.path.join(run, 'mysqld.sock'),
+            'pid-file': os.path.join(run, 'mysqld.pid'),
             'port': ctx['ports']['mysql'],
             'bind-address': HOST,
             'skip-name-resolve': 'ON',
             'skip-log-bin': 'ON',
-            'log-error': os.path.join(ctx['root'], 'logs', 'mysql-error.log'),
+            # errors to stderr: supervisord writes them to logs/mysql.log
             'max_connections': 1000,
             'innodb_buffer_pool_size': '64M',
             'innodb_log_file_size': '64M',
@@ -130,7 +131,7 @@ def my_cnf(ctx):
             'character-set-server': 'utf8mb4',
         },
         'client': {
-            'socket': os.path.join(ctx['root'], 'run', 'mysqld.sock'),
+            'socket': os.path.join(run, 'mysqld.sock'),
         },
     })
 
@@ -167,16 +168,17 @@ def rabbitmq_env(ctx):
         'RABBITMQ_FEATURE_FLAGS_FILE': os.path.join(base, 'feature_flags'),
         'RABBITMQ_PLUGINS_EXPAND_DIR': os.path.join(base, 'plugins-expand'),
         'RABBITMQ_QUORUM_DIR': os.path.join(base, 'mnesia', 'node', 'quorum'),
-        'ERL_CRASH_DUMP': os.path.join(ctx['root'], 'logs',
-                                       'rabbitmq-erl_crash.dump'),
-        'RABBITMQ_LOG_BASE': os.path.join(ctx['root'], 'logs'),
+        # under data/: written by the rabbitmq user when started as root
+        'ERL_CRASH_DUMP': os.path.join(base, 'erl_crash.dump'),
+        'RABBITMQ_LOG_BASE': os.path.join(base, 'log'),
         'RABBITMQ_CONFIG_FILE': etc(ctx, 'rabbitmq', 'rabbitmq'),
         'RABBITMQ_ENABLED_PLUGINS_FILE': etc(ctx, 'rabbitmq',
                                              'enabled_plugins'),
         'RABBITMQ_ADVANCED_CONFIG_FILE': etc(ctx, 'rabbitmq',
                                              'advanced.config'),
         'RABBITMQ_CONF_ENV_FILE': etc(ctx, 'rabbitmq', 'rabbitmq-env.conf'),
-        'RABBITMQ_PID_FILE': os.path.join(ctx['root'], 'run', 'rabbitmq.pid'),
+        'RABBITMQ_PID_FILE': os.path.join(ctx['root'], 'run', 'rabbitmq',
+                                          'rabbitmq.pid'),
         'RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS':
             '-kernel inet_dist_use_interface {127,0,0,1}',
         'RABBITMQ_LOGS': '-',
@@ -204,7 +206,7 @@ include "%(key)s";
 controls {
     inet 127.0.0.1 port %(rndc)d allow { 127.0.0.1; } keys { "rndc-key"; };
 };
-''' % {'dir': d, 'run': os.path.join(ctx['root'], 'run'),
+''' % {'dir': d, 'run': os.path.join(ctx['root'], 'run', 'bind'),
        'dns': ctx['ports']['dns'], 'rndc': ctx['ports']['rndc'],
        'key': etc(ctx, 'bind', 'rndc.key')}
 

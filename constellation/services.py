@@ -16,12 +16,14 @@ import collections
 import os
 import shutil
 
+from constellation import privileges
 from constellation import render
 
 Program = collections.namedtuple(
-    'Program', 'name kind command env stopwait port check')
+    'Program', 'name kind command env stopwait port check user')
 # kind: infra | api | rpc ; port: listener name in ports.OFFSETS or None;
-# check: how `status` judges it (tcp | http | nova | designate | heat)
+# check: how `status` judges it (tcp | http | nova | designate | heat);
+# user: whom supervisord runs it as (None: as itself; see privileges)
 
 INFRA = ('epmd', 'mysql', 'rabbitmq', 'named')
 APIS = ('keystone', 'glance', 'placement', 'nova-api', 'neutron',
@@ -83,16 +85,15 @@ def programs(ctx):
     def add(name, kind, command, env=None, stopwait=10, port=None,
             check='tcp'):
         progs.append(Program(name, kind, command, env or {}, stopwait,
-                             port, check))
+                             port, check, privileges.user_of(ctx, name)))
 
     add('epmd', 'infra',
         [which('epmd') or '/usr/bin/epmd', '-port', str(ctx['ports']['epmd']),
          '-address', '127.0.0.1'],
         env={'ERL_EPMD_ADDRESS': '127.0.0.1'}, port='epmd')
+    # as root, supervisord switches to the mysql user (no --user=root)
     mysqld = [which('mariadbd') or which('mysqld') or '/usr/sbin/mariadbd',
               '--defaults-file=%s' % e('mysql', 'my.cnf')]
-    if os.geteuid() == 0:
-        mysqld.append('--user=root')
     add('mysql', 'infra', mysqld, stopwait=30, port='mysql')
     add('rabbitmq', 'infra',
         [rabbitmq_server()],
@@ -195,6 +196,7 @@ def supervisord_conf(ctx, progs):
         lines += [
             '[program:%s]' % p.name,
             'command = %s' % _cmd_str(p.command),
+        ] + (['user = %s' % p.user] if p.user else []) + [
             'environment = %s' % _env_str(env),
             'directory = %s' % root,
             'autostart = false',

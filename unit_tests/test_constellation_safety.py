@@ -192,3 +192,25 @@ def test_port_probe_sees_ipv6_loopback_listeners():
         assert ports.port_in_use(port)
     finally:
         s.close()
+
+
+def test_mariadb_install_db_gets_paths_without_spaces(tmp_path):
+    st = state.State(str(tmp_path / 'my state'))
+    st.ensure_dirs()
+    state.atomic_write(st.etc('mysql', 'my.cnf'),
+                       '[mysqld]\ndatadir = %s\n' % st.data('mysql'))
+    with database._path_without_spaces(st) as (root, cnf):
+        assert not any(ch.isspace() for ch in root + cnf)
+        assert os.path.realpath(root) == os.path.realpath(st.root)
+        with open(cnf) as f:
+            assert f.read() == '[mysqld]\ndatadir = %s/data/mysql\n' % root
+    assert not os.path.exists(root)  # the link is gone afterwards
+
+
+def test_venv_scripts_run_through_the_space_free_path():
+    assert database.via('/tmp/x/state', [
+        '/tmp/x/state/venv/bin/neutron-db-manage', 'upgrade']) == [
+        '/tmp/x/state/venv/bin/python',
+        '/tmp/x/state/venv/bin/neutron-db-manage', 'upgrade']
+    assert database.via('/tmp/x/state', ['sh', '-c', 'x']) == [
+        'sh', '-c', 'x']
