@@ -33,7 +33,26 @@ SERVICES = [
     ('orchestration', 'heat', 'heat', '/v1/$(project_id)s'),
 ]
 IMAGE_NAME = 'constellation-fake-image'
+# Roles of the service users in project ``service``: ``service`` is what the
+# services' policies look for (Nova binding ports and Neutron sending
+# server events, Placement, token validation).  Neutron also needs
+# ``admin``: its Designate driver's admin client (PTR records and reverse
+# zones; neutron/services/externaldns/drivers/designate/driver.py
+# get_clients) always sends X-Designate-Edit-Managed-Records, and Designate
+# checks policy ``edit_managed_records`` (role:admin) on every such request
+# (designate/context.py), so without admin every PTR create and delete is
+# a 403; creating a reverse zone (create_zone: admin or project member)
+# would need more than ``service`` too.
+SERVICE_ROLES = {'neutron': ('service', 'admin')}
+DEFAULT_SERVICE_ROLES = ('service',)
 FLAVORS = [('42', 'm1.nano', 128, 1, 1), ('84', 'm1.micro', 192, 1, 1)]
+
+
+def keystone_key(ctx):
+    """What keystone() set up: redone when the ports or the roles change."""
+    roles = ','.join('%s=%s' % (u, '+'.join(SERVICE_ROLES.get(
+        u, DEFAULT_SERVICE_ROLES))) for u in render.SERVICE_USERS)
+    return '%d %s' % (ctx['port_base'], roles)
 
 
 def admin_session(ctx):
@@ -77,18 +96,21 @@ def keystone(ctx, log):
             u = s.post(ks + '/users', {'user': {
                 'name': name, 'password': password, 'domain_id': 'default',
                 'default_project_id': project['id']}})['user']
+        grants = '%s/projects/%s/users/%s/roles' % (
+            ks, project['id'], u['id'])
         for r in role_names:
-            s.put('%s/projects/%s/users/%s/roles/%s' % (
-                ks, project['id'], u['id'], roles[r]['id']))
+            s.put('%s/%s' % (grants, roles[r]['id']))
+        # least privilege also on a state dir bootstrapped before (admin
+        # used to be granted to every service user)
+        for r in s.get(grants)['roles']:
+            if r['name'] in roles and r['name'] not in role_names:
+                s.delete('%s/%s' % (grants, r['id']))
         return u
 
     user('demo', ctx['secrets']['demo'], projects['demo'], ['member'])
     for name in render.SERVICE_USERS:
-        # 'service' is what the services' policies look for; admin is also
-        # granted (as devstack does) because Neutron's Designate driver and
-        # Nova's port binding act on other projects' resources.
         user(name, ctx['secrets']['service'], projects['service'],
-             ['service', 'admin'])
+             SERVICE_ROLES.get(name, DEFAULT_SERVICE_ROLES))
     for stype, sname, port_name, path in SERVICES:
         svc = _ensure(s, ks + '/services', 'services', 'service',
                       {'type': stype}, {'type': stype, 'name': sname})

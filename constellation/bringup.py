@@ -190,10 +190,10 @@ def _up(c):
     for name in ('rabbitmq', 'named'):
         c.step('start %s' % name, c.wait_ready, ctx, name, service=name)
     c.step('start keystone', c.start, ctx, 'keystone', service='keystone')
-    if c.st.marker('keystone_catalog') != ctx['port_base']:
+    if c.st.marker('keystone_catalog') != bootstrap.keystone_key(ctx):
         c.step('keystone users, roles, catalog', bootstrap.keystone, ctx,
                c.say, service='keystone')
-        c.st.set_marker('keystone_catalog', ctx['port_base'])
+        c.st.set_marker('keystone_catalog', bootstrap.keystone_key(ctx))
     c.say('start %s' % ', '.join(FIRST))
     for name in FIRST:
         c.start(ctx, name, wait=False)

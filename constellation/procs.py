@@ -28,7 +28,7 @@ from constellation import services
 # and the executables of the infrastructure programs
 OUR_NAMES = frozenset(services.NAMES) | {
     'supervisord', 'gunicorn', 'mariadbd', 'mysqld', 'named', 'epmd',
-    'beam.smp', 'rabbitmq-server'}
+    'beam.smp', 'rabbitmq-server', 'constellation-nova-compute'}
 _TITLE = re.compile(r'^([\w.-]+): ')
 
 

@@ -278,7 +278,9 @@ def placement_conf(ctx):
 def nova_conf(ctx):
     default = _common_default(ctx)
     default.update({
-        'compute_driver': 'fake.FakeDriverWithoutFakeNodes',
+        # Nova's FakeDriverWithoutFakeNodes with a console log that ends
+        # in a login prompt (constellation_ext.compute)
+        'compute_driver': 'constellation_fake.BootedFakeDriver',
         'host': 'constellation',
         'my_ip': HOST,
         'state_path': data(ctx, 'nova'),
@@ -365,10 +367,10 @@ def ml2_conf(ctx):
             'type_drivers': 'flat,vlan,vxlan',
             'tenant_network_types': 'vxlan',
             'mechanism_drivers': 'constellation_agentless',
-            # subnet_dns_publish_fixed_ip subclasses dns_domain_ports (and
-            # provides its API aliases); loading both makes every network
-            # create with a dns_domain fail with a duplicate NetworkDNSDomain.
-            'extension_drivers': 'port_security,subnet_dns_publish_fixed_ip',
+            # dns_domain_keywords subclasses subnet_dns_publish_fixed_ip and
+            # dns_domain_ports (all of Neutron's DNS API extensions); two of
+            # them at once: duplicate NetworkDNSDomain on network create.
+            'extension_drivers': 'port_security,dns_domain_keywords',
             'overlay_ip_version': 4,
         },
         'ml2_type_flat': {'flat_networks': PUBLIC_PHYSNET},
@@ -411,6 +413,10 @@ def designate_conf(ctx):
         'service:mdns': {'workers': 1,
                          'listen': '%s:%d' % (HOST, ctx['ports']['mdns'])},
         'keystone_authtoken': _authtoken(ctx, 'designate'),
+        # tooz on one machine: locks and group membership in the state
+        # dir, so two workers of a Designate service coordinate
+        'coordination': {'backend_url': 'file://' + data(
+            ctx, 'designate', 'coordination')},
         'oslo_concurrency': {'lock_path': lock_path(ctx, 'designate')},
     })
 

@@ -121,7 +121,9 @@ def programs(ctx):
         check='nova')
     add('nova-scheduler', 'rpc', [venv_bin('nova-scheduler')] + nova,
         check='nova')
-    add('nova-compute', 'rpc', [venv_bin('nova-compute')] + nova,
+    # nova-compute with the constellation's fake driver (constellation_ext)
+    add('nova-compute', 'rpc',
+        [venv_bin('constellation-nova-compute')] + nova,
         stopwait=40, check='nova')
     des = ['--config-file', e('designate', 'designate.conf')]
     for svc in ('central', 'worker', 'producer', 'mdns'):

@@ -61,19 +61,24 @@ def test_all_ini_files_parse_and_use_loopback_only(ctx):
 def test_services_point_at_our_ports_and_secrets(ctx):
     files = render.config_files(ctx)
     nova = parse(files['nova/nova.conf'])
+    # constellation_ext.compute registers nova.virt.constellation_fake
     assert nova['DEFAULT']['compute_driver'] == \
-        'fake.FakeDriverWithoutFakeNodes'
+        'constellation_fake.BootedFakeDriver'
     assert ':25100/nova_api' in nova['api_database']['connection']
     assert 'rpw@127.0.0.1:25101' in nova['DEFAULT']['transport_url']
     assert nova['conductor']['workers'] == '1'
+    designate = parse(files['designate/designate.conf'])
+    assert designate['coordination']['backend_url'] == \
+        'file:///st/data/designate/coordination'
     neutron = parse(files['neutron/neutron.conf'])
     assert neutron['designate']['url'] == 'http://127.0.0.1:25115/v2'
     assert neutron['designate']['allow_reverse_dns_lookup'] == 'True'
     ml2 = parse(files['neutron/ml2_conf.ini'])
-    # subnet_dns_publish_fixed_ip includes dns_domain_ports; both at once
-    # break network create with a dns_domain (duplicate NetworkDNSDomain).
+    # dns_domain_keywords includes subnet_dns_publish_fixed_ip and
+    # dns_domain_ports; two at once break network create with a dns_domain
+    # (duplicate NetworkDNSDomain).
     assert ml2['ml2']['extension_drivers'].split(',') == [
-        'port_security', 'subnet_dns_publish_fixed_ip']
+        'port_security', 'dns_domain_keywords']
     assert ml2['ml2']['mechanism_drivers'] == 'constellation_agentless'
     heat = parse(files['heat/heat.conf'])
     assert heat['trustee']['username'] == 'heat'

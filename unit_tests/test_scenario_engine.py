@@ -456,3 +456,36 @@ class TestRequirements(unittest.TestCase):
         catalog = loader.load_catalog()
         self.assertEqual([], engine.missing_requirements(
             catalog.get('servers_dns'), self._conf(), lambda e, s: True))
+
+    def test_keyword_scenario_needs_the_keywords_extension(self):
+        catalog = loader.load_catalog()
+        missing = engine.missing_requirements(
+            catalog.get('dns_domain_keywords'), self._conf(),
+            lambda ext, svc: ext != 'dns-integration-domain-keywords')
+        self.assertEqual(['Neutron extension dns-integration-domain-keywords'
+                          ' ([network-feature-enabled] api_extensions)'],
+                         missing)
+
+
+class TestZoneName(EngineTestCase):
+
+    def test_zone_name_of_the_definition_names_the_owners_project(self):
+        clients = self.cloud.clients()
+        clients.project_id = 'c0ffee'
+        run = engine.ScenarioRun(
+            'dns_domain_keywords', self.catalog.get('dns_domain_keywords'),
+            clients, self.cloud.settings(), checker=self.cloud.checker())
+        self.assertEqual('c0ffee.%s.%s' % (run.label,
+                                           self.cloud.settings().zone_suffix),
+                         run.values['zone_name'])
+        params = run.stack_parameters()
+        # the keyword itself goes to Neutron, which expands it
+        self.assertEqual('<project_id>.%s.%s' % (
+            run.label, self.cloud.settings().zone_suffix),
+            params['dns_domain'])
+
+    def test_default_zone_name_without_project(self):
+        run = self.cloud.run(self.catalog, 'floating_ip_dns')
+        self.assertEqual(run.label + '.' + self.cloud.settings().zone_suffix,
+                         run.values['zone_name'])
+        self.assertNotIn('project_id', run.values)

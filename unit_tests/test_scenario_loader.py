@@ -20,8 +20,9 @@ import yaml
 
 from cross_service_tempest_plugin.scenarios import loader
 
-SHIPPED = ('floating_ip_dns', 'floating_ip_move', 'floating_ip_no_zone',
-           'provider_port_dns', 'provider_port_rename', 'servers_dns')
+SHIPPED = ('dns_domain_keywords', 'floating_ip_dns', 'floating_ip_move',
+           'floating_ip_no_zone', 'provider_port_dns', 'provider_port_rename',
+           'servers_dns')
 
 
 class TempFiles(unittest.TestCase):
@@ -80,9 +81,11 @@ class TestShipped(unittest.TestCase):
             'zone_name', 'name_prefix', 'public_network_id', 'image_ref',
             'flavor_ref', 'provider_network_type',
             'provider_physical_network', 'provider_segmentation_id',
-            'provider_cidr', 'provider_ipv6_cidr', 'zone_email', 'zone_ttl')}
+            'provider_cidr', 'provider_ipv6_cidr', 'zone_email', 'zone_ttl',
+            'zone_suffix', 'project_id', 'project_name')}
         for name in catalog.names():
             d = catalog.get(name)
+            loader.render(d.get('zone_name', ''), context, name)
             values = dict(context, **(d.get('vars') or {}))
             loader.render(d['stack']['parameters'], values, name)
             loader.render(d.get('update') or {}, values, name)

@@ -121,7 +121,15 @@ class ScenarioRun(object):
         context.setdefault('zone_email', settings.zone_email)
         context.setdefault('zone_ttl', settings.zone_ttl)
         context['name_prefix'] = self.label
+        context.setdefault('zone_suffix', settings.zone_suffix)
         context['zone_name'] = '%s.%s' % (self.label, settings.zone_suffix)
+        for key in ('project_id', 'project_name'):
+            if getattr(clients, key, None):
+                context[key] = getattr(clients, key)
+        if definition.get('zone_name'):
+            context['zone_name'] = loader.render(
+                definition['zone_name'], context,
+                'scenarios.%s.zone_name' % name)
         self.values = apply_overrides(definition, context, overrides)
         self.steps = [StepResult(*loader.step_spec(s))
                       for s in definition['steps']]

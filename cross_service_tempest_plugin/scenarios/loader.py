@@ -49,6 +49,9 @@ SCENARIO_SCHEMA = {
     'requires': list,       # requirement names, see settings.SERVICES
     'vars': dict,           # defaults for {placeholders}; --set overrides
     'zone': bool,           # whether the scenario creates its zone
+    # the zone's name (default {name_prefix}.{zone_suffix}); may use
+    # {project_id}/{project_name} of the stacks' owner
+    'zone_name': str,
     'stack': {
         'template': str,
         'parameters': dict,

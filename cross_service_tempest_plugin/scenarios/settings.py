@@ -27,6 +27,9 @@ from cross_service_tempest_plugin import config as cs_config
 # Neutron API extensions the DNS scenarios need (``requires:
 # dns_extensions`` in a definition; every test class checks them).
 DNS_EXTENSIONS = ('dns-integration', 'dns-domain-ports')
+# ``requires: dns_domain_keywords``: dns_domain may name <project_id>,
+# <project_name>, <user_id>, <user_name>.
+KEYWORDS_EXTENSION = 'dns-integration-domain-keywords'
 
 # ``requires:`` entry → [service_available] option.
 SERVICES = {'heat': 'heat', 'designate': 'designate', 'neutron': 'neutron',
@@ -128,11 +131,15 @@ class ScenarioClients:
     floating_ips: typing.Any
     admin_recordsets: typing.Any = None
     admin_zones: typing.Any = None
+    # who owns the stacks: {project_id}/{project_name} of a definition
+    project_id: typing.Optional[str] = None
+    project_name: typing.Optional[str] = None
 
     @classmethod
     def from_managers(cls, owner, admin=None):
         """Build from ``tempest.clients.Manager`` objects."""
         orch = owner.orchestration
+        creds = getattr(owner, 'credentials', None)
         return cls(stacks=orch.StacksClient(),
                    resources=orch.ResourcesClient(),
                    events=orch.EventsClient(),
@@ -142,7 +149,9 @@ class ScenarioClients:
                    floating_ips=owner.floating_ips_client,
                    admin_recordsets=(admin.dns_v2.RecordsetClient()
                                      if admin else None),
-                   admin_zones=admin.dns_v2.ZonesClient() if admin else None)
+                   admin_zones=admin.dns_v2.ZonesClient() if admin else None,
+                   project_id=getattr(creds, 'project_id', None),
+                   project_name=getattr(creds, 'project_name', None))
 
 
 def missing_requirements(definition, conf, extension_enabled=None):
@@ -158,6 +167,12 @@ def missing_requirements(definition, conf, extension_enabled=None):
                                                                'network'):
                     missing.append('Neutron extension %s ([network-feature-'
                                    'enabled] api_extensions)' % ext)
+        elif req == 'dns_domain_keywords':
+            if extension_enabled and not extension_enabled(
+                    KEYWORDS_EXTENSION, 'network'):
+                missing.append('Neutron extension %s ([network-feature-'
+                               'enabled] api_extensions)'
+                               % KEYWORDS_EXTENSION)
         elif req == 'provider_network':
             if not conf.cross_service.provider_network_type:
                 missing.append('[cross_service] provider_network_type')

@@ -15,18 +15,22 @@
 The constellation has no L2 agents and no dataplane: Nova's fake driver
 never plugs a VIF.  Without a driver that binds, every port Nova asks for
 stays unbound and the boot fails.  This driver binds each port to the first
-segment offered, reports it ACTIVE at once and does nothing else.
+segment offered and reports it ACTIVE at once.  Router ports are never
+bound (they have no host), so it also stands in for the L3 agent's status
+reports (``l3_status``).
 """
 
 from neutron_lib.api.definitions import portbindings
 from neutron_lib import constants
 from neutron_lib.plugins.ml2 import api
 
+from constellation_ext import l3_status
+
 
 class AgentlessMechanismDriver(api.MechanismDriver):
 
     def initialize(self):
-        pass
+        l3_status.subscribe()
 
     @property
     def connectivity(self):
