@@ -120,7 +120,7 @@ def _all_running(c):
                         for n in services.NAMES)
 
 
-def up(c, clean=False):
+def up(c, clean=False, snapshot=True):
     if os.path.exists(c.st.root) and os.listdir(c.st.root):
         if clean:
             lifecycle.check_ours(c.st)  # before the lock creates .lock
@@ -129,7 +129,7 @@ def up(c, clean=False):
         if clean and c.st.is_ours():
             lifecycle.destroy_locked(c)
         c.st.ensure_dirs()
-        return _up(c)
+        return _up(c, snapshot)
 
 
 def _check_ports(c, ctx):
@@ -151,7 +151,7 @@ def _supervisord(c):
     return c.sup.launch()
 
 
-def _up(c):
+def _up(c, snapshot=True):
     kind, pid = c.sup.state()
     if kind == 'running' and _all_running(c) and c.st.marker('ready'):
         c.say('constellation in %s is already up (supervisord pid %d, %d '
@@ -186,7 +186,7 @@ def _up(c):
     c.step('databases and DB user', database.create_databases, c.st, ctx,
            service='mysql')
     c.step('schema migrations', database.db_syncs, c.st, ctx, c.say,
-           service='dbsync')
+           snapshot, service='dbsync')
     for name in ('rabbitmq', 'named'):
         c.step('start %s' % name, c.wait_ready, ctx, name, service=name)
     c.step('start keystone', c.start, ctx, 'keystone', service='keystone')
