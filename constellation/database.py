@@ -210,6 +210,9 @@ def _map_cell0(st, ctx):
             {'OS_DATABASE__CONNECTION': render.db_url(ctx, 'nova')})
 
 
+INDEPENDENT_SETUP = ('keystone',)  # setup steps that may run side by side
+
+
 def setup_jobs(st, ctx):
     """{service: [(argv, env)]}: after the schemas, this state dir's own.
 
@@ -242,8 +245,8 @@ def setup_jobs(st, ctx):
     }
 
 
-def _parallel(fn, items):
-    with concurrent.futures.ThreadPoolExecutor(3) as ex:
+def _parallel(fn, items, threads=3):
+    with concurrent.futures.ThreadPoolExecutor(threads) as ex:
         futs = [ex.submit(fn, s) for s in items]
         errors = []
         for f in concurrent.futures.as_completed(futs):
@@ -295,11 +298,23 @@ def _run_syncs(st, jobs, setup, todo, want, snap, say):
     def migrate(svc):
         say('  %s schema: %.1fs' % (svc, run(svc, jobs)))
 
-    def finish(svc):
-        if svc in setup:
-            say('  %s setup: %.1fs' % (svc, run(svc, setup)))
-        with _MARKERS:
-            st.set_marker('dbsync_' + svc, want)
+    # keystone's setup steps are independent of one another (key
+    # repositories on disk; rows in the DB): run side by side
+    units = []
+    for svc in todo:
+        steps = setup.get(svc, [])
+        if svc in INDEPENDENT_SETUP:
+            units += [('%s %s' % (svc, argv[argv.index('--config-file') + 2]),
+                       [(argv, env)]) for argv, env in steps]
+        elif steps:
+            units.append((svc, steps))
+
+    def setup_unit(unit):
+        name, steps = unit
+        t = time.monotonic()
+        for argv, env in steps:
+            manage(st, 'dbsync-' + name.split()[0], argv, env=env)
+        say('  %s setup: %.1fs' % (name, time.monotonic() - t))
 
     if snap and os.path.exists(snap):
         t = time.monotonic()
@@ -311,4 +326,6 @@ def _run_syncs(st, jobs, setup, todo, want, snap, say):
         _parallel(migrate, todo)
         if snap:
             say('  snapshot: ' + snapshot.dump(st, snap))
-    _parallel(finish, todo)
+    _parallel(setup_unit, units, threads=4)
+    for svc in todo:
+        st.set_marker('dbsync_' + svc, want)
