@@ -20,12 +20,15 @@ Two pythons, decided once:
   ``pip install``) and when that venv is missing or half-built (``down``,
   ``destroy`` and ``status`` must still find and stop what runs).  So the
   CLI talks XML-RPC to supervisord (``supervisor``), JSON/HTTP to the APIs
-  (``rest``) and reads ``/proc`` (``state``) with the standard library.
+  (``rest``) and reads ``/proc`` (``procs``) with the standard library.
 * Inside the **services venv** (``<state>/venv``, pinned by ``lock.txt``)
   run the services with their glue (``ext/constellation_ext``) and the
-  acceptance checks (``checks/``, started with the venv's python by
-  ``checks/*.sh``).  There keystoneauth1, dnspython, psutil and tenacity
-  are installed and used instead of hand-written equivalents.
+  acceptance checks (``checks/``: ``smoke``, ``secrets``; started with
+  the venv's python by ``checks/smoke.sh``).  They use keystoneauth1
+  sessions and dnspython instead of hand-written HTTP/Keystone code and
+  ``dig``.  psutil and tenacity are there too but not used: waits go
+  through ``poll`` (one helper for both pythons) and the process checks
+  must agree with the CLI's own ``procs``.
 
 Modules of the CLI, one concern each:
 
@@ -46,6 +49,7 @@ Modules of the CLI, one concern each:
 ``bootstrap``  Keystone users/catalog and base resources over REST
 ``state``      the state dir: layout, secrets, markers, lock
 ``procs``      which processes are ours (supervisord's), their memory
+``privileges`` started as root: the daemons' system users and their dirs
 ``ports``      the port plan; ``poll`` the one way to wait
 ``errors``     ``Failure``: a step failed, naming the service
 """

@@ -11,10 +11,12 @@
 # under the License.
 
 """``cross-service-scenario``: list, show and run the scenarios; ``new``
-writes a new one (cross_service_tempest_plugin.authoring).
+writes a new one (cross_service_tempest_plugin.authoring); ``cleanup``
+sweeps what killed runs left (cross_service_tempest_plugin.sweeper_cloud).
 
 Exit codes: 0 passed, 1 scenario failed, 2 bad input (unknown scenario,
 bad --set key, missing/invalid config), 130 interrupted (after cleanup).
+``report``: see :mod:`cross_service_tempest_plugin.report.command`.
 """
 
 import argparse
@@ -24,6 +26,8 @@ import sys
 import yaml
 
 from cross_service_tempest_plugin import authoring
+from cross_service_tempest_plugin.report import command as report_command
+from cross_service_tempest_plugin import sweeper_cloud
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
@@ -174,6 +178,10 @@ COMMANDS = {
     'show': (_show_args, cmd_show, 'show a scenario definition'),
     'run': (_run_args, cmd_run, 'run a scenario (cleanup always runs)'),
     'new': (authoring.add_arguments, authoring.main, authoring.HELP),
+    'report': (report_command.add_arguments, report_command.run,
+               'HTML report of results (needs the [report] extra)'),
+    'cleanup': (sweeper_cloud.add_arguments, sweeper_cloud.main,
+                sweeper_cloud.HELP),
 }
 
 

@@ -16,7 +16,6 @@ These tests restart and stop constellation services: run them alone, after
 the main suite, never in parallel with other tests.
 """
 
-import importlib.util
 import os
 import shlex
 import subprocess
@@ -66,21 +65,14 @@ def constellation(*args, timeout=300):
     return proc.stdout
 
 
-def leak_check_module():
-    spec = importlib.util.spec_from_file_location(
-        'leak_check', os.path.join(REPO, 'tools', 'leak_check.py'))
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
-
-
 class LeakSnapshot(object):
     """Counts before/after (all projects, admin of tempest.conf)."""
 
     def __init__(self, conf_path):
-        self.mod = leak_check_module()
-        self.mgr = self.mod._setup(conf_path)
-        self.before = self.mod.snapshot(self.mgr)
+        from cross_service_tempest_plugin import leaks
+        self.mod = leaks
+        self.mgr = leaks.admin_manager(conf_path)
+        self.before = leaks.snapshot(self.mgr)
 
     def leaks(self):
         import io

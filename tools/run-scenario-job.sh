@@ -16,14 +16,18 @@
 #   6. runs the constellation's own acceptance checks (DNS on the wire, a
 #      Heat server stack, restarts of designate-worker and nova-compute,
 #      down with no process/listener left, up again);
-#   7. takes the constellation down, also when a step failed.
+#   7. writes the HTML report of the scenario results (report.html next
+#      to the logs; CROSS_SERVICE_THRESHOLDS names a thresholds file);
+#   8. takes the constellation down, also when a step failed.
 # The last line is "N passed, N failed[, N skipped]" over every step; a
 # skipped cross_service test counts as a failure (the constellation
 # provides every service and extension the suite needs).
 #
 # Environment: UNIT_VENV (plugin venv, default <repo>/.venv-unit),
 # CONSTELLATION_STATE_DIR, CONSTELLATION_PORT_BASE, KEEP_CONSTELLATION=1
-# (leave it up at the end), CONCURRENCY (default 2).
+# (leave it up at the end), CONCURRENCY (default 2), CROSS_SERVICE_RESULTS_DIR
+# (where the scenario results are, default <logs>/results),
+# CROSS_SERVICE_THRESHOLDS (a thresholds file for the report).
 set -uo pipefail
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -75,7 +79,12 @@ trap 'down; say "job finished after $(( $(date +%s) - t_job ))s"; summary' EXIT
 eval "$("$constellation" env)"
 conf=$TEMPEST_CONFIG_DIR/$TEMPEST_CONFIG
 
-# 3. the scenario suite, between two resource counts
+# 3. the scenario suite, between two resource counts; every scenario run
+# of this job (suite, fault tests) writes its result JSON to $results
+# ([cross_service] results_dir through oslo.config's environment source)
+results=${CROSS_SERVICE_RESULTS_DIR:-$logs/results}
+mkdir -p "$results"
+export OS_CROSS_SERVICE__RESULTS_DIR=$results
 ws=$logs/workspace
 tempest init "$ws" >/dev/null
 cp "$conf" "$ws/etc/tempest.conf"
@@ -87,6 +96,10 @@ fi
 (cd "$ws" && step "tempest run -r cross_service --concurrency $concurrency" \
     "$logs/suite.log" tempest run -r cross_service --concurrency "$concurrency")
 count "$logs/suite.log" skips-fail
+# the suite's subunit stream, for the report (later tempest runs replace
+# "last")
+(cd "$ws" && stestr last --subunit > "$logs/suite.subunit" 2>/dev/null) ||
+    rm -f "$logs/suite.subunit"
 if step "resource count after the suite (leak check)" "$logs/leak-after.log" \
         python "$repo/tools/leak_check.py" --config "$conf" compare "$before"; then
     passed=$((passed + 1))
@@ -126,7 +139,27 @@ step "constellation checks" "$logs/checks.log" \
     "$repo/constellation/checks/smoke.sh" --restarts --lifecycle
 count "$logs/checks.log"
 
-# 7. down + summary
+# 7. the HTML report of the scenario results next to the logs
+if compgen -G "$results/*.json" >/dev/null; then
+    report_args=("$results" -o "$logs/report.html")
+    if [[ -s $logs/suite.subunit ]]; then
+        report_args+=(--subunit "$logs/suite.subunit")
+    fi
+    if [[ -n ${CROSS_SERVICE_THRESHOLDS:-} ]]; then
+        report_args+=(--thresholds "$CROSS_SERVICE_THRESHOLDS")
+    fi
+    if step "HTML report" "$logs/report.log" \
+            cross-service-scenario report "${report_args[@]}"; then
+        passed=$((passed + 1))
+        say "report: $logs/report.html"
+    else
+        failed=$((failed + 1))
+    fi
+else
+    say "no scenario result in $results: no HTML report"
+fi
+
+# 8. down + summary
 trap - EXIT
 down
 say "job finished after $(( $(date +%s) - t_job ))s"

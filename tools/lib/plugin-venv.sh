@@ -1,7 +1,8 @@
 # Sourced by tools/run-unit-tests.sh and tools/run-scenario-job.sh: makes sure
 # the plugin venv ($venv) holds Tempest, the two plugins this one builds on,
-# this plugin (editable) and the test requirements, all pinned by
-# constraints/plugin.txt; reinstalls only when what it installs changed.
+# this plugin (editable, with its [report] extra) and the test
+# requirements, all pinned by constraints/plugin.txt; reinstalls only when
+# what it installs changed.
 # The caller sets $repo and $venv.
 constraints=$repo/constraints/plugin.txt
 
@@ -49,7 +50,7 @@ if [[ ! -x $venv/bin/python || $(cat "$stamp" 2>/dev/null) != "$stamp_src" ]]; t
     # Editable: the entry points resolve to this checkout.
     if ! { "$venv/bin/python" -m pip install --upgrade pip &&
            "$venv/bin/python" -m pip install -c "$constraints" \
-               -r "$repo/test-requirements.txt" -e "$repo"; } >"$log" 2>&1
+               -r "$repo/test-requirements.txt" -e "$repo[report]"; } >"$log" 2>&1
     then
         tail -n 40 "$log" >&2
         echo "plugin-venv: installing into $venv failed (log: $log)" >&2

@@ -1,0 +1,133 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
+"""Leak check: count what exists in every project before and after a run.
+
+Stacks, zones, floating IPs, ports, servers, networks, subnets, routers,
+projects and users, seen with the admin account of tempest.conf; a
+resource present after the run and not before is a leak. Reverse zones
+(``*.arpa.``) are created by Neutron on first use and shared, never deleted
+by tests: they are reported apart and do not count.
+
+``tools/leak_check.py`` is the command line front end; the fault tests
+import this module.
+"""
+
+import sys
+
+KINDS = ('stacks', 'zones', 'floating_ips', 'ports', 'servers', 'networks',
+         'subnets', 'routers', 'projects', 'users')
+
+
+def admin_manager(config_file=None):
+    """A ``tempest.clients.Manager`` with the admin account of tempest.conf.
+
+    ``config_file`` as :func:`cross_service_tempest_plugin.api.load_config`
+    takes it (default: TEMPEST_CONFIG_DIR/TEMPEST_CONFIG).
+    """
+    from cross_service_tempest_plugin import api
+    api.load_config(config_file)
+    from tempest import clients
+    from tempest.common import credentials_factory
+    return clients.Manager(
+        credentials_factory.get_configured_admin_credentials())
+
+
+def list_stacks(mgr):
+    """(stacks, scope): all projects when Heat's policy allows it."""
+    from tempest.lib import exceptions as lib_exc
+    client = mgr.orchestration.StacksClient()
+    try:
+        return (client.list_stacks(global_tenant=True,
+                                   limit=1000)['stacks'], 'all projects')
+    except lib_exc.Forbidden:
+        # Heat's default policy denies stacks:global_index to everybody;
+        # stacks of other projects still show through their resources.
+        return (client.list_stacks(limit=1000)['stacks'],
+                'admin project only (Heat policy denies stacks:global_index)')
+
+
+def list_zones(mgr):
+    return mgr.dns_v2.ZonesClient().list_zones(
+        params={'limit': 1000},
+        headers={'x-auth-all-projects': True})[1]['zones']
+
+
+def snapshot(mgr):
+    """→ {kind: {id: label}} plus 'reverse_zones' and 'stacks_scope'."""
+    snap = {}
+    stacks, snap['stacks_scope'] = list_stacks(mgr)
+    snap['stacks'] = {s['id']: s['stack_name'] for s in stacks}
+    zones = list_zones(mgr)
+    snap['zones'] = {z['id']: z['name'] for z in zones
+                     if not z['name'].endswith('.arpa.')}
+    snap['reverse_zones'] = {z['id']: z['name'] for z in zones
+                             if z['name'].endswith('.arpa.')}
+    snap['floating_ips'] = {
+        f['id']: f['floating_ip_address'] for f in
+        mgr.floating_ips_client.list_floatingips()['floatingips']}
+    snap['ports'] = {
+        p['id']: '%s %s' % (p.get('device_owner') or '-',
+                            p.get('dns_name') or p.get('name') or '')
+        for p in mgr.ports_client.list_ports()['ports']}
+    snap['servers'] = {
+        s['id']: s['name'] for s in mgr.servers_client.list_servers(
+            all_tenants=True)['servers']}
+    snap['networks'] = {
+        n['id']: n['name'] for n in
+        mgr.networks_client.list_networks()['networks']}
+    snap['subnets'] = {
+        s['id']: '%s %s' % (s.get('cidr'), s.get('name') or '') for s in
+        mgr.subnets_client.list_subnets()['subnets']}
+    snap['routers'] = {
+        r['id']: r.get('name') or '' for r in
+        mgr.routers_client.list_routers()['routers']}
+    snap['projects'] = {
+        p['id']: p['name'] for p in
+        mgr.projects_client.list_projects()['projects']}
+    snap['users'] = {
+        u['id']: u['name'] for u in
+        mgr.users_v3_client.list_users()['users']}
+    return snap
+
+
+def compare(before, after, out=sys.stdout):
+    """Write the differences; returns the number of leaked resources.
+
+    A kind missing from ``before`` (a snapshot of an older version) is
+    reported as not compared.
+    """
+    leaks = 0
+    out.write('stacks counted in: %s\n' % after.get('stacks_scope', '?'))
+    for kind in KINDS:
+        if kind not in before or kind not in after:
+            out.write('%-13s not compared (missing from a snapshot)\n'
+                      % kind)
+            continue
+        new = set(after[kind]) - set(before[kind])
+        out.write('%-13s before %4d  after %4d  new %d\n'
+                  % (kind, len(before[kind]), len(after[kind]), len(new)))
+        for rid in sorted(new):
+            out.write('    leaked %s %s (%s)\n'
+                      % (kind[:-1], rid, after[kind][rid]))
+        leaks += len(new)
+    before_rev = before.get('reverse_zones', {})
+    after_rev = after.get('reverse_zones', {})
+    new_rev = set(after_rev) - set(before_rev)
+    out.write('reverse zones before %d after %d (created by Neutron, shared;'
+              ' not a leak): %s\n' % (
+                  len(before_rev), len(after_rev),
+                  ', '.join(sorted(after_rev[r] for r in new_rev))
+                  or 'none new'))
+    out.write('LEAK CHECK: %s\n' % ('OK, no difference' if not leaks
+                                    else '%d leaked resource(s)' % leaks))
+    return leaks

@@ -1,0 +1,67 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
+"""Everything the page shows, as plain data (no plotting, no HTML)."""
+
+import datetime
+
+from cross_service_tempest_plugin.report import failures
+from cross_service_tempest_plugin.report import propagation
+from cross_service_tempest_plugin.report import stats
+from cross_service_tempest_plugin.report import subunit_stream
+from cross_service_tempest_plugin.report import thresholds as thr
+
+
+def clock(epoch):
+    if epoch is None:
+        return '-'
+    return datetime.datetime.fromtimestamp(
+        epoch, datetime.timezone.utc).strftime('%Y-%m-%d %H:%M:%S UTC')
+
+
+def build(runs, skipped=(), threshold_items=(), tests=None):
+    """→ the report's data (a dict of plain values, JSON-serialisable)."""
+    placed = stats.lanes(runs)
+    lane_of = {id(r): lane for r, lane in placed}
+    samples = propagation.samples(runs)
+    verdicts = thr.evaluate(list(threshold_items), runs)
+    trends = {name: series for name, series in stats.trends(runs).items()
+              if len(series['times']) >= 2}
+    starts = [r.started_at for r in runs if r.started_at]
+    ends = [r.ended_at for r in runs if r.ended_at]
+    return {
+        'generated_at': clock(datetime.datetime.now(
+            datetime.timezone.utc).timestamp()),
+        'first_start': clock(min(starts)) if starts else '-',
+        'wall_seconds': (max(ends) - min(starts)) if starts and ends
+        else None,
+        'runs': [{'scenario': r.scenario, 'outcome': r.outcome,
+                  'started': clock(r.started_at), 'duration': r.duration,
+                  'failed_step': r.failed_step, 'source': r.source,
+                  'lane': lane_of.get(id(r)),
+                  'known_bugs': [b.get('summary') for b in r.known_bugs],
+                  'cleanup_errors': r.cleanup_errors} for r in runs],
+        'passed': sum(1 for r in runs if r.passed),
+        'failed': sum(1 for r in runs if not r.passed),
+        'lanes': max([lane for _r, lane in placed] + [-1]) + 1,
+        'scenarios': stats.scenario_table(runs),
+        'steps': stats.step_table(runs),
+        'propagation': propagation.table(samples),
+        'propagation_kinds': dict(propagation.KINDS),
+        'failures': failures.failures(runs),
+        'trends': trends,
+        'verdicts': verdicts,
+        'breaches': [v for v in verdicts if v['status'] == thr.BREACH],
+        'tests': tests or [],
+        'test_counts': subunit_stream.counts(tests or []),
+        'skipped': [{'path': p, 'reason': why} for p, why in skipped],
+    }

@@ -1,0 +1,218 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
+"""Read the engine's result JSON (files and directories) into :class:`Run`.
+
+A result file holds one ``ScenarioResult.to_dict()`` (``cross-service-
+scenario run --json``, ``[cross_service] results_dir``), a list of them, a
+mapping with a ``results`` list, or one result per line (JSON lines).
+Directories are searched recursively for ``*.json`` and ``*.jsonl``;
+there, files that are not results are skipped (and listed), whereas a file
+named on the command line must be one.
+"""
+
+import dataclasses
+import json
+import os
+
+
+class ReportError(ValueError):
+    """The user's input is unusable (message names the file and why)."""
+
+
+@dataclasses.dataclass
+class Step:
+    name: str
+    action: str
+    status: str
+    duration: float = None
+    started_at: float = None     # wall clock (epoch seconds)
+    details: dict = dataclasses.field(default_factory=dict)
+    error: str = None
+
+    @property
+    def ended_at(self):
+        if self.started_at is None:
+            return None
+        return self.started_at + (self.duration or 0.0)
+
+
+@dataclasses.dataclass
+class Run:
+    scenario: str
+    passed: bool
+    steps: list
+    source: str
+    duration: float = None
+    failed_step: str = None
+    error: str = None
+    cleanup_errors: list = dataclasses.field(default_factory=list)
+    known_bugs: list = dataclasses.field(default_factory=list)
+    resources: list = dataclasses.field(default_factory=list)
+    values: dict = dataclasses.field(default_factory=dict)
+    thresholds: list = dataclasses.field(default_factory=list)
+    file_time: float = None     # the file's mtime: fallback timestamp
+
+    @property
+    def started_at(self):
+        times = [s.started_at for s in self.steps if s.started_at]
+        return min(times) if times else self.file_time
+
+    @property
+    def ended_at(self):
+        ends = [s.ended_at for s in self.steps if s.ended_at]
+        if not ends:
+            return self.started_at
+        return max(ends)
+
+    @property
+    def outcome(self):
+        return 'passed' if self.passed else 'failed'
+
+    def step(self, name):
+        for s in self.steps:
+            if s.name == name:
+                return s
+        return None
+
+
+def _is_result(data):
+    return (isinstance(data, dict) and isinstance(data.get('scenario'), str)
+            and isinstance(data.get('steps'), list))
+
+
+def _step(data, where):
+    if not isinstance(data, dict) or 'name' not in data:
+        raise ReportError('%s: a step is not a mapping with a name: %r'
+                          % (where, data))
+    return Step(name=str(data['name']),
+                action=str(data.get('action') or data['name']),
+                status=str(data.get('status') or 'not_run'),
+                duration=_number(data.get('duration')),
+                started_at=_number(data.get('started_at')),
+                details=data.get('details') or {},
+                error=data.get('error'))
+
+
+def _number(value):
+    if value is None:
+        return None
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def run_from_dict(data, source='<memory>', file_time=None):
+    """One ``ScenarioResult.to_dict()`` → :class:`Run`."""
+    if not _is_result(data):
+        raise ReportError('%s: not a scenario result (needs "scenario" and '
+                          '"steps")' % source)
+    where = '%s: scenario %s' % (source, data['scenario'])
+    return Run(scenario=data['scenario'], passed=bool(data.get('passed')),
+               steps=[_step(s, where) for s in data['steps']],
+               source=source, duration=_number(data.get('duration')),
+               failed_step=data.get('failed_step'), error=data.get('error'),
+               cleanup_errors=list(data.get('cleanup_errors') or []),
+               known_bugs=list(data.get('known_bugs') or []),
+               resources=list(data.get('resources') or []),
+               values=dict(data.get('values') or {}),
+               thresholds=list(data.get('thresholds') or []),
+               file_time=file_time)
+
+
+def _documents(text, path):
+    text = text.strip()
+    if not text:
+        return []
+    try:
+        return [json.loads(text)]
+    except ValueError as exc:
+        first_error = exc
+    docs = []
+    for n, line in enumerate(text.splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            docs.append(json.loads(line))
+        except ValueError:
+            raise ReportError('%s: not JSON (%s) nor JSON lines (line %d)'
+                              % (path, first_error, n))
+    return docs
+
+
+def _results_in(doc):
+    if _is_result(doc):
+        return [doc]
+    if isinstance(doc, dict) and isinstance(doc.get('results'), list):
+        doc = doc['results']
+    if isinstance(doc, list) and doc and all(_is_result(d) for d in doc):
+        return doc
+    return []
+
+
+def load_file(path):
+    """Runs in one file; ReportError when it holds none."""
+    try:
+        with open(path, encoding='utf-8') as f:
+            text = f.read()
+        mtime = os.path.getmtime(path)
+    except OSError as exc:
+        raise ReportError('%s: cannot read: %s' % (path, exc.strerror))
+    runs = []
+    for doc in _documents(text, path):
+        found = _results_in(doc)
+        if not found:
+            raise ReportError('%s: not a scenario result (expected the JSON '
+                              'of "cross-service-scenario run --json": a '
+                              'mapping with "scenario" and "steps")' % path)
+        runs.extend(run_from_dict(d, path, mtime) for d in found)
+    if not runs:
+        raise ReportError('%s: empty file' % path)
+    return runs
+
+
+def load(paths):
+    """Files and directories → (runs sorted by start time, skipped files).
+
+    ``skipped`` lists ``(path, reason)`` for files under a directory that
+    are not results.
+    """
+    runs, skipped = [], []
+    if not paths:
+        raise ReportError('RESULTS: give at least one result file or '
+                          'directory')
+    for path in paths:
+        if os.path.isdir(path):
+            found = 0
+            for root, dirs, files in os.walk(path):
+                dirs.sort()
+                for name in sorted(files):
+                    if not name.endswith(('.json', '.jsonl')):
+                        continue
+                    full = os.path.join(root, name)
+                    try:
+                        got = load_file(full)
+                    except ReportError as exc:
+                        skipped.append((full, str(exc)))
+                        continue
+                    runs.extend(got)
+                    found += len(got)
+            if not found:
+                raise ReportError('%s: directory holds no scenario result '
+                                  '(*.json)' % path)
+        elif os.path.exists(path):
+            runs.extend(load_file(path))
+        else:
+            raise ReportError('%s: no such file or directory' % path)
+    runs.sort(key=lambda r: (r.started_at or 0.0, r.scenario))
+    return runs, skipped

@@ -1,0 +1,281 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
+"""The sweeper's cloud side: Tempest clients with the admin of tempest.conf.
+
+Heat's default policy denies the admin a listing of every project's stacks
+(``stacks:global_index``), so to list (and delete) the stacks of a project
+that is provably ours the admin user is given the ``member`` role on that
+project and the role is removed again before the sweep ends (also in a dry
+run). Nothing else in a dry run changes the cloud, except the
+``cs-sweeper-first-seen-<epoch>`` tag on empty projects of ours.
+"""
+
+import argparse
+import importlib
+import inspect
+import pkgutil
+import sys
+
+from cross_service_tempest_plugin import leaks
+from cross_service_tempest_plugin import sweeper
+
+ALL_PROJECTS = {'x-auth-all-projects': True}
+HELP = ('find (and with --yes delete) what killed runs left behind; see '
+        'doc/source/cleanup.rst')
+
+
+def _seconds(value):
+    try:
+        seconds = int(value)
+    except ValueError:
+        seconds = -1
+    if seconds < 0:
+        raise argparse.ArgumentTypeError(
+            'must be a whole number of seconds >= 0, got %r' % value)
+    return seconds
+
+
+def add_arguments(sp):
+    """The ``cleanup`` subcommand's arguments."""
+    sp.add_argument('--config', metavar='FILE',
+                    help='tempest.conf (default: TEMPEST_CONFIG_DIR/'
+                         'TEMPEST_CONFIG as Tempest reads them)')
+    sp.add_argument('--yes', action='store_true',
+                    help='delete (default: dry run, print only)')
+    sp.add_argument('--older-than', metavar='SECONDS', type=_seconds,
+                    help='a run idle for less is in progress, skipped '
+                         '(default: from the config\'s deadlines, >= 3600)')
+
+
+def main(args, stdout, stderr):
+    """``cross-service-scenario cleanup`` (parsed ``args``) → exit code."""
+    return cleanup(args.config, args.yes, args.older_than, stdout, stderr)
+
+
+def plugin_class_names():
+    """Names of this plugin's Tempest test classes (the credential roots)."""
+    from cross_service_tempest_plugin import tests
+    from tempest import test
+    names = set()
+    for mod in pkgutil.walk_packages(tests.__path__, tests.__name__ + '.'):
+        module = importlib.import_module(mod.name)
+        for name, obj in inspect.getmembers(module, inspect.isclass):
+            if issubclass(obj, test.BaseTestCase) and obj.__module__ == (
+                    module.__name__):
+                names.add(name)
+    return names
+
+
+def _opt(conf, group, name, default):
+    try:
+        return getattr(getattr(conf, group), name)
+    except Exception:
+        return default
+
+
+class TempestCloud(object):
+    """Lists and deletes with the admin account (see the module doc)."""
+
+    def __init__(self, conf, admin):
+        from tempest.lib import exceptions as lib_exc
+        self.conf = conf
+        self.admin = admin
+        self.lib_exc = lib_exc
+        self._scoped = {}       # project id -> Manager scoped to it
+        self._granted = []      # project ids we gave the admin a role on
+        auth = admin.auth_provider.get_auth()[1]
+        self.admin_user_id = auth['user']['id']
+        self.admin_project_id = auth['project']['id']
+        roles = admin.roles_v3_client.list_roles()['roles']
+        by_name = {r['name'].lower(): r['id'] for r in roles}
+        self.role_id = by_name.get('member') or by_name.get(
+            conf.identity.admin_role.lower())
+
+    def is_not_found(self, exc):
+        return isinstance(exc, self.lib_exc.NotFound)
+
+    def inventory(self):
+        a = self.admin
+        inv = sweeper.Inventory()
+        inv.projects = a.projects_client.list_projects()['projects']
+        inv.users = a.users_v3_client.list_users()['users']
+        stacks, _scope = leaks.list_stacks(a)
+        for st in stacks:
+            st.setdefault('project_id', st.get('project') or
+                          self.admin_project_id)
+        inv.stacks = stacks
+        inv.zones = leaks.list_zones(a)
+        inv.servers = a.servers_client.list_servers(
+            detail=True, all_tenants=True)['servers']
+        inv.floating_ips = a.floating_ips_client.list_floatingips()[
+            'floatingips']
+        inv.ports = a.ports_client.list_ports()['ports']
+        inv.routers = a.routers_client.list_routers()['routers']
+        inv.subnets = a.subnets_client.list_subnets()['subnets']
+        inv.networks = a.networks_client.list_networks()['networks']
+        inv.security_groups = a.security_groups_client.list_security_groups(
+        )['security_groups']
+        return inv
+
+    def _manager(self, project_id):
+        """A Manager scoped to ``project_id`` (grants the role once)."""
+        if project_id in (None, self.admin_project_id):
+            return self.admin
+        if project_id not in self._scoped:
+            roles = self.admin.roles_v3_client
+            try:
+                roles.check_user_role_existence_on_project(
+                    project_id, self.admin_user_id, self.role_id)
+            except self.lib_exc.NotFound:
+                roles.create_user_role_on_project(
+                    project_id, self.admin_user_id, self.role_id)
+                self._granted.append(project_id)
+            from tempest import clients
+            from tempest.lib import auth
+            c = self.admin.credentials
+            creds = auth.KeystoneV3Credentials(
+                username=c.username, password=c.password,
+                user_domain_name=c.user_domain_name,
+                user_domain_id=getattr(c, 'user_domain_id', None),
+                project_id=project_id)
+            self._scoped[project_id] = clients.Manager(creds)
+        return self._scoped[project_id]
+
+    def project_stacks(self, project_id):
+        client = self._manager(project_id).orchestration.StacksClient()
+        stacks = client.list_stacks(limit=1000)['stacks']
+        for st in stacks:
+            st['project_id'] = project_id
+        return stacks
+
+    def release_all(self):
+        while self._granted:
+            pid = self._granted.pop()
+            self._scoped.pop(pid, None)
+            try:
+                self.admin.roles_v3_client.delete_role_from_user_on_project(
+                    pid, self.admin_user_id, self.role_id)
+            except self.lib_exc.NotFound:
+                pass        # the project is gone, and the role with it
+
+    def tag_first_seen(self, project_id, epoch):
+        self.admin.project_tags_client.update_project_tag(
+            project_id, '%s%d' % (sweeper.SEEN_TAG, epoch))
+
+    def _stacks(self, item):
+        return self._manager(item.project_id).orchestration.StacksClient()
+
+    def delete(self, item):
+        a = self.admin
+        kind = item.kind
+        if kind == 'stack':
+            self._stacks(item).delete_stack(item.name, item.id)
+        elif kind == 'server':
+            a.servers_client.delete_server(item.id)
+        elif kind == 'floating_ip':
+            a.floating_ips_client.delete_floatingip(item.id)
+        elif kind == 'port':
+            a.ports_client.delete_port(item.id)
+        elif kind == 'router_interface':
+            a.routers_client.remove_router_interface(item.parent,
+                                                     subnet_id=item.id)
+        elif kind == 'router':
+            a.routers_client.delete_router(item.id)
+        elif kind == 'subnet':
+            a.subnets_client.delete_subnet(item.id)
+        elif kind == 'network':
+            a.networks_client.delete_network(item.id)
+        elif kind == 'security_group':
+            a.security_groups_client.delete_security_group(item.id)
+        elif kind == 'zone':
+            a.dns_v2.ZonesClient().delete_zone(item.id, headers=ALL_PROJECTS)
+        elif kind == 'user':
+            a.users_v3_client.delete_user(item.id)
+        elif kind == 'project':
+            a.projects_client.delete_project(item.id)
+        else:
+            raise ValueError('unknown kind %r' % kind)
+
+    def gone(self, item):
+        """→ (True gone / False not yet / None failed, what was seen)."""
+        try:
+            if item.kind == 'stack':
+                st = self._stacks(item).show_stack(
+                    '%s/%s' % (item.name, item.id))['stack']
+                status = st.get('stack_status')
+                seen = '%s %s' % (status, st.get('stack_status_reason'))
+                if status == 'DELETE_COMPLETE':
+                    return True, seen
+                return (None if status == 'DELETE_FAILED' else False), seen
+            if item.kind == 'server':
+                srv = self.admin.servers_client.show_server(item.id)['server']
+                return False, srv.get('status')
+            if item.kind == 'zone':
+                zone = self.admin.dns_v2.ZonesClient().show_zone(
+                    item.id, headers=ALL_PROJECTS)[1]
+                return False, '%s %s' % (zone.get('action'),
+                                         zone.get('status'))
+        except self.lib_exc.NotFound:
+            return True, 'not found'
+        return True, 'no wait needed'
+
+    def deadline(self, kind):
+        """(timeout, interval) of a deletion wait, from tempest.conf."""
+        c = self.conf
+        if kind == 'stack':
+            return (_opt(c, 'heat_plugin', 'build_timeout', 1200),
+                    _opt(c, 'heat_plugin', 'build_interval', 4))
+        if kind == 'server':
+            return c.compute.build_timeout, c.compute.build_interval
+        return (_opt(c, 'dns', 'build_timeout', 360),
+                _opt(c, 'dns', 'build_interval', 1))
+
+
+def cleanup(config_file=None, delete=False, older_than=None, out=None,
+            err=None):
+    """``cross-service-scenario cleanup``; returns the exit code.
+
+    0: done (dry run, or everything deleted); 1: a deletion failed or timed
+    out; 2: configuration or credential problem (nothing was deleted).
+    """
+    from cross_service_tempest_plugin import api
+    out = out or sys.stdout
+    err = err or sys.stderr
+    try:
+        conf = api.load_config(config_file)
+        admin = leaks.admin_manager(config_file)
+        cloud = TempestCloud(conf, admin)
+    except api.ScenarioError as exc:
+        err.write('error: %s\n' % exc)
+        return 2
+    except Exception as exc:
+        err.write('error: cannot use the admin account of tempest.conf '
+                  '([auth] admin_username/admin_project_name, [identity] '
+                  'uri_v3): %s: %s\n' % (type(exc).__name__, exc))
+        return 2
+    if older_than is None:
+        older_than = sweeper.default_older_than(
+            cloud.deadline('stack')[0], conf.cross_service.record_timeout)
+    naming = sweeper.Naming(conf.cross_service.zone_suffix,
+                            plugin_class_names())
+    out.write('cleanup: runs of cross_service_tempest_plugin idle for %d s '
+              'or more (--older-than); %s\n' % (
+                  older_than, 'deleting' if delete else
+                  'DRY RUN, nothing is deleted'))
+    try:
+        return sweeper.Sweeper(cloud, naming, older_than, out,
+                               delete=delete).sweep()
+    except Exception as exc:
+        err.write('error: cleanup stopped: %s: %s\n'
+                  % (type(exc).__name__, exc))
+        return 1
