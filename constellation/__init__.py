@@ -40,6 +40,7 @@ Modules of the CLI, one concern each:
 ``lifecycle``  ``down``, ``destroy``, ``status``, ``restart``, ``logs``
 ``install``    Debian packages, the services venv and its hash
 ``database``   MariaDB datadir, databases and user, schema syncs
+``snapshot``   the cache of migrated schemas (first ``up`` in seconds)
 ``pool``       Designate's pool (BIND9), Nova's cell host mapping
 ``health``     ports, HTTP answers, service lists and heartbeats
 ``supervisor`` our supervisord: start, RPC, apply config, stop

@@ -15,6 +15,7 @@
 import json
 import os
 import shlex
+import time
 
 from constellation import bootstrap
 from constellation import database
@@ -31,13 +32,18 @@ from constellation import tempestconf
 
 Failure = errors.Failure
 
-# started together once designate-central/-api run; the rest of designate
+# started together (after keystone's catalog exists); the rest of designate
 # only after central consumes RPC: a cast/call sent before central's queue
 # exists is dropped by RabbitMQ and the producer then stalls on a 60 s
 # reply timeout
 FIRST = ('glance', 'placement', 'designate-central', 'designate-api',
          'neutron', 'nova-api', 'nova-conductor', 'nova-scheduler',
          'nova-compute', 'heat-engine', 'heat-api')
+# started with keystone, as soon as the schemas are there (they ask
+# keystone nothing at start-up): others call them over RPC as they come
+# up, and a call sent before their queue exists is dropped (nova-compute
+# then waits 10 s for its conductor ping, designate for central)
+EARLY = ('nova-conductor', 'designate-central')
 LATER = ('designate-worker', 'designate-producer', 'designate-mdns')
 PASTE_FILES = ('nova/api-paste.ini', 'neutron/api-paste.ini',
                'designate/api-paste.ini', 'glance/glance-api-paste.ini',
@@ -120,7 +126,7 @@ def _all_running(c):
                         for n in services.NAMES)
 
 
-def up(c, clean=False):
+def up(c, clean=False, snapshot=True):
     if os.path.exists(c.st.root) and os.listdir(c.st.root):
         if clean:
             lifecycle.check_ours(c.st)  # before the lock creates .lock
@@ -129,7 +135,7 @@ def up(c, clean=False):
         if clean and c.st.is_ours():
             lifecycle.destroy_locked(c)
         c.st.ensure_dirs()
-        return _up(c)
+        return _up(c, snapshot)
 
 
 def _check_ports(c, ctx):
@@ -151,7 +157,14 @@ def _supervisord(c):
     return c.sup.launch()
 
 
-def _up(c):
+def _start_first(c, ctx):
+    names = [n for n in FIRST if n not in EARLY]
+    c.say('start %s' % ', '.join(names))
+    for name in names:
+        c.start(ctx, name, wait=False)
+
+
+def _up(c, snapshot=True):
     kind, pid = c.sup.state()
     if kind == 'running' and _all_running(c) and c.st.marker('ready'):
         c.say('constellation in %s is already up (supervisord pid %d, %d '
@@ -186,21 +199,28 @@ def _up(c):
     c.step('databases and DB user', database.create_databases, c.st, ctx,
            service='mysql')
     c.step('schema migrations', database.db_syncs, c.st, ctx, c.say,
-           service='dbsync')
+           snapshot, service='dbsync')
+    # keystone needs only MariaDB; RabbitMQ comes up meanwhile
+    since = time.time()
+    for name in ('keystone',) + EARLY:
+        c.start(ctx, name, wait=False)
     for name in ('rabbitmq', 'named'):
         c.step('start %s' % name, c.wait_ready, ctx, name, service=name)
-    c.step('start keystone', c.start, ctx, 'keystone', service='keystone')
-    if c.st.marker('keystone_catalog') != bootstrap.keystone_key(ctx):
+    catalog = (c.st.marker('keystone_catalog') ==
+               bootstrap.keystone_key(ctx))
+    if catalog:
+        # users and catalog exist (up after down): the services start
+        # while keystone does; none of them asks it anything at start-up
+        _start_first(c, ctx)
+    c.step('start keystone', c.wait_ready, ctx, 'keystone',
+           service='keystone')
+    if not catalog:
         c.step('keystone users, roles, catalog', bootstrap.keystone, ctx,
                c.say, service='keystone')
         c.st.set_marker('keystone_catalog', bootstrap.keystone_key(ctx))
-    c.say('start %s' % ', '.join(FIRST))
-    for name in FIRST:
-        c.start(ctx, name, wait=False)
-    for name in ('designate-central', 'designate-api'):
-        c.step('wait %s' % name, c.wait_ready, ctx, name, service=name)
-    c.step('designate-central answers RPC', pool.wait_central_rpc, ctx,
-           service='designate-central')
+        _start_first(c, ctx)
+    c.step('designate-central consumes RPC', pool.wait_central_rpc, c.st,
+           since, service='designate-central')
     c.step('designate pool (BIND9 on :%d)' % ctx['ports']['dns'],
            pool.designate_pool, c.st, c.sup, service='designate-central')
     c.say('start %s' % ', '.join(LATER))

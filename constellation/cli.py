@@ -40,6 +40,10 @@ def parser():
     up = sub.add_parser('up', help='install if needed and start everything')
     up.add_argument('--clean', action='store_true',
                     help='destroy the state dir first')
+    up.add_argument('--no-snapshot', action='store_true',
+                    help='run the schema migrations even when a snapshot '
+                         'of migrated schemas for this install is cached '
+                         '(also CONSTELLATION_DB_SNAPSHOT=0)')
     sub.add_parser('install', help='only install: Debian packages and the '
                    'services venv')
     sub.add_parser('down', help='stop every process; keep the state')
@@ -61,7 +65,7 @@ def main(argv=None):
         c = core.Constellation(root, port_base=args.port_base,
                                debug=args.debug)
         if args.verb == 'up':
-            return c.up(clean=args.clean)
+            return c.up(clean=args.clean, snapshot=not args.no_snapshot)
         if args.verb == 'install':
             return c.install()
         if args.verb == 'down':

@@ -32,8 +32,8 @@ REPO = os.path.dirname(HERE)
 
 
 class Constellation(context.Context):
-    def up(self, clean=False):
-        return bringup.up(self, clean)
+    def up(self, clean=False, snapshot=True):
+        return bringup.up(self, clean, snapshot)
 
     def install(self):
         return bringup.install(self)

@@ -26,6 +26,7 @@ from constellation import errors
 from constellation import privileges
 from constellation import render
 from constellation import services
+from constellation import snapshot
 from constellation import state as statemod
 
 Failure = errors.Failure
@@ -161,15 +162,18 @@ def redact_old_logs(st):
 
 
 def sync_jobs(st, ctx):
-    """{service: [(argv, env)]} bringing each service's schema up to date.
+    """{service: [(argv, env)]} migrating each service's schema.
 
-    Secrets travel in the environment: keystone-manage reads
-    OS_BOOTSTRAP_PASSWORD; nova-manage's map_cell0 derives the cell0 URL
+    These give the same tables for every state dir of one install (see
+    ``snapshot``); what is the state dir's own is in :func:`setup_jobs`.
+    Nova's cell0 is mapped first so that ``db sync`` migrates it too
+    (its mapping row is left out of a snapshot and made again by
+    ``setup_jobs``).  nova-manage's map_cell0 derives the cell0 URL
     (``<db>_cell0``) from [database] connection, given here as the
-    oslo.config environment override of a database named ``nova``.
+    oslo.config environment override of a database named ``nova``
+    (secrets travel in the environment, never in argv).
     """
     b = st.bin
-    u, g = ctx['user'], ctx['group']
 
     def cf(svc, conf):
         return ['--config-file', st.etc(svc, conf)]
@@ -179,32 +183,15 @@ def sync_jobs(st, ctx):
 
     ks = [b('keystone-manage')] + cf('keystone', 'keystone.conf')
     nova = [b('nova-manage')] + cf('nova', 'nova.conf')
-    keystone_url = render.url(ctx, 'keystone', '/v3')
     return {
-        'keystone': [
-            run(*ks, 'db_sync'),
-            run(*ks, 'fernet_setup', '--keystone-user', u,
-                '--keystone-group', g),
-            run(*ks, 'credential_setup', '--keystone-user', u,
-                '--keystone-group', g),
-            run(*ks, 'bootstrap',
-                '--bootstrap-admin-url', keystone_url,
-                '--bootstrap-internal-url', keystone_url,
-                '--bootstrap-public-url', keystone_url,
-                '--bootstrap-region-id', render.REGION,
-                OS_BOOTSTRAP_PASSWORD=ctx['secrets']['admin'])],
+        'keystone': [run(*ks, 'db_sync')],
         'glance': [run(b('glance-manage'), *cf('glance', 'glance-api.conf'),
                        'db_sync')],
         'placement': [run(b('placement-manage'),
                           *cf('placement', 'placement.conf'), 'db', 'sync')],
         'nova': [
             run(*nova, 'api_db', 'sync'),
-            run(*nova, 'cell_v2', 'map_cell0',
-                OS_DATABASE__CONNECTION=render.db_url(ctx, 'nova')),
-            run('sh', '-c', '"$0" --config-file "$1" cell_v2 list_cells | '
-                'grep -q " cell1 " || "$0" --config-file "$1" cell_v2 '
-                'create_cell --name cell1', b('nova-manage'),
-                st.etc('nova', 'nova.conf')),
+            _map_cell0(st, ctx),
             run(*nova, 'db', 'sync')],
         'neutron': [run(b('neutron-db-manage'),
                         *cf('neutron', 'neutron.conf'),
@@ -217,35 +204,50 @@ def sync_jobs(st, ctx):
     }
 
 
-def db_syncs(st, ctx, say):
-    """Schema syncs of every service not yet synced for this install."""
-    want = st.marker('installed')
-    todo = [s for s in sync_jobs(st, ctx) if st.marker('dbsync_' + s) != want]
-    if not todo:
-        say('  schemas current for this install; skipped')
-        return
-    with _path_without_spaces(st) as (root, _cnf):
-        if root != st.root:
-            jobs = {svc: [(via(root, argv), env) for argv, env in cmds]
-                    for svc, cmds in sync_jobs(statemod.State(root),
-                                               ctx).items()}
-        else:
-            jobs = sync_jobs(st, ctx)
-        _run_syncs(st, jobs, todo, want, say)
+def _map_cell0(st, ctx):
+    return ([st.bin('nova-manage'), '--config-file',
+             st.etc('nova', 'nova.conf'), 'cell_v2', 'map_cell0'],
+            {'OS_DATABASE__CONNECTION': render.db_url(ctx, 'nova')})
 
 
-def _run_syncs(st, jobs, todo, want, say):
+INDEPENDENT_SETUP = ('keystone',)  # setup steps that may run side by side
 
-    def run(svc):
-        t = time.monotonic()
-        for argv, env in jobs[svc]:
-            manage(st, 'dbsync-' + svc, argv, env=env)
-        with _MARKERS:
-            st.set_marker('dbsync_' + svc, want)
-        say('  %s schema: %.1fs' % (svc, time.monotonic() - t))
 
-    with concurrent.futures.ThreadPoolExecutor(3) as ex:
-        futs = [ex.submit(run, s) for s in todo]
+def setup_jobs(st, ctx):
+    """{service: [(argv, env)]}: after the schemas, this state dir's own.
+
+    keystone-manage bootstrap reads OS_BOOTSTRAP_PASSWORD; fernet and
+    credential keys are files of the state dir.
+    """
+    b = st.bin
+    u, g = ctx['user'], ctx['group']
+    ks = [b('keystone-manage'), '--config-file',
+          st.etc('keystone', 'keystone.conf')]
+    keystone_url = render.url(ctx, 'keystone', '/v3')
+    return {
+        'keystone': [
+            (ks + ['fernet_setup', '--keystone-user', u,
+                   '--keystone-group', g], {}),
+            (ks + ['credential_setup', '--keystone-user', u,
+                   '--keystone-group', g], {}),
+            (ks + ['bootstrap',
+                   '--bootstrap-admin-url', keystone_url,
+                   '--bootstrap-internal-url', keystone_url,
+                   '--bootstrap-public-url', keystone_url,
+                   '--bootstrap-region-id', render.REGION],
+             {'OS_BOOTSTRAP_PASSWORD': ctx['secrets']['admin']})],
+        'nova': [
+            _map_cell0(st, ctx),
+            (['sh', '-c', '"$0" --config-file "$1" cell_v2 list_cells | '
+              'grep -q " cell1 " || "$0" --config-file "$1" cell_v2 '
+              'create_cell --name cell1', b('nova-manage'),
+              st.etc('nova', 'nova.conf')], {})],
+    }
+
+
+def _parallel(fn, items, threads=3):
+    with concurrent.futures.ThreadPoolExecutor(threads) as ex:
+        futs = [ex.submit(fn, s) for s in items]
         errors = []
         for f in concurrent.futures.as_completed(futs):
             try:
@@ -254,3 +256,76 @@ def _run_syncs(st, jobs, todo, want, say):
                 errors.append(e)
         if errors:
             raise errors[0]
+
+
+def db_syncs(st, ctx, say, use_snapshot=True):
+    """Schema syncs of every service not yet synced for this install.
+
+    Into fresh databases a snapshot of the migrated schemas (see
+    ``snapshot``) is restored when one exists for this install, and
+    taken after the real migrations when not.
+    """
+    want = st.marker('installed')
+    jobs = sync_jobs(st, ctx)
+    todo = [s for s in jobs if st.marker('dbsync_' + s) != want]
+    if not todo:
+        say('  schemas current for this install; skipped')
+        return
+    snap = None
+    if snapshot.enabled(use_snapshot) and all(
+            st.marker('dbsync_' + s) is None for s in jobs):
+        snap = snapshot.path(snapshot.key(st, jobs, want))
+    with _path_without_spaces(st) as (root, _cnf):
+        if root != st.root:
+            def spaceless(make):
+                return {svc: [(via(root, argv), env) for argv, env in cmds]
+                        for svc, cmds in make(statemod.State(root),
+                                              ctx).items()}
+            jobs, setup = spaceless(sync_jobs), spaceless(setup_jobs)
+        else:
+            setup = setup_jobs(st, ctx)
+        _run_syncs(st, jobs, setup, todo, want, snap, say)
+
+
+def _run_syncs(st, jobs, setup, todo, want, snap, say):
+
+    def run(svc, steps):
+        t = time.monotonic()
+        for argv, env in steps[svc]:
+            manage(st, 'dbsync-' + svc, argv, env=env)
+        return time.monotonic() - t
+
+    def migrate(svc):
+        say('  %s schema: %.1fs' % (svc, run(svc, jobs)))
+
+    # keystone's setup steps are independent of one another (key
+    # repositories on disk; rows in the DB): run side by side
+    units = []
+    for svc in todo:
+        steps = setup.get(svc, [])
+        if svc in INDEPENDENT_SETUP:
+            units += [('%s %s' % (svc, argv[argv.index('--config-file') + 2]),
+                       [(argv, env)]) for argv, env in steps]
+        elif steps:
+            units.append((svc, steps))
+
+    def setup_unit(unit):
+        name, steps = unit
+        t = time.monotonic()
+        for argv, env in steps:
+            manage(st, 'dbsync-' + name.split()[0], argv, env=env)
+        say('  %s setup: %.1fs' % (name, time.monotonic() - t))
+
+    if snap and os.path.exists(snap):
+        t = time.monotonic()
+        snapshot.restore(st, snap)
+        say('  schemas restored from snapshot %s in %.1fs (`up '
+            '--no-snapshot` runs the migrations)' % (
+                os.path.basename(snap), time.monotonic() - t))
+    else:
+        _parallel(migrate, todo)
+        if snap:
+            say('  snapshot: ' + snapshot.dump(st, snap))
+    _parallel(setup_unit, units, threads=4)
+    for svc in todo:
+        st.set_marker('dbsync_' + svc, want)

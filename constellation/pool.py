@@ -13,11 +13,11 @@
 """Designate's pool (BIND9 behind mdns) and Nova's cell host mapping."""
 
 import hashlib
+import time
 
 from constellation import bootstrap
 from constellation import database
 from constellation import poll
-from constellation import render
 
 
 def pool_hash(st):
@@ -28,14 +28,30 @@ def pool_hash(st):
         return None
 
 
-def wait_central_rpc(ctx, timeout=90):
-    """Central answers RPC once designate-api can list pools via it."""
-    s = bootstrap.admin_session(ctx)
-    url = render.url(ctx, 'designate', '/v2/pools')
-    poll.until(lambda: (bool(s.get(url, timeout=30)), 'pools listed'),
-               'designate-api listing pools via designate-central RPC',
-               timeout, interval=1, service='designate-central',
-               retry_on=(Exception,))
+CENTRAL_BEAT = ("SELECT MAX(heartbeated_at) FROM designate.service_statuses "
+                "WHERE service_name = 'central';\n")
+
+
+def wait_central_rpc(st, since, timeout=90):
+    """designate-central consumes its RPC queue (started at ``since``).
+
+    Its heartbeat travels over RPC to central itself: a heartbeat newer
+    than ``since`` in Designate's database means the queue exists.  A
+    call sent before that would be dropped by RabbitMQ and hang for the
+    RPC timeout (so neither `pool update` nor the producer may go first).
+    """
+    limit = time.strftime('%Y-%m-%d %H:%M:%S', time.gmtime(since))
+
+    def beat():
+        lines = database.mysql(st, CENTRAL_BEAT).split('\n')
+        seen = lines[1].strip() if len(lines) > 1 else ''
+        return seen[:19] >= limit and seen != 'NULL', (
+            'last central heartbeat %s (started %s UTC)' % (
+                seen or 'none', limit))
+
+    text, _t = poll.until(beat, 'designate-central heartbeat over RPC',
+                          timeout, interval=0.5, service='designate-central')
+    return text
 
 
 def designate_pool(st, sup):

@@ -116,10 +116,15 @@ def programs(ctx):
         add(name, 'api', _gunicorn(ctx, name), env=api_env[name],
             port=API_PORT[name], check='http')
 
+    def one_process(script):
+        # without oslo.service's master process (see constellation_ext);
+        # as nova-compute always runs
+        return [venv_bin('python'), '-m', 'constellation_ext.nofork', script]
+
     nova = ['--config-file', e('nova', 'nova.conf')]
-    add('nova-conductor', 'rpc', [venv_bin('nova-conductor')] + nova,
+    add('nova-conductor', 'rpc', one_process('nova-conductor') + nova,
         check='nova')
-    add('nova-scheduler', 'rpc', [venv_bin('nova-scheduler')] + nova,
+    add('nova-scheduler', 'rpc', one_process('nova-scheduler') + nova,
         check='nova')
     # nova-compute with the constellation's fake driver (constellation_ext)
     add('nova-compute', 'rpc',
@@ -127,9 +132,11 @@ def programs(ctx):
         stopwait=40, check='nova')
     des = ['--config-file', e('designate', 'designate.conf')]
     for svc in ('central', 'worker', 'producer', 'mdns'):
+        # designate sets up its RPC transport in its forked worker only
         add('designate-' + svc, 'rpc', [venv_bin('designate-' + svc)] + des,
             check='designate', port='mdns' if svc == 'mdns' else None)
     add('heat-engine', 'rpc',
+        # heat-engine never reports to its service list without its fork
         [venv_bin('heat-engine'), '--config-file', e('heat', 'heat.conf')],
         stopwait=20, check='heat')
     for p in progs:

@@ -149,7 +149,7 @@ def test_shell_job_quotes_paths_with_a_space(tmp_path):
         f.write('#!/bin/sh\nprintf "%%s|" "$@" >> "%s"\n'
                 % c.st.path('calls'))
     os.chmod(fake, 0o755)
-    (argv, env), = [j for j in database.sync_jobs(c.st, ctx)['nova']
+    (argv, env), = [j for j in database.setup_jobs(c.st, ctx)['nova']
                     if j[0][0] == 'sh']
     database.manage(c.st, 'dbsync-nova', argv, env=env)
     with open(c.st.path('calls')) as f:

@@ -37,9 +37,9 @@ def ctx(st):
 
 
 def test_no_schema_sync_command_carries_a_secret(st, ctx):
-    jobs = database.sync_jobs(st, ctx)
     envs = {}
-    for svc, cmds in jobs.items():
+    for svc, cmds in list(database.sync_jobs(st, ctx).items()) + list(
+            database.setup_jobs(st, ctx).items()):
         for argv, env in cmds:
             text = ' '.join(argv)
             for name, value in ctx['secrets'].items():

@@ -1,0 +1,59 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
+"""Run a one-worker oslo.service daemon in one process.
+
+``python -m constellation_ext.nofork nova-conductor --config-file ...``
+runs that console script with oslo.service's ``launch`` asked for
+``no_fork`` whenever one worker is wanted.  Its threading backend
+otherwise keeps a master process (~70-150 MiB RSS each) beside the one
+worker; with ``no_fork`` the service runs in the process supervisord
+started, as nova-compute always does (oslo.service's own signal handler
+stops it gracefully on SIGTERM).  Used for nova-conductor and
+nova-scheduler; not for designate's services (they set up their RPC
+transport in the forked worker only: no heartbeat without it) nor
+heat-engine (never listed in its service list without its fork).
+"""
+
+from importlib import metadata
+import sys
+
+
+def _one_process(launch):
+    def wrapper(conf, service, workers=1, *args, **kw):
+        if workers in (None, 1):
+            kw['no_fork'] = True
+            workers = 1
+        return launch(conf, service, workers, *args, **kw)
+    return wrapper
+
+
+def main(argv=None):
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not argv:
+        sys.exit('usage: python -m constellation_ext.nofork SCRIPT [ARGS]')
+    name = argv[0]
+    eps = [e for e in metadata.entry_points(group='console_scripts')
+           if e.name == name]
+    if not eps:
+        sys.exit('constellation_ext.nofork: no console script %r' % name)
+    sys.argv = argv
+    # the script's module first: nova's picks its concurrency backend (and
+    # forbids eventlet) before anything imports oslo.service
+    entry = eps[0].load()
+    from oslo_service import service
+    service.launch = _one_process(service.launch)
+    sys.exit(entry())
+
+
+if __name__ == '__main__':
+    main()

@@ -1,0 +1,128 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
+"""The cache of migrated schemas (fakes: no MariaDB, no *-manage)."""
+
+import gzip
+import os
+import subprocess
+
+import pytest
+
+from constellation import database
+from constellation import ports
+from constellation import snapshot
+from constellation import state
+
+
+@pytest.fixture
+def st(tmp_path, monkeypatch):
+    monkeypatch.setenv('CONSTELLATION_CACHE_DIR', str(tmp_path / 'cache'))
+    monkeypatch.delenv('CONSTELLATION_DB_SNAPSHOT', raising=False)
+    s = state.State(str(tmp_path / 'st'))
+    s.ensure_dirs()
+    s.set_marker('installed', 'abc')
+    return s
+
+
+@pytest.fixture
+def ctx(st):
+    return {'root': st.root, 'venv': st.venv, 'ports': ports.allocate(25100),
+            'port_base': 25100, 'secrets': st.secrets(), 'debug': False,
+            'user': 'u', 'group': 'g'}
+
+
+@pytest.fixture
+def fake(st, monkeypatch):
+    """Records *-manage calls; the fake mysqldump prints ``dumped``."""
+    calls = {'manage': [], 'sql_in': [], 'dumped': b'CREATE TABLE t (x int);'}
+
+    def manage(_st, name, argv, timeout=600, env=None):
+        calls['manage'].append(' '.join(argv))
+
+    def run(argv, input=None, capture_output=False, **kw):
+        if argv[0].endswith('dump'):
+            return subprocess.CompletedProcess(argv, 0, calls['dumped'], b'')
+        calls['sql_in'].append(input)
+        return subprocess.CompletedProcess(argv, 0, b'', b'')
+    monkeypatch.setattr(database, 'manage', manage)
+    monkeypatch.setattr(snapshot.subprocess, 'run', run)
+    monkeypatch.setattr(snapshot.services, 'which', lambda n: '/bin/' + n)
+    monkeypatch.setattr(snapshot, '_server_version', lambda: '10.11')
+    return calls
+
+
+def _migrations(calls):
+    return [c for c in calls['manage'] if 'db_sync' in c or 'upgrade' in c]
+
+
+def test_first_up_migrates_and_saves_then_next_restores(st, ctx, fake,
+                                                        tmp_path):
+    database.db_syncs(st, ctx, lambda m: None)
+    assert _migrations(fake)
+    snaps = os.listdir(str(tmp_path / 'cache' / 'db'))
+    assert len(snaps) == 1
+    assert all(st.marker('dbsync_' + s) == 'abc'
+               for s in database.sync_jobs(st, ctx))
+
+    st2 = state.State(str(tmp_path / 'st2'))
+    st2.ensure_dirs()
+    st2.set_marker('installed', 'abc')
+    ctx2 = dict(ctx, root=st2.root, venv=st2.venv, secrets=st2.secrets())
+    fake['manage'].clear()
+    database.db_syncs(st2, ctx2, lambda m: None)
+    assert not _migrations(fake)  # restored instead
+    assert fake['sql_in'] == [fake['dumped']]
+    # this state dir's own setup still runs
+    assert any('bootstrap' in c for c in fake['manage'])
+    assert any('create_cell' in c for c in fake['manage'])
+
+
+def test_a_dump_holding_a_secret_is_not_saved(st, ctx, fake, tmp_path):
+    fake['dumped'] = ('INSERT INTO x VALUES ("%s");'
+                      % ctx['secrets']['db']).encode()
+    said = []
+    database.db_syncs(st, ctx, said.append)
+    assert not os.path.exists(str(tmp_path / 'cache' / 'db')) or not \
+        os.listdir(str(tmp_path / 'cache' / 'db'))
+    assert any('not saved: it holds the db secret' in m for m in said)
+
+
+@pytest.mark.parametrize('how', ['arg', 'env', 'upgrade'])
+def test_real_migrations_when_disabled_or_upgrading(st, ctx, fake, how,
+                                                    monkeypatch, tmp_path):
+    k = snapshot.key(st, database.sync_jobs(st, ctx), 'abc')
+    os.makedirs(str(tmp_path / 'cache' / 'db'))
+    with gzip.open(snapshot.path(k), 'wb') as f:
+        f.write(b'-- cached')
+    use = True
+    if how == 'arg':
+        use = False
+    elif how == 'env':
+        monkeypatch.setenv('CONSTELLATION_DB_SNAPSHOT', '0')
+    else:  # schemas migrated by an older install: upgrade them for real
+        st.set_marker('dbsync_nova', 'old')
+    database.db_syncs(st, ctx, lambda m: None, use)
+    assert _migrations(fake)
+    assert not fake['sql_in']
+
+
+def test_key_follows_install_but_not_the_state_dir(st, ctx, tmp_path):
+    jobs = database.sync_jobs(st, ctx)
+    st2 = state.State(str(tmp_path / 'elsewhere'))
+    jobs2 = database.sync_jobs(st2, dict(ctx, root=st2.root))
+    assert snapshot.key(st, jobs, 'abc', '1') == snapshot.key(
+        st2, jobs2, 'abc', '1')
+    assert snapshot.key(st, jobs, 'abc', '1') != snapshot.key(
+        st, jobs, 'abd', '1')
+    assert snapshot.key(st, jobs, 'abc', '1') != snapshot.key(
+        st, jobs, 'abc', '2')
