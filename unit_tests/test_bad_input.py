@@ -89,7 +89,8 @@ GOOD_DEF = NEW_DEF.replace(
 ROWS = [
     # --- command line, no tempest.conf needed -------------------------
     Row('unknown scenario', ['show', 'nope'], 2,
-        "unknown scenario 'nope'; available scenarios: floating_ip_dns"),
+        "unknown scenario 'nope'; available scenarios: dns_domain_keywords, "
+        "floating_ip_dns"),
     Row('no command', [], 2,
         'the following arguments are required: COMMAND'),
     Row('option without its value', RUN + ['--until'], 2,

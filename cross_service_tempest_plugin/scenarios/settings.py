@@ -37,7 +37,8 @@ SERVICES = {'heat': 'heat', 'designate': 'designate', 'neutron': 'neutron',
 
 
 # What ``requires:`` may list: the SERVICES plus these checks.
-REQUIREMENTS = tuple(SERVICES) + ('dns_extensions', 'provider_network')
+REQUIREMENTS = tuple(SERVICES) + (
+    'dns_extensions', 'provider_network', 'dns_domain_keywords')
 
 # The {placeholders} every definition may use besides its own vars: those
 # filled from tempest.conf (Settings.context, see from_conf) and those each
@@ -46,7 +47,8 @@ CONF_PLACEHOLDERS = ('public_network_id', 'image_ref', 'flavor_ref',
                      'provider_network_type', 'provider_physical_network',
                      'provider_segmentation_id', 'provider_cidr',
                      'provider_ipv6_cidr', 'zone_email', 'zone_ttl')
-RUN_PLACEHOLDERS = ('zone_name', 'name_prefix')
+RUN_PLACEHOLDERS = ('zone_name', 'name_prefix', 'zone_suffix', 'project_id',
+                    'project_name')
 PLACEHOLDERS = CONF_PLACEHOLDERS + RUN_PLACEHOLDERS
 
 
