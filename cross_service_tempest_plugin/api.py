@@ -326,8 +326,10 @@ class Scenario(object):
         """
         from cross_service_tempest_plugin.scenarios import checks
         settings = engine.Settings.from_conf(self.conf)
+        # stand-ins for what each run fills in (engine.ScenarioRun)
         values = dict(settings.context, zone_name='x.' + settings.zone_suffix,
-                      name_prefix='cs-x')
+                      name_prefix='cs-x', zone_suffix=settings.zone_suffix,
+                      project_id='0' * 32, project_name='x')
         values.update(self.definition.get('vars') or {})
         values.update(self._values)
         checks.check_parameters(
