@@ -45,7 +45,10 @@ Modules of the CLI, one concern each:
 ``health``     ports, HTTP answers, service lists and heartbeats
 ``supervisor`` our supervisord: start, RPC, apply config, stop
 ``services``   the programs and supervisord.conf
-``render``     the services' config files; ``tempestconf`` tempest.conf
+``configs``    every config file (``config_files``), rendered by
+``render``     the OpenStack services' configs and shared helpers;
+               ``render_dns`` BIND9/Designate/pools, ``render_infra``
+               MariaDB/RabbitMQ; ``tempestconf`` tempest.conf
 ``bootstrap``  Keystone users/catalog and base resources over REST
 ``state``      the state dir: layout, secrets, markers, lock
 ``procs``      which processes are ours (supervisord's), their memory

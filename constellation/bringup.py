@@ -18,6 +18,7 @@ import shlex
 import time
 
 from constellation import bootstrap
+from constellation import configs
 from constellation import database
 from constellation import errors
 from constellation import install as installmod
@@ -72,7 +73,7 @@ def install(c):
 
 def write_configs(c, ctx):
     st = c.st
-    for rel, text in render.config_files(ctx).items():
+    for rel, text in configs.config_files(ctx).items():
         statemod.atomic_write(st.etc(rel), text)
     venv_etc = os.path.join(st.venv, 'etc')
     for rel in PASTE_FILES:

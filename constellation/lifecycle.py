@@ -17,11 +17,11 @@ import os
 import shutil
 import time
 
+from constellation import configs
 from constellation import errors
 from constellation import health
 from constellation import ports as portmod
 from constellation import procs
-from constellation import render
 from constellation import services
 from constellation import state as statemod
 
@@ -178,7 +178,7 @@ def _restart(c, name):
     ctx = c.ctx()
     # pick up edited/rendered service configs (supervisord's own program
     # table is left alone: changing it would restart everything)
-    for rel, text in render.config_files(ctx).items():
+    for rel, text in configs.config_files(ctx).items():
         statemod.atomic_write(c.st.etc(rel), text)
     since = time.time()
     c.step('stop %s' % name, c.sup.stop, name, service=name)

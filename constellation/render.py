@@ -81,7 +81,7 @@ def lock_path(ctx, svc):
     return data(ctx, 'locks', svc)
 
 
-def _auth(ctx, username):
+def auth(ctx, username):
     return {
         'auth_type': 'password',
         'auth_url': url(ctx, 'keystone', '/v3'),
@@ -94,136 +94,19 @@ def _auth(ctx, username):
     }
 
 
-def _authtoken(ctx, username):
+def authtoken(ctx, username):
     opts = {'www_authenticate_uri': url(ctx, 'keystone', '/v3'),
             'service_token_roles_required': True}
-    opts.update(_auth(ctx, username))
+    opts.update(auth(ctx, username))
     opts.pop('region_name')
     return opts
 
 
-def _common_default(ctx):
+def common_default(ctx):
     return {'debug': ctx.get('debug', False),
             'transport_url': transport_url(ctx),
             'use_stderr': True,
             'graceful_shutdown_timeout': 5}
-
-
-# --- infrastructure -----------------------------------------------------
-
-def my_cnf(ctx):
-    run = os.path.join(ctx['root'], 'run', 'mysql')  # the mysql user's
-    return ini({
-        'mysqld': {
-            'datadir': data(ctx, 'mysql'),
-            'socket': os.path.join(run, 'mysqld.sock'),
-            'pid-file': os.path.join(run, 'mysqld.pid'),
-            'port': ctx['ports']['mysql'],
-            'bind-address': HOST,
-            'skip-name-resolve': 'ON',
-            'skip-log-bin': 'ON',
-            # errors to stderr: supervisord writes them to logs/mysql.log
-            'max_connections': 1000,
-            'innodb_buffer_pool_size': '64M',
-            'innodb_log_file_size': '64M',
-            'innodb_flush_log_at_trx_commit': 2,
-            'performance_schema': 'OFF',
-            'character-set-server': 'utf8mb4',
-        },
-        'client': {
-            'socket': os.path.join(run, 'mysqld.sock'),
-        },
-    })
-
-
-def rabbitmq_conf(ctx):
-    return '\n'.join([
-        'listeners.tcp.1 = %s:%d' % (HOST, ctx['ports']['amqp']),
-        'loopback_users = none',
-        'default_user = constellation',
-        'default_pass = %s' % ctx['secrets']['rabbit'],
-        'default_vhost = /',
-        'log.console = true',
-        'log.file = false',
-        'vm_memory_high_watermark.absolute = 512MiB',
-        'disk_free_limit.absolute = 50MB',
-        '',
-    ])
-
-
-def rabbitmq_env(ctx):
-    """Environment of the private RabbitMQ node (no system-wide effects)."""
-    base = data(ctx, 'rabbitmq')
-    return {
-        'HOME': base,
-        'RABBITMQ_NODENAME': 'constellation%d@localhost' % (
-            ctx['ports']['amqp']),
-        'RABBITMQ_NODE_IP_ADDRESS': HOST,
-        'RABBITMQ_NODE_PORT': str(ctx['ports']['amqp']),
-        'RABBITMQ_DIST_PORT': str(ctx['ports']['rabbit_dist']),
-        'ERL_EPMD_PORT': str(ctx['ports']['epmd']),
-        'ERL_EPMD_ADDRESS': HOST,
-        'RABBITMQ_MNESIA_BASE': os.path.join(base, 'mnesia'),
-        'RABBITMQ_MNESIA_DIR': os.path.join(base, 'mnesia', 'node'),
-        'RABBITMQ_FEATURE_FLAGS_FILE': os.path.join(base, 'feature_flags'),
-        'RABBITMQ_PLUGINS_EXPAND_DIR': os.path.join(base, 'plugins-expand'),
-        'RABBITMQ_QUORUM_DIR': os.path.join(base, 'mnesia', 'node', 'quorum'),
-        # under data/: written by the rabbitmq user when started as root
-        'ERL_CRASH_DUMP': os.path.join(base, 'erl_crash.dump'),
-        'RABBITMQ_LOG_BASE': os.path.join(base, 'log'),
-        'RABBITMQ_CONFIG_FILE': etc(ctx, 'rabbitmq', 'rabbitmq'),
-        'RABBITMQ_ENABLED_PLUGINS_FILE': etc(ctx, 'rabbitmq',
-                                             'enabled_plugins'),
-        'RABBITMQ_ADVANCED_CONFIG_FILE': etc(ctx, 'rabbitmq',
-                                             'advanced.config'),
-        'RABBITMQ_CONF_ENV_FILE': etc(ctx, 'rabbitmq', 'rabbitmq-env.conf'),
-        'RABBITMQ_PID_FILE': os.path.join(ctx['root'], 'run', 'rabbitmq',
-                                          'rabbitmq.pid'),
-        'RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS':
-            '-kernel inet_dist_use_interface {127,0,0,1}',
-        'RABBITMQ_LOGS': '-',
-    }
-
-
-def named_conf(ctx):
-    d = data(ctx, 'bind')
-    return '''// private BIND9 of the constellation (Designate's backend)
-options {
-    directory "%(dir)s";
-    pid-file "%(run)s/named.pid";
-    session-keyfile "%(dir)s/session.key";
-    managed-keys-directory "%(dir)s";
-    listen-on port %(dns)d { 127.0.0.1; };
-    listen-on-v6 { none; };
-    allow-new-zones yes;
-    allow-query { any; };
-    recursion no;
-    dnssec-validation no;
-    notify no;
-    minimal-responses yes;
-};
-include "%(key)s";
-controls {
-    inet 127.0.0.1 port %(rndc)d allow { 127.0.0.1; } keys { "rndc-key"; };
-};
-''' % {'dir': d, 'run': os.path.join(ctx['root'], 'run', 'bind'),
-       'dns': ctx['ports']['dns'], 'rndc': ctx['ports']['rndc'],
-       'key': etc(ctx, 'bind', 'rndc.key')}
-
-
-def rndc_key(ctx):
-    return ('key "rndc-key" {\n    algorithm hmac-sha256;\n'
-            '    secret "%s";\n};\n' % ctx['secrets']['rndc'])
-
-
-def rndc_conf(ctx):
-    return '''include "%s";
-options {
-    default-key "rndc-key";
-    default-server 127.0.0.1;
-    default-port %d;
-};
-''' % (etc(ctx, 'bind', 'rndc.key'), ctx['ports']['rndc'])
 
 
 # --- OpenStack services -------------------------------------------------
@@ -258,7 +141,7 @@ def glance_conf(ctx):
             'filesystem_store_datadir': data(ctx, 'glance', 'staging')},
         'os_glance_tasks_store': {
             'filesystem_store_datadir': data(ctx, 'glance', 'tasks')},
-        'keystone_authtoken': _authtoken(ctx, 'glance'),
+        'keystone_authtoken': authtoken(ctx, 'glance'),
         'paste_deploy': {'flavor': 'keystone'},
         'oslo_concurrency': {'lock_path': lock_path(ctx, 'glance')},
         'oslo_messaging_notifications': {'driver': 'noop'},
@@ -270,13 +153,13 @@ def placement_conf(ctx):
         'DEFAULT': {'debug': ctx.get('debug', False), 'use_stderr': True},
         'placement_database': {'connection': db_url(ctx, 'placement')},
         'api': {'auth_strategy': 'keystone'},
-        'keystone_authtoken': _authtoken(ctx, 'placement'),
+        'keystone_authtoken': authtoken(ctx, 'placement'),
         'oslo_concurrency': {'lock_path': lock_path(ctx, 'placement')},
     })
 
 
 def nova_conf(ctx):
-    default = _common_default(ctx)
+    default = common_default(ctx)
     default.update({
         # Nova's FakeDriverWithoutFakeNodes with a console log that ends
         # in a login prompt (constellation_ext.compute)
@@ -300,12 +183,12 @@ def nova_conf(ctx):
         'database': {'connection': db_url(ctx, 'nova_cell1')},
         'api': {'auth_strategy': 'keystone'},
         'wsgi': {'api_paste_config': etc(ctx, 'nova', 'api-paste.ini')},
-        'keystone_authtoken': _authtoken(ctx, 'nova'),
-        'placement': _auth(ctx, 'placement'),
-        'neutron': dict(_auth(ctx, 'neutron'),
+        'keystone_authtoken': authtoken(ctx, 'nova'),
+        'placement': auth(ctx, 'placement'),
+        'neutron': dict(auth(ctx, 'neutron'),
                         service_metadata_proxy=False),
         'glance': {'region_name': REGION},
-        'service_user': dict(_auth(ctx, 'nova'),
+        'service_user': dict(auth(ctx, 'nova'),
                              send_service_user_token=True),
         'conductor': {'workers': 1},
         'scheduler': {'workers': 1,
@@ -322,7 +205,7 @@ def nova_conf(ctx):
 
 
 def neutron_conf(ctx):
-    default = _common_default(ctx)
+    default = common_default(ctx)
     default.update({
         'core_plugin': 'ml2',
         'service_plugins': 'router',
@@ -337,7 +220,7 @@ def neutron_conf(ctx):
         'rpc_state_report_workers': 0,
         'state_path': data(ctx, 'neutron'),
     })
-    designate = _auth(ctx, 'neutron')
+    designate = auth(ctx, 'neutron')
     designate.pop('region_name')
     designate.update({
         'url': url(ctx, 'designate', '/v2'),
@@ -349,10 +232,10 @@ def neutron_conf(ctx):
     return ini({
         'DEFAULT': default,
         'database': {'connection': db_url(ctx, 'neutron')},
-        'keystone_authtoken': _authtoken(ctx, 'neutron'),
-        'nova': _auth(ctx, 'nova'),
+        'keystone_authtoken': authtoken(ctx, 'neutron'),
+        'nova': auth(ctx, 'nova'),
         # the segments plugin reports to Placement (else tracebacks in log)
-        'placement': _auth(ctx, 'placement'),
+        'placement': auth(ctx, 'placement'),
         'designate': designate,
         'oslo_concurrency': {'lock_path': lock_path(ctx, 'neutron')},
         'agent': {'root_helper': '', 'report_interval': 0},
@@ -380,79 +263,8 @@ def ml2_conf(ctx):
     })
 
 
-def designate_conf(ctx):
-    default = _common_default(ctx)
-    return ini({
-        'DEFAULT': default,
-        'storage:sqlalchemy': {'connection': db_url(ctx, 'designate')},
-        'service:api': {
-            'auth_strategy': 'keystone',
-            'enable_api_v2': True,
-            'enable_api_admin': True,
-            'enabled_extensions_admin': 'quotas,reports',
-            'api_base_uri': url(ctx, 'designate', '/'),
-            'workers': 1,
-        },
-        'service:central': {'workers': 1,
-                            'managed_resource_email': PTR_EMAIL,
-                            # as devstack: honour a zone's pool_id attribute
-                            # (unknown pool -> 404), else the default pool
-                            'scheduler_filters':
-                                'pool_id_attribute,in_doubt_default_pool'},
-        # Fast convergence after a fault (e.g. a worker restarted with a
-        # zone update in flight): give up polling BIND after ~9 s instead
-        # of ~5 min, and let the producer's periodic recovery retry zones
-        # in ERROR/PENDING every 5 s instead of every 120 s.
-        'service:worker': {'workers': 1, 'poll_delay': 1,
-                           'poll_timeout': 2, 'poll_max_retries': 3,
-                           'poll_retry_interval': 1,
-                           'threshold_percentage': 100},
-        'service:producer': {'workers': 1},
-        'producer_task:increment_serial': {'interval': 1},
-        'producer_task:worker_periodic_recovery': {'interval': 5},
-        'service:mdns': {'workers': 1,
-                         'listen': '%s:%d' % (HOST, ctx['ports']['mdns'])},
-        'keystone_authtoken': _authtoken(ctx, 'designate'),
-        # tooz on one machine: locks and group membership in the state
-        # dir, so two workers of a Designate service coordinate
-        'coordination': {'backend_url': 'file://' + data(
-            ctx, 'designate', 'coordination')},
-        'oslo_concurrency': {'lock_path': lock_path(ctx, 'designate')},
-    })
-
-
-def pools_yaml(ctx):
-    p = ctx['ports']
-    return '''---
-- name: default
-  description: Constellation private BIND9
-  attributes: {}
-  ns_records:
-    - hostname: %(ns)s
-      priority: 1
-  nameservers:
-    - host: 127.0.0.1
-      port: %(dns)d
-  targets:
-    - type: bind9
-      description: BIND9 on 127.0.0.1:%(dns)d
-      masters:
-        - host: 127.0.0.1
-          port: %(mdns)d
-      options:
-        host: 127.0.0.1
-        port: %(dns)d
-        rndc_host: 127.0.0.1
-        rndc_port: %(rndc)d
-        rndc_config_file: %(rndc_conf)s
-        rndc_key_file: %(rndc_key)s
-''' % {'ns': NS_HOSTNAME, 'dns': p['dns'], 'mdns': p['mdns'],
-       'rndc': p['rndc'], 'rndc_conf': etc(ctx, 'bind', 'rndc.conf'),
-       'rndc_key': etc(ctx, 'bind', 'rndc.key')}
-
-
 def heat_conf(ctx):
-    default = _common_default(ctx)
+    default = common_default(ctx)
     venv = ctx['venv']
     default.update({
         'num_engine_workers': 1,
@@ -464,13 +276,13 @@ def heat_conf(ctx):
         'region_name_for_services': REGION,
         'host': 'constellation',
     })
-    trustee = _auth(ctx, 'heat')
+    trustee = auth(ctx, 'heat')
     for k in ('project_name', 'project_domain_name', 'region_name'):
         trustee.pop(k)
     return ini({
         'DEFAULT': default,
         'database': {'connection': db_url(ctx, 'heat')},
-        'keystone_authtoken': _authtoken(ctx, 'heat'),
+        'keystone_authtoken': authtoken(ctx, 'heat'),
         'trustee': trustee,
         'clients_keystone': {'auth_uri': url(ctx, 'keystone')},
         'ec2authtoken': {'auth_uri': url(ctx, 'keystone', '/v3')},
@@ -480,27 +292,3 @@ def heat_conf(ctx):
         'oslo_concurrency': {'lock_path': lock_path(ctx, 'heat')},
         'oslo_messaging_notifications': {'driver': 'noop'},
     })
-
-
-def config_files(ctx):
-    """All rendered files: relative path under etc/ -> text."""
-    files = {
-        'mysql/my.cnf': my_cnf(ctx),
-        'rabbitmq/rabbitmq.conf': rabbitmq_conf(ctx),
-        'rabbitmq/enabled_plugins': '[].\n',
-        'rabbitmq/advanced.config': '[].\n',
-        'rabbitmq/rabbitmq-env.conf': '',
-        'bind/named.conf': named_conf(ctx),
-        'bind/rndc.key': rndc_key(ctx),
-        'bind/rndc.conf': rndc_conf(ctx),
-        'keystone/keystone.conf': keystone_conf(ctx),
-        'glance/glance-api.conf': glance_conf(ctx),
-        'placement/placement.conf': placement_conf(ctx),
-        'nova/nova.conf': nova_conf(ctx),
-        'neutron/neutron.conf': neutron_conf(ctx),
-        'neutron/ml2_conf.ini': ml2_conf(ctx),
-        'designate/designate.conf': designate_conf(ctx),
-        'designate/pools.yaml': pools_yaml(ctx),
-        'heat/heat.conf': heat_conf(ctx),
-    }
-    return files

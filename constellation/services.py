@@ -18,6 +18,7 @@ import shutil
 
 from constellation import privileges
 from constellation import render
+from constellation import render_infra
 
 Program = collections.namedtuple(
     'Program', 'name kind command env stopwait port check user')
@@ -97,7 +98,7 @@ def programs(ctx):
     add('mysql', 'infra', mysqld, stopwait=30, port='mysql')
     add('rabbitmq', 'infra',
         [rabbitmq_server()],
-        env=render.rabbitmq_env(ctx), stopwait=30, port='amqp')
+        env=render_infra.rabbitmq_env(ctx), stopwait=30, port='amqp')
     add('named', 'infra',
         [which('named') or '/usr/sbin/named', '-g', '-n', '1',
          '-c', e('bind', 'named.conf')], port='dns')

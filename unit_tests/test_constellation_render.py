@@ -16,6 +16,7 @@ import configparser
 
 import pytest
 
+from constellation import configs
 from constellation import ports
 from constellation import render
 from constellation import services
@@ -50,7 +51,7 @@ def test_ini_renders_types():
 
 
 def test_all_ini_files_parse_and_use_loopback_only(ctx):
-    for rel, text in render.config_files(ctx).items():
+    for rel, text in configs.config_files(ctx).items():
         if rel.endswith(('.conf', '.ini', '.cnf')) and '/' in rel and \
                 not rel.startswith(('bind/', 'rabbitmq/')):
             parse(text)
@@ -59,7 +60,7 @@ def test_all_ini_files_parse_and_use_loopback_only(ctx):
 
 
 def test_services_point_at_our_ports_and_secrets(ctx):
-    files = render.config_files(ctx)
+    files = configs.config_files(ctx)
     nova = parse(files['nova/nova.conf'])
     # constellation_ext.compute registers nova.virt.constellation_fake
     assert nova['DEFAULT']['compute_driver'] == \
