@@ -15,6 +15,7 @@
 import concurrent.futures
 import contextlib
 import getpass
+import hashlib
 import os
 import shutil
 import subprocess
@@ -23,6 +24,7 @@ import threading
 import time
 
 from constellation import errors
+from constellation import install as installmod
 from constellation import privileges
 from constellation import render
 from constellation import services
@@ -258,23 +260,46 @@ def _parallel(fn, items, threads=3):
             raise errors[0]
 
 
+def schema_keys(st, jobs, setup, lock):
+    """{service: stamp of the exact inputs of its syncs and setup}.
+
+    The pinned services (``install.lock_hash``: requirements and lock,
+    hence the migrations they ship) and every command line and the names
+    of the environment variables it gets (with the state dir as <st>;
+    the setup's keystone URLs carry the ports).  A state dir whose
+    markers hold these stamps has nothing to migrate; any change runs
+    that service's real syncs and setup again.  Our glue (ext) has no
+    schema and is not part of it.
+    """
+    keys = {}
+    for svc in jobs:
+        h = hashlib.sha256(lock.encode())
+        for argv, env in jobs[svc] + setup.get(svc, []):
+            h.update(b'\0' + ' '.join(argv).replace(st.root, '<st>').encode())
+            h.update(b'\0' + ' '.join(sorted(env)).encode())
+        keys[svc] = h.hexdigest()[:16]
+    return keys
+
+
 def db_syncs(st, ctx, say, use_snapshot=True):
-    """Schema syncs of every service not yet synced for this install.
+    """Schema syncs of every service whose stamp (``schema_keys``) moved.
 
     Into fresh databases a snapshot of the migrated schemas (see
     ``snapshot``) is restored when one exists for this install, and
     taken after the real migrations when not.
     """
-    want = st.marker('installed')
+    lock = installmod.lock_hash()
     jobs = sync_jobs(st, ctx)
-    todo = [s for s in jobs if st.marker('dbsync_' + s) != want]
+    keys = schema_keys(st, jobs, setup_jobs(st, ctx), lock)
+    todo = [s for s in jobs if st.marker('dbsync_' + s) != keys[s]]
     if not todo:
-        say('  schemas current for this install; skipped')
+        say('  schemas and setup current (stamps of lock.txt and the sync '
+            'commands match); skipped')
         return
     snap = None
     if snapshot.enabled(use_snapshot) and all(
             st.marker('dbsync_' + s) is None for s in jobs):
-        snap = snapshot.path(snapshot.key(st, jobs, want))
+        snap = snapshot.path(snapshot.key(st, jobs, lock))
     with _path_without_spaces(st) as (root, _cnf):
         if root != st.root:
             def spaceless(make):
@@ -284,10 +309,10 @@ def db_syncs(st, ctx, say, use_snapshot=True):
             jobs, setup = spaceless(sync_jobs), spaceless(setup_jobs)
         else:
             setup = setup_jobs(st, ctx)
-        _run_syncs(st, jobs, setup, todo, want, snap, say)
+        _run_syncs(st, jobs, setup, todo, keys, snap, say)
 
 
-def _run_syncs(st, jobs, setup, todo, want, snap, say):
+def _run_syncs(st, jobs, setup, todo, keys, snap, say):
 
     def run(svc, steps):
         t = time.monotonic()
@@ -328,4 +353,4 @@ def _run_syncs(st, jobs, setup, todo, want, snap, say):
             say('  snapshot: ' + snapshot.dump(st, snap))
     _parallel(setup_unit, units, threads=4)
     for svc in todo:
-        st.set_marker('dbsync_' + svc, want)
+        st.set_marker('dbsync_' + svc, keys[svc])

@@ -82,43 +82,73 @@ def check_apt():
     return 'installed %s%s' % (' '.join(missing), note)
 
 
-def install_hash():
-    """Hash of what the venv is built from: requirements, lock, ext.
+def _hash(h, rel):
+    with open(os.path.join(HERE, rel), 'rb') as f:
+        h.update(rel.encode() + b'\0' + f.read())
+
+
+def lock_hash():
+    """Hash of the pinned services: requirements and lock.
+
+    What the services' code (and so their schemas) depends on; our glue
+    in ext is not part of it.
+    """
+    h = hashlib.sha256()
+    for rel in ('requirements.txt', 'lock.txt'):
+        _hash(h, rel)
+    return h.hexdigest()[:16]
+
+
+def ext_hash():
+    """Hash of our glue package (ext): its pyproject and sources.
 
     Only ext's sources count: pip leaves build/ and *.egg-info in ext on
     install, and hashing those made the second `up` reinstall everything.
     """
     h = hashlib.sha256()
-    for rel in ('requirements.txt', 'lock.txt', 'ext/pyproject.toml'):
-        with open(os.path.join(HERE, rel), 'rb') as f:
-            h.update(f.read())
-    pkg = os.path.join(HERE, 'ext', 'constellation_ext')
-    for name in sorted(os.listdir(pkg)):
+    _hash(h, os.path.join('ext', 'pyproject.toml'))
+    pkg = os.path.join('ext', 'constellation_ext')
+    for name in sorted(os.listdir(os.path.join(HERE, pkg))):
         if name.endswith('.py'):
-            with open(os.path.join(pkg, name), 'rb') as f:
-                h.update(name.encode() + f.read())
+            _hash(h, os.path.join(pkg, name))
     return h.hexdigest()[:16]
 
 
+def install_hash():
+    """Hash of what the venv is built from: requirements, lock, ext."""
+    return hashlib.sha256(('%s %s' % (lock_hash(), ext_hash())).encode(
+    )).hexdigest()[:16]
+
+
 def install_venv(st):
-    """Build (or keep) the services venv of state ``st``."""
-    want = install_hash()
-    if st.marker('installed') == want and os.path.exists(
-            st.bin('gunicorn')):
+    """Build (or keep) the services venv of state ``st``.
+
+    Up to date is a comparison of hashes (no pip run).  When only our
+    glue (ext) changed, only ext is reinstalled.
+    """
+    want, lock = install_hash(), lock_hash()
+    have = os.path.exists(st.bin('gunicorn'))
+    if st.marker('installed') == want and have:
         return 'up to date'
+    glue_only = st.marker('venv_lock') == lock and have
     st.clear_marker('installed')
     if not os.path.exists(st.bin('python')):
         subprocess.run([sys.executable, '-m', 'venv', st.venv], check=True)
     pip = [st.bin('python'), '-m', 'pip', 'install', '-q',
            '--disable-pip-version-check']
+    steps = [['--no-deps', '--force-reinstall', '--no-build-isolation',
+              os.path.join(HERE, 'ext')]]
+    if not glue_only:
+        st.clear_marker('venv_lock')
+        steps.insert(0, ['-r', os.path.join(HERE, 'requirements.txt'),
+                         '-c', os.path.join(HERE, 'lock.txt')])
     with open(st.log('install'), 'a') as log:
-        for args in (['-r', os.path.join(HERE, 'requirements.txt'),
-                      '-c', os.path.join(HERE, 'lock.txt')],
-                     ['--no-deps', '--force-reinstall',
-                      os.path.join(HERE, 'ext')]):
+        for args in steps:
             r = subprocess.run(pip + args, stdout=log, stderr=log)
             if r.returncode:
                 raise Failure('pip install %s failed (exit %d)' % (
                     ' '.join(args), r.returncode), service='install')
+            if args[0] == '-r':
+                st.set_marker('venv_lock', lock)
     st.set_marker('installed', want)
-    return 'installed'
+    return 'installed our glue (ext) only' if glue_only else 'installed'

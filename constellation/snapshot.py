@@ -13,10 +13,11 @@
 """A cache of migrated, empty schemas: the first `up` in seconds.
 
 The services' schema migrations give the same tables every time for a
-given install (``install.install_hash``: requirements, lock, our glue)
-and the same sync commands, so the first `up` of a state dir restores a
-``mysqldump`` taken right after the migrations of an earlier first `up`
-instead of running them again (~40 s of migrations -> a few seconds).
+given lock (``install.lock_hash``: requirements and lock; our glue in
+ext has no schema) and the same sync commands, so the first `up` of a
+state dir restores a ``mysqldump`` taken right after the migrations of
+an earlier first `up` instead of running them again (~40 s of
+migrations -> a few seconds).
 
 * Only schemas: the dump is taken before anything of the state dir goes
   in (Keystone's bootstrap, Nova's cell mappings — their rows carry the
@@ -27,7 +28,7 @@ instead of running them again (~40 s of migrations -> a few seconds).
 * Kept outside the state dir (``destroy`` keeps it) in
   ``$CONSTELLATION_CACHE_DIR`` or ``$XDG_CACHE_HOME/constellation`` (or
   ``~/.cache/constellation``), under ``db/<key>.sql.gz``; the key hashes
-  the install hash, the databases, the sync commands and the MariaDB
+  the lock hash, the databases, the sync commands and the MariaDB
   version.  ``up --no-snapshot`` or ``CONSTELLATION_DB_SNAPSHOT=0`` runs
   the real migrations (and does not write a snapshot).
 """
@@ -75,10 +76,10 @@ def _server_version():
     return r.stdout.split(' for ')[0].split('Ver', 1)[-1].strip()
 
 
-def key(st, jobs, install_hash, version=None):
+def key(st, jobs, lock_hash, version=None):
     """Hash of what the migrated schemas depend on (no state dir path)."""
     h = hashlib.sha256()
-    parts = [FORMAT, install_hash or '', ' '.join(render.DATABASES),
+    parts = [FORMAT, lock_hash or '', ' '.join(render.DATABASES),
              ' '.join(NO_DATA),
              version if version is not None else _server_version()]
     for svc in sorted(jobs):

@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # The main job: the scenario suite against the local constellation.
 #
+#   bash tools/run-scenario-job.sh          # the daily job: steps 1-3, 7, 9
+#   bash tools/run-scenario-job.sh --full   # every step (what .ci/run runs)
+#
 # On a fresh Debian machine with Python 3.11 (as root, for apt) this
 #   1. builds the plugin venv (Tempest + plugins + this plugin, pinned);
 #   2. brings the constellation up (`tools/constellation up`: apt packages,
@@ -8,6 +11,7 @@
 #   3. runs `tempest run -r cross_service --concurrency 2` from a Tempest
 #      workspace, between two counts of stacks/zones/floating IPs/ports/
 #      servers/networks (a difference is a leak and fails the job);
+# and with --full (or SCENARIO_JOB_FULL=1) also
 #   4. runs the scenario API acceptance and fault-injection tests
 #      (fault_tests/, they restart services, so alone and after the suite;
 #      test_designate_serial.py, the reproducer of Designate's serial
@@ -20,22 +24,27 @@
 #   6. runs the constellation's own acceptance checks (DNS on the wire, a
 #      Heat server stack, restarts of designate-worker and nova-compute,
 #      down with no process/listener left, up again);
+# and in both
 #   7. writes the HTML report of the scenario results (report.html next
 #      to the logs; CROSS_SERVICE_THRESHOLDS names a thresholds file);
+# with --full also
 #   8. builds the docs with warnings as errors (as `tox -e docs`) and
 #      executes the workshop walk-through, doc/source/workshop.rst, block by
 #      block (tools/run-workshop.sh; its last block takes the constellation
 #      down, unless KEEP_CONSTELLATION is set);
+# and in both
 #   9. takes the constellation down, also when a step failed.
-# The last line is "N passed, N failed[, N skipped]" over every step; a
-# skipped cross_service test counts as a failure (the constellation
-# provides every service and extension the suite needs).
+# A step of the full set in the daily job prints "not run" and counts
+# nothing.  The last line is "N passed, N failed[, N skipped]" over every
+# step; a skipped cross_service test counts as a failure (the
+# constellation provides every service and extension the suite needs).
 #
 # Environment: UNIT_VENV (plugin venv, default <repo>/.venv-unit),
 # CONSTELLATION_STATE_DIR, CONSTELLATION_PORT_BASE, KEEP_CONSTELLATION=1
 # (leave it up at the end), CONCURRENCY (default 2), CROSS_SERVICE_RESULTS_DIR
 # (where the scenario results are, default <logs>/results),
-# CROSS_SERVICE_THRESHOLDS (a thresholds file for the report).
+# CROSS_SERVICE_THRESHOLDS (a thresholds file for the report),
+# SCENARIO_JOB_FULL=1 (as --full).
 set -uo pipefail
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -43,14 +52,31 @@ venv=${UNIT_VENV:-$repo/.venv-unit}
 concurrency=${CONCURRENCY:-2}
 constellation=$repo/tools/constellation
 t_job=$(date +%s)
+full=${SCENARIO_JOB_FULL:-}
+for arg in "$@"; do
+    case $arg in
+        --full) full=1 ;;
+        -h|--help) sed -n '2,/^set -uo/{/^set -uo/d;s/^# \{0,1\}//;p}' "$0"; exit 0 ;;
+        *) echo "run-scenario-job.sh: unknown argument '$arg' (known: --full," \
+               "--help)" >&2; exit 2 ;;
+    esac
+done
+# set around the steps of the full set: without --full they are not run
+full_only=
 
 source "$repo/tools/lib/summary.sh"
 say() { printf '[%4ds] %s\n' "$(( $(date +%s) - t_job ))" "$*"; }
 
-# step NAME LOG CMD...: run CMD with its output shown and kept in LOG.
+# step NAME LOG CMD...: run CMD with its output shown and kept in LOG
+# (in the daily job, a step of the full set only says so; its LOG counts 0).
 step() {
     local name=$1 log=$2 rc t0
     shift 2
+    if [[ -n $full_only && -z $full ]]; then
+        say "== $name: not run (full set only: --full)"
+        echo "0 passed, 0 failed" > "$log"
+        return 0
+    fi
     say "== $name"
     t0=$(date +%s)
     "$@" 2>&1 | tee "$log"
@@ -61,7 +87,8 @@ step() {
 
 
 logs=$(mktemp -d "${TMPDIR:-/tmp}/scenario-job.XXXXXX")
-say "logs of this job: $logs"
+say "logs of this job: $logs ($([[ -n $full ]] && echo 'full set' ||
+    echo 'daily job; --full runs every step'))"
 
 # 1. plugin venv
 source "$repo/tools/lib/plugin-venv.sh"
@@ -129,6 +156,7 @@ else
 fi
 
 # 4. scenario API acceptance and fault injection (restarts services)
+full_only=1
 step "scenario API acceptance and fault tests" "$logs/fault.log" \
     python -m pytest -q -p no:cacheprovider "$repo/fault_tests" \
         --ignore "$repo/fault_tests/test_designate_serial.py"
@@ -160,6 +188,7 @@ step "constellation checks" "$logs/checks.log" \
 count "$logs/checks.log"
 
 # 7. the HTML report of the scenario results next to the logs
+full_only=
 if compgen -G "$results/*.json" >/dev/null; then
     report_args=("$results" -o "$logs/report.html")
     if [[ -s $logs/suite.subunit ]]; then
@@ -183,6 +212,7 @@ fi
 # of doc/source/workshop.rst runs against the constellation; its first block
 # finds it up, its last takes it down (the final down below then has
 # nothing to stop), unless KEEP_CONSTELLATION asks to keep it
+full_only=1
 step "docs build (sphinx-build -W)" "$logs/docs.log" \
     bash "$repo/tools/run-workshop.sh" --docs
 count "$logs/docs.log"
@@ -195,6 +225,7 @@ step "workshop walk-through (doc/source/workshop.rst)" "$logs/workshop.log" \
 count "$logs/workshop.log"
 
 # 9. down + summary
+full_only=
 trap - EXIT
 down
 say "job finished after $(( $(date +%s) - t_job ))s"

@@ -28,9 +28,9 @@ from constellation import state
 def st(tmp_path, monkeypatch):
     monkeypatch.setenv('CONSTELLATION_CACHE_DIR', str(tmp_path / 'cache'))
     monkeypatch.delenv('CONSTELLATION_DB_SNAPSHOT', raising=False)
+    monkeypatch.setattr(database.installmod, 'lock_hash', lambda: 'abc')
     s = state.State(str(tmp_path / 'st'))
     s.ensure_dirs()
-    s.set_marker('installed', 'abc')
     return s
 
 
@@ -71,12 +71,12 @@ def test_first_up_migrates_and_saves_then_next_restores(st, ctx, fake,
     assert _migrations(fake)
     snaps = os.listdir(str(tmp_path / 'cache' / 'db'))
     assert len(snaps) == 1
-    assert all(st.marker('dbsync_' + s) == 'abc'
-               for s in database.sync_jobs(st, ctx))
+    keys = database.schema_keys(st, database.sync_jobs(st, ctx),
+                                database.setup_jobs(st, ctx), 'abc')
+    assert all(st.marker('dbsync_' + s) == k for s, k in keys.items())
 
     st2 = state.State(str(tmp_path / 'st2'))
     st2.ensure_dirs()
-    st2.set_marker('installed', 'abc')
     ctx2 = dict(ctx, root=st2.root, venv=st2.venv, secrets=st2.secrets())
     fake['manage'].clear()
     database.db_syncs(st2, ctx2, lambda m: None)
@@ -126,3 +126,42 @@ def test_key_follows_install_but_not_the_state_dir(st, ctx, tmp_path):
         st, jobs, 'abd', '1')
     assert snapshot.key(st, jobs, 'abc', '1') != snapshot.key(
         st, jobs, 'abc', '2')
+
+
+def _stamped(st, ctx, fake):
+    database.db_syncs(st, ctx, lambda m: None)
+    fake['manage'].clear()
+
+
+def test_up_again_skips_syncs_while_the_stamps_match(st, ctx, fake):
+    _stamped(st, ctx, fake)
+    said = []
+    database.db_syncs(st, ctx, said.append)
+    assert not fake['manage']
+    assert any('skipped' in m for m in said)
+
+
+def test_glue_change_keeps_the_schemas(st, ctx, fake, monkeypatch):
+    _stamped(st, ctx, fake)
+    monkeypatch.setattr(database.installmod, 'ext_hash', lambda: 'other')
+    database.db_syncs(st, ctx, lambda m: None)
+    assert not fake['manage']
+
+
+def test_new_lock_runs_every_real_sync(st, ctx, fake, monkeypatch):
+    _stamped(st, ctx, fake)
+    monkeypatch.setattr(database.installmod, 'lock_hash', lambda: 'new')
+    database.db_syncs(st, ctx, lambda m: None)
+    every = {' '.join(argv) for cmds in database.sync_jobs(st, ctx).values()
+             for argv, _env in cmds}
+    assert every <= set(fake['manage'])
+    assert not fake['sql_in']  # migrated before: never a snapshot
+
+
+def test_changed_command_reruns_only_that_service(st, ctx, fake):
+    _stamped(st, ctx, fake)
+    # other ports: keystone's bootstrap names other endpoint URLs
+    ctx2 = dict(ctx, ports=ports.allocate(25200), port_base=25200)
+    database.db_syncs(st, ctx2, lambda m: None)
+    assert fake['manage']
+    assert all('keystone' in c for c in fake['manage'])
