@@ -136,8 +136,7 @@ def install_venv(st):
         subprocess.run([sys.executable, '-m', 'venv', st.venv], check=True)
     pip = [st.bin('python'), '-m', 'pip', 'install', '-q',
            '--disable-pip-version-check']
-    steps = [['--no-deps', '--force-reinstall', '--no-build-isolation',
-              os.path.join(HERE, 'ext')]]
+    steps = [['--no-deps', '--force-reinstall', os.path.join(HERE, 'ext')]]
     if not glue_only:
         st.clear_marker('venv_lock')
         steps.insert(0, ['-r', os.path.join(HERE, 'requirements.txt'),

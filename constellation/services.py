@@ -133,13 +133,10 @@ def programs(ctx):
         stopwait=40, check='nova')
     des = ['--config-file', e('designate', 'designate.conf')]
     for svc in ('central', 'worker', 'producer', 'mdns'):
-        # designate sets up its RPC transport in its forked worker only
-        add('designate-' + svc, 'rpc', [venv_bin('designate-' + svc)] + des,
+        add('designate-' + svc, 'rpc', one_process('designate-' + svc) + des,
             check='designate', port='mdns' if svc == 'mdns' else None)
-    add('heat-engine', 'rpc',
-        # heat-engine never reports to its service list without its fork
-        [venv_bin('heat-engine'), '--config-file', e('heat', 'heat.conf')],
-        stopwait=20, check='heat')
+    add('heat-engine', 'rpc', one_process('heat-engine') + [
+        '--config-file', e('heat', 'heat.conf')], stopwait=20, check='heat')
     for p in progs:
         p.env.setdefault('PATH', '%s:/usr/local/sbin:/usr/local/bin:'
                          '/usr/sbin:/usr/bin:/sbin:/bin' %

@@ -15,24 +15,46 @@
 ``python -m constellation_ext.nofork nova-conductor --config-file ...``
 runs that console script with oslo.service's ``launch`` asked for
 ``no_fork`` whenever one worker is wanted.  Its threading backend
-otherwise keeps a master process (~70-150 MiB RSS each) beside the one
+otherwise keeps a master process (~60-150 MiB RSS each) beside the one
 worker; with ``no_fork`` the service runs in the process supervisord
 started, as nova-compute always does (oslo.service's own signal handler
-stops it gracefully on SIGTERM).  Used for nova-conductor and
-nova-scheduler; not for designate's services (they set up their RPC
-transport in the forked worker only: no heartbeat without it) nor
-heat-engine (never listed in its service list without its fork).
+stops it gracefully on SIGTERM and exits).  Used for nova-conductor,
+nova-scheduler, designate's four services and heat-engine.
+
+With ``no_fork`` the threading backend's ``launch`` returns as soon as
+the service's ``wait()`` does, and its launcher's ``wait()`` returns at
+once.  Nova's services wait on their timers, but designate's and heat's
+``wait()`` return immediately, and designate's ``service.wait()`` then
+tears down its RPC transport (``rpc.cleanup()``) under the running
+service: its heartbeats fail with "'TRANSPORT' must not be None".  So
+the launcher returned here waits, as the forking one does, until a
+signal handler ends the process.
 """
 
 from importlib import metadata
+import signal
 import sys
+
+
+class _Running:
+    """A no_fork launcher whose wait() lasts until a signal ends us."""
+
+    def __init__(self, launcher):
+        self._launcher = launcher
+
+    def __getattr__(self, name):
+        return getattr(self._launcher, name)
+
+    def wait(self):
+        while True:
+            signal.pause()  # SIGTERM: the launcher's handler stops, exits
 
 
 def _one_process(launch):
     def wrapper(conf, service, workers=1, *args, **kw):
         if workers in (None, 1):
             kw['no_fork'] = True
-            workers = 1
+            return _Running(launch(conf, service, 1, *args, **kw))
         return launch(conf, service, workers, *args, **kw)
     return wrapper
 
