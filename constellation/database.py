@@ -215,11 +215,14 @@ def _map_cell0(st, ctx):
 INDEPENDENT_SETUP = ('keystone',)  # setup steps that may run side by side
 
 
-def setup_jobs(st, ctx):
+def setup_jobs(st, ctx, restored=False):
     """{service: [(argv, env)]}: after the schemas, this state dir's own.
 
     keystone-manage bootstrap reads OS_BOOTSTRAP_PASSWORD; fernet and
-    credential keys are files of the state dir.
+    credential keys are files of the state dir.  Into databases just
+    restored from a snapshot (``restored``: its cell_mappings are empty,
+    ``snapshot.NO_DATA``) cell1 is created without first listing the
+    cells (one nova-manage run less).
     """
     b = st.bin
     u, g = ctx['user'], ctx['group']
@@ -240,10 +243,12 @@ def setup_jobs(st, ctx):
              {'OS_BOOTSTRAP_PASSWORD': ctx['secrets']['admin']})],
         'nova': [
             _map_cell0(st, ctx),
-            (['sh', '-c', '"$0" --config-file "$1" cell_v2 list_cells | '
-              'grep -q " cell1 " || "$0" --config-file "$1" cell_v2 '
-              'create_cell --name cell1', b('nova-manage'),
-              st.etc('nova', 'nova.conf')], {})],
+            ([b('nova-manage'), '--config-file', st.etc('nova', 'nova.conf'),
+              'cell_v2', 'create_cell', '--name', 'cell1'], {}) if restored
+            else (['sh', '-c', '"$0" --config-file "$1" cell_v2 list_cells | '
+                   'grep -q " cell1 " || "$0" --config-file "$1" cell_v2 '
+                   'create_cell --name cell1', b('nova-manage'),
+                   st.etc('nova', 'nova.conf')], {})],
     }
 
 
@@ -300,15 +305,17 @@ def db_syncs(st, ctx, say, use_snapshot=True):
     if snapshot.enabled(use_snapshot) and all(
             st.marker('dbsync_' + s) is None for s in jobs):
         snap = snapshot.path(snapshot.key(st, jobs, lock))
+    restored = bool(snap and os.path.exists(snap))
     with _path_without_spaces(st) as (root, _cnf):
         if root != st.root:
-            def spaceless(make):
+            def spaceless(make, **kw):
                 return {svc: [(via(root, argv), env) for argv, env in cmds]
-                        for svc, cmds in make(statemod.State(root),
-                                              ctx).items()}
-            jobs, setup = spaceless(sync_jobs), spaceless(setup_jobs)
+                        for svc, cmds in make(statemod.State(root), ctx,
+                                              **kw).items()}
+            jobs = spaceless(sync_jobs)
+            setup = spaceless(setup_jobs, restored=restored)
         else:
-            setup = setup_jobs(st, ctx)
+            setup = setup_jobs(st, ctx, restored=restored)
         _run_syncs(st, jobs, setup, todo, keys, snap, say)
 
 

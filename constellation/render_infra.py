@@ -24,6 +24,11 @@ def my_cnf(ctx):
             'datadir': render.data(ctx, 'mysql'),
             'socket': os.path.join(run, 'mysqld.sock'),
             'pid-file': os.path.join(run, 'mysqld.pid'),
+            # its own temp dir: an implicit temp table under the shared
+            # /tmp (#sql-temptable-*.MAI) was found deleted under a running
+            # query on a machine with several MariaDB instances; nova-api
+            # then took its cell for down and a server showed UNKNOWN
+            'tmpdir': run,
             'port': ctx['ports']['mysql'],
             'bind-address': render.HOST,
             'skip-name-resolve': 'ON',

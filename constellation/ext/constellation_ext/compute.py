@@ -25,6 +25,8 @@ Nova loads ``compute_driver`` only from the ``nova.virt`` package
 ``constellation-nova-compute`` command -- makes this module importable as
 ``nova.virt.constellation_fake`` and then runs nova-compute's own main.
 ``compute_driver = constellation_fake.BootedFakeDriver`` selects it.
+It also sends nova-compute's first heartbeat as soon as it has joined
+(see ``main``).
 """
 
 import sys
@@ -97,7 +99,16 @@ def main():
     from nova.cmd import compute as nova_compute
     import nova.virt
 
+    from nova.servicegroup import api as servicegroup
+
     module = _driver_module()
     sys.modules[ALIAS] = module
     nova.virt.constellation_fake = module
+    # Nova's DB servicegroup driver sends the first heartbeat
+    # INITIAL_REPORTING_DELAY (5 s, a constant) after the service joined,
+    # i.e. after init_host and the first resource update: `up` and
+    # `restart` wait for that heartbeat (a compute whose last heartbeat is
+    # older than service_down_time is not scheduled to), so it is sent at
+    # once; later ones keep [DEFAULT] report_interval.
+    servicegroup.INITIAL_REPORTING_DELAY = 0
     return nova_compute.main()
