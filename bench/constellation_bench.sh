@@ -2,7 +2,8 @@
 # Benchmark of the local constellation (numbers printed, never asserted):
 #   install into a fresh state dir (apt check/install + pinned venv),
 #   first `up` (DB syncs + bootstrap), `down`, `up` after `down`,
-#   total RSS of all our processes after up.
+#   total RSS of all our processes after up, zone create -> ACTIVE in
+#   Designate's API (bench/zone_bench.py, BENCH_ZONES zones, default 8).
 # Uses its own state dir and port base, so it runs beside a constellation
 # that is already up (default base 25200; override with BENCH_PORT_BASE).
 # Set BENCH_NO_PIP_CACHE=1 to measure pip without its download cache.
@@ -41,5 +42,8 @@ rss2=$(PYTHONPATH=$repo python3 -c "
 from constellation import core
 c = core.Constellation('$state')
 print('%.0f MiB (PSS %.0f MiB)' % (c.total_rss_mib(), c.total_pss_mib()))")
+zones=$(python3 "$repo/bench/zone_bench.py" --state "$state" \
+    -n "${BENCH_ZONES:-8}" 2>>"$log") || zones="FAILED (log: $log)"
 printf '%-30s %s\n' "total RSS after first up" "$rss"
 printf '%-30s %s\n' "total RSS after up-after-down" "$rss2"
+echo "$zones"
