@@ -22,6 +22,7 @@ from constellation import errors
 from constellation import health
 from constellation import poll
 from constellation import ports as portmod
+from constellation import privileges
 from constellation import procs
 from constellation import services
 from constellation import state as statemod
@@ -197,6 +198,8 @@ def _write_configs(c, ctx):
     # table is left alone: changing it would restart everything)
     for rel, text in configs.config_files(ctx).items():
         statemod.atomic_write(c.st.etc(rel), text)
+    # rewritten 0600 root: the daemons' users read theirs again (as `up`)
+    privileges.hand_over(ctx, c.st)
 
 
 def _restart(c, name):

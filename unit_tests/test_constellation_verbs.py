@@ -94,8 +94,13 @@ def make(tmp_path, monkeypatch, states, **kw):
     c = core.Constellation(str(tmp_path / 'st'), out=io.StringIO())
     c.st.ensure_dirs()
     c.sup = FakeSupervisor(states, **kw)
-    # the rendered configs are render's business (and its tests')
-    monkeypatch.setattr(lifecycle.configs, 'config_files', lambda ctx: {})
+    # the rendered configs are render's business (and its tests'); the
+    # daemons' users are privileges' (no chown to system users here)
+    c.written = []
+    monkeypatch.setattr(lifecycle.configs, 'config_files',
+                        lambda ctx: {'bind/named.conf': 'options {};\n'})
+    monkeypatch.setattr(lifecycle.privileges, 'hand_over',
+                        lambda ctx, st: c.written.append('hand_over'))
     monkeypatch.setattr(lifecycle.portmod, 'tcp_open', lambda port: False)
     return c
 
@@ -148,6 +153,18 @@ def test_start_waits_for_a_heartbeat_newer_than_the_start(
     assert c.sup.calls == [('start', 'designate-producer')]
     assert heartbeats['since'] == [1234.0]
     assert 'heartbeat new' in c.out.getvalue()
+
+
+def test_start_rewrites_the_configs_and_hands_them_over(
+        tmp_path, monkeypatch, clock):
+    # named.conf rewritten 0600 root must be readable by bind again
+    c = make(tmp_path, monkeypatch, {'named': 'STOPPED'})
+    monkeypatch.setattr(lifecycle.portmod, 'tcp_open', lambda port: True)
+    assert c.start_service('named') == 0
+    with open(c.st.etc('bind/named.conf')) as f:
+        assert f.read() == 'options {};\n'
+    assert c.written == ['hand_over']
+    assert c.sup.calls == [('start', 'named')]
 
 
 def test_start_of_a_program_that_dies_names_its_state(
