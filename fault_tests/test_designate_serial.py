@@ -164,7 +164,7 @@ class SerialCollision(object):
     """One zone; attempts at two producer passes in one second."""
 
     def __init__(self, mgr, nameserver, zone_suffix, email, driver,
-                 log=print):
+                 log=print, clock=time.time, sleep=time.sleep):
         self.zones = mgr.dns_v2.ZonesClient()
         self.recordsets = mgr.dns_v2.RecordsetClient()
         self.nameserver = nameserver
@@ -172,6 +172,8 @@ class SerialCollision(object):
         self.email = email
         self.driver = driver
         self.log = log
+        self._clock = clock     # wall clock: central stamps serials by it
+        self._sleep = sleep
 
     def wire(self, name, rtype='A'):
         return dns_checks.query_nameserver(self.nameserver, name, rtype)
@@ -243,7 +245,7 @@ class SerialCollision(object):
         """
         a = self.add(zone, 'a%d' % n)
         # start just after a second begins: the most time left in it
-        time.sleep(1.02 - time.time() % 1)
+        self._sleep(1.02 - self._clock() % 1)
         out = self._pass(zone, 'first pass')
         first = out['serial']
         # T: the second central stamped the first increment in (a fixed
@@ -254,12 +256,12 @@ class SerialCollision(object):
         if end >= 1:
             raise Lost(timing)
         self._serves(zone, first, 'the first pass transferred')
-        served = time.time() - t
+        served = self._clock() - t
         timing += ', nameserver at serial %d at T+%.2f s' % (first, served)
         if served > LATEST:
             raise Lost(timing)
         b = self.add(zone, 'b%d' % n)
-        timing += ', record b stored at T+%.2f s' % (time.time() - t)
+        timing += ', record b stored at T+%.2f s' % (self._clock() - t)
         second = self._pass(zone, 'second pass')
         start, end = (x - t for x in second['call'])
         timing += ', second increment at T+%.2f..T+%.2f s' % (start, end)
