@@ -13,6 +13,7 @@
 """Bad-input handling of the constellation CLI (no services started)."""
 
 import io
+import shutil
 
 import pytest
 
@@ -83,6 +84,7 @@ def test_cli_bad_port_base_names_option(tmp_path, capsys):
 def test_first_up_without_explicit_base_skips_taken_blocks(
         tmp_path, monkeypatch):
     monkeypatch.delenv('CONSTELLATION_PORT_BASE', raising=False)
+    monkeypatch.setenv('CONSTELLATION_CACHE_DIR', str(tmp_path / 'cache'))
     c = make(tmp_path)
     c.st.ensure_dirs()
     taken = set(range(25000, 25200))
@@ -93,7 +95,32 @@ def test_first_up_without_explicit_base_skips_taken_blocks(
     assert c.port_base() == 25200
 
 
-def test_explicit_base_is_never_moved(tmp_path):
+def test_two_first_ups_at_once_take_different_blocks(tmp_path, monkeypatch):
+    # nothing listens yet for either: the claim decides
+    monkeypatch.delenv('CONSTELLATION_PORT_BASE', raising=False)
+    monkeypatch.setenv('CONSTELLATION_CACHE_DIR', str(tmp_path / 'cache'))
+    a, b = make(tmp_path / 'a'), make(tmp_path / 'b')
+    a.st.ensure_dirs()
+    b.st.ensure_dirs()
+    assert a.pick_default_base(probe=lambda p: False) == 25000
+    assert b.pick_default_base(probe=lambda p: False) == 25100
+
+
+def test_claim_of_a_destroyed_state_dir_is_taken_over(tmp_path, monkeypatch):
+    monkeypatch.delenv('CONSTELLATION_PORT_BASE', raising=False)
+    monkeypatch.setenv('CONSTELLATION_CACHE_DIR', str(tmp_path / 'cache'))
+    a, b = make(tmp_path / 'a'), make(tmp_path / 'b')
+    a.st.ensure_dirs()
+    assert a.pick_default_base(probe=lambda p: False) == 25000
+    shutil.rmtree(str(tmp_path / 'a'))
+    b.st.ensure_dirs()
+    assert b.pick_default_base(probe=lambda p: False) == 25000
+    claim = tmp_path / 'cache' / 'port-blocks' / '25000'
+    assert claim.read_text() == b.st.root
+
+
+def test_explicit_base_is_never_moved(tmp_path, monkeypatch):
+    monkeypatch.setenv('CONSTELLATION_CACHE_DIR', str(tmp_path / 'cache'))
     c = make(tmp_path, port_base='25000')
     c.st.ensure_dirs()
     assert c.pick_default_base(probe=lambda p: True) is None
