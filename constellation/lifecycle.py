@@ -21,6 +21,7 @@ from constellation import configs
 from constellation import errors
 from constellation import health
 from constellation import ports as portmod
+from constellation import privileges
 from constellation import procs
 from constellation import services
 from constellation import state as statemod
@@ -180,6 +181,10 @@ def _restart(c, name):
     # table is left alone: changing it would restart everything)
     for rel, text in configs.config_files(ctx).items():
         statemod.atomic_write(c.st.etc(rel), text)
+    # the rewrite left them root's (0600): give the daemons that run as
+    # their own user (named, mysql, rabbitmq) their configs back, as `up`
+    # does -- else a restarted named cannot read named.conf and exits
+    privileges.hand_over(ctx, c.st)
     since = time.time()
     c.step('stop %s' % name, c.sup.stop, name, service=name)
     c.step('start %s' % name, c.start, ctx, name, service=name)

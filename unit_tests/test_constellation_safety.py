@@ -214,3 +214,21 @@ def test_venv_scripts_run_through_the_space_free_path():
         '/tmp/x/state/venv/bin/neutron-db-manage', 'upgrade']
     assert database.via('/tmp/x/state', ['sh', '-c', 'x']) == [
         'sh', '-c', 'x']
+
+
+def test_restart_gives_the_rewritten_configs_back_to_the_daemons(
+        tmp_path, monkeypatch):
+    # The configs are rewritten root's (0600); named (user bind) could not
+    # read named.conf after `restart named` and exited.
+    c = make(tmp_path / 'st')
+    c.st.ensure_dirs()
+    calls = []
+    monkeypatch.setattr(c.sup, 'state', lambda: ('running', 1))
+    monkeypatch.setattr(c.sup, 'stop', lambda name: calls.append('stop'))
+    monkeypatch.setattr(c, 'start', lambda ctx, name: calls.append('start'))
+    monkeypatch.setattr(
+        lifecycle.privileges, 'hand_over',
+        lambda ctx, st: calls.append(('hand_over', os.path.exists(
+            st.etc('bind/named.conf')))))
+    assert c.restart('named') == 0
+    assert calls == [('hand_over', True), 'stop', 'start']
