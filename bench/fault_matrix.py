@@ -224,7 +224,11 @@ def main(argv=None):
                                     matrix.outage_text(c['outage']),
                                     c['leaks']), flush=True)
             # the next cell starts from a healthy cloud
-            health.wait((), timeout=args.health_timeout)
+            h = health.wait((), timeout=args.health_timeout)
+            if not h['ok']:
+                print('health NOT OK after %.1f s, the next cells may fail '
+                      'for it:%s' % (h['waited'], ''.join(
+                          '\n  ' + p for p in h['problems'])), flush=True)
     doc = matrix.document(cells, ctl.kind, started)
     print()
     print(matrix.table(doc))
