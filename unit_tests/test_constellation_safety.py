@@ -232,3 +232,25 @@ def test_restart_gives_the_rewritten_configs_back_to_the_daemons(
             st.etc('bind/named.conf')))))
     assert c.restart('named') == 0
     assert calls == [('hand_over', True), 'stop', 'start']
+
+
+def test_stopping_a_program_that_is_not_running_is_no_error(tmp_path,
+                                                            monkeypatch):
+    # A FATAL named (it could not start) must be restartable: the stop of
+    # `restart` used to fail with NOT_RUNNING, so it never started again.
+    import xmlrpc.client
+
+    from constellation import supervisor
+
+    class Rpc(object):
+        def __init__(self, code):
+            self.code = code
+
+        def stopProcess(self, name, wait):
+            raise xmlrpc.client.Fault(self.code, 'X: %s' % name)
+    sup = supervisor.Supervisor(state.State(str(tmp_path)))
+    monkeypatch.setattr(sup, 'rpc', lambda: Rpc(supervisor.NOT_RUNNING))
+    sup.stop('named')
+    monkeypatch.setattr(sup, 'rpc', lambda: Rpc(10))    # BAD_NAME
+    with pytest.raises(xmlrpc.client.Fault):
+        sup.stop('nope')
