@@ -168,6 +168,9 @@ class TestHeatmapPage(unittest.TestCase):
                       '2 failed, 1 no_fault, 1 leaking)', out)
         page = self.page()
         self.assertIn('id="faults"', page)
+        self.assertIn('fault matrix: 1 of 6 passed, 1 leaking', page)
+        # no scenario results: no empty run sections
+        self.assertNotIn('id="propagation"', page)
         self.assertEqual(1, page.count('<svg '))
         for text in ('FAILED @ check_removed', 'LEAKED 2',
                      'never converged', 'restart designate-worker',
