@@ -107,12 +107,12 @@ fi
 # logged by the Tempest test into the workspace's tempest.log) are shown
 # as "  running: ..."; the follower stops when this shell does.
 suite() {
-    local total
+    local total me=$BASHPID    # this shell (not the follower's subshell)
     total=$(tempest run --list-tests -r cross_service 2>/dev/null |
         grep -cE '^[A-Za-z_][A-Za-z0-9_.]*\.test[A-Za-z0-9_]*(\[.*\])?$')
     say "suite: $total test(s) to run"
     touch tempest.log
-    tail -n0 -F --pid="$BASHPID" tempest.log 2>/dev/null |
+    tail -n0 -F --pid="$me" tempest.log 2>/dev/null |
         sed -un 's/.* progress: /  running: /p' &
     tempest run -r cross_service --concurrency "$concurrency" |
         awk -v total="$total" '/^\{[0-9]+\} .* \.\.\. / {
