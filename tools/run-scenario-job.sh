@@ -99,13 +99,19 @@ if ! step "resource count before the suite" "$logs/leak-before.log" \
         python "$repo/tools/leak_check.py" --config "$conf" snapshot "$before"; then
     failed=$((failed + 1))
 fi
-# Progress: stestr prints a line per finished test (its scenario's step
-# lines are in the test's log); each gets "[done/total, left]" in front.
+# Progress: stestr prints a line per finished test; each gets
+# "[done/total, left]" in front. While tests run, the scenarios' step
+# lines ("progress: <scenario> (<label>): step <name> started, 3 of 8",
+# logged by the Tempest test into the workspace's tempest.log) are shown
+# as "  running: ..."; the follower stops when this shell does.
 suite() {
-    local total
+    local total me=$BASHPID    # this shell (not the follower's subshell)
     total=$(tempest run --list-tests -r cross_service 2>/dev/null |
         grep -cE '^[A-Za-z_][A-Za-z0-9_.]*\.test[A-Za-z0-9_]*(\[.*\])?$')
     say "suite: $total test(s) to run"
+    touch tempest.log
+    tail -n0 -F --pid="$me" tempest.log 2>/dev/null |
+        sed -un 's/.* progress: /  running: /p' &
     tempest run -r cross_service --concurrency "$concurrency" |
         awk -v total="$total" '/^\{[0-9]+\} .* \.\.\. / {
             n++; printf "[%d/%d, %d left] ", n, total, total - n }
