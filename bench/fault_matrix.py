@@ -19,6 +19,8 @@ the failed step, time to converge (fault → health check passes, SOA serials
 equal on every nameserver, every record answered), the outage window the
 DNS probe saw (queries every 0.5 s on every nameserver), the health check
 before/after, and leaks (all-project counts before/after the cell).
+Progress: "[n/total] scenario x fault (k left after this)" per cell, and a
+line as each of its steps starts and ends.
 
 It restarts services: run it on a cloud of your own (for the local
 constellation: your own state dir, never a shared one), alone.
@@ -214,14 +216,19 @@ def main(argv=None):
             cells.append(run_cell(api, hookmod, matrix, health, leaks, ctl,
                                   scenario, service, config, values, args))
             c = cells[-1]
-            print('[%d/%d] %s x %s %s: %s in %ss, converge %ss, outage %s, '
-                  'leaks %s' % (n, total, scenario, args.action, service,
-                                matrix.verdict(c), c['duration'],
-                                c['converge_seconds'],
-                                matrix.outage_text(c['outage']),
-                                c['leaks']), flush=True)
+            print('[%d/%d] %s x %s %s: %s in %s s, converge %s s, outage '
+                  '%s, leaks %s' % (n, total, scenario, args.action,
+                                    service, matrix.verdict(c),
+                                    _secs(c['duration']),
+                                    _secs(c['converge_seconds']),
+                                    matrix.outage_text(c['outage']),
+                                    c['leaks']), flush=True)
             # the next cell starts from a healthy cloud
-            health.wait((), timeout=args.health_timeout)
+            h = health.wait((), timeout=args.health_timeout)
+            if not h['ok']:
+                print('health NOT OK after %.1f s, the next cells may fail '
+                      'for it:%s' % (h['waited'], ''.join(
+                          '\n  ' + p for p in h['problems'])), flush=True)
     doc = matrix.document(cells, ctl.kind, started)
     print()
     print(matrix.table(doc))
@@ -230,6 +237,24 @@ def main(argv=None):
             f.write(matrix.dumps(doc) + '\n')
         print('\nwritten: %s' % args.json)
     return 0
+
+
+def _secs(value):
+    return '-' if value is None else '%.1f' % value
+
+
+def step_lines(scenario):
+    """Hook printing each step as it starts/ends (steps left in the run)."""
+    def before_step(run, name):
+        print('      %s: %s ... (step %d of %d)' % (
+            scenario, name, run.step_names.index(name) + 1,
+            len(run.step_names)), flush=True)
+
+    def after_step(run, step):
+        print('      %s: %s %s in %.1f s' % (
+            scenario, step.name, step.status, step.duration or 0.0),
+            flush=True)
+    return {'before_step': before_step, 'after_step': after_step}
 
 
 def run_cell(api, hookmod, matrix, health, leaks, ctl, scenario, service,
@@ -245,7 +270,9 @@ def run_cell(api, hookmod, matrix, health, leaks, ctl, scenario, service,
     start = time.monotonic()
     try:
         result = api.run_scenario(scenario, config_file=config,
-                                  overrides=values, hooks=hook).to_dict()
+                                  overrides=values,
+                                  hooks=[hook, step_lines(scenario)]
+                                  ).to_dict()
     except Exception as exc:     # a benchmark goes on with the next cell
         result = {'passed': False, 'failed_step': None,
                   'error': '%s: %s' % (type(exc).__name__, exc),

@@ -26,8 +26,10 @@ reads those files and prints:
     does (first answer's wall time − stack complete; older result files:
     the time each record's wait ended).
 While the suite runs, each finished test's stestr line is printed with
-"[done/total, left]" in front (the scenario's step lines are in the
-test's own log).
+"[done/total, left]" in front, and the steps that start and end
+("  running: <scenario> (<label>): step <name> started, 3 of 8", the
+Tempest test's "progress:" log lines, followed in Tempest's log file when
+the config names one: [DEFAULT] log_file).
 
     eval "$(tools/constellation env)"     # TEMPEST_CONFIG_DIR/TEMPEST_CONFIG
     bench/scenario_bench.py                  # or --config FILE
@@ -36,6 +38,7 @@ test's own log).
 
 import argparse
 import collections
+import configparser
 import glob
 import json
 import os
@@ -44,6 +47,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 
 from cross_service_tempest_plugin.report import propagation
@@ -54,6 +58,39 @@ from cross_service_tempest_plugin.report import results as report_results
 # finished test: "{worker} test.id [1.23s] ... ok".
 TEST_ID = re.compile(r'^[A-Za-z_][\w.]*\.test\w*(\[.*\])?$')
 FINISHED = re.compile(r'^\{\d+\} \S+ .*\.\.\. ')
+
+
+def tempest_log(config, workspace):
+    """Tempest's log file for ``config`` run in ``workspace``, or None."""
+    parser = configparser.ConfigParser(interpolation=None, strict=False)
+    try:
+        parser.read(config)
+    except configparser.Error:
+        return None
+    log_file = parser.get('DEFAULT', 'log_file', fallback=None)
+    if not log_file:
+        return None
+    return os.path.join(parser.get('DEFAULT', 'log_dir', fallback=None) or
+                        workspace, log_file)
+
+
+def follow_progress(path, stop, interval=1.0):
+    """Print the scenarios' "progress:" lines appended to ``path``."""
+    pos = os.path.getsize(path) if os.path.exists(path) else 0
+    while not stop.wait(interval):
+        try:
+            with open(path, 'rb') as f:
+                f.seek(pos)
+                chunk = f.read()
+        except OSError:
+            continue
+        # only whole lines; a partial last line is read again next time
+        chunk = chunk[:chunk.rfind(b'\n') + 1]
+        pos += len(chunk)
+        for line in chunk.decode('utf-8', 'replace').splitlines():
+            if ' progress: ' in line:
+                print('    running: %s' % line.split(' progress: ', 1)[1],
+                      flush=True)
 
 
 def run_suite(config, concurrency, results_dir, workspace, regex):
@@ -75,6 +112,11 @@ def run_suite(config, concurrency, results_dir, workspace, regex):
     print('suite: %d test(s) to run' % total, flush=True)
     start = time.monotonic()
     done, lines = 0, []
+    stop = threading.Event()
+    log = tempest_log(config, workspace)
+    if log:
+        threading.Thread(target=follow_progress, args=(log, stop),
+                         daemon=True).start()
     with subprocess.Popen(cmd, cwd=workspace, env=env, text=True,
                           stdout=subprocess.PIPE,
                           stderr=subprocess.STDOUT) as proc:
@@ -85,6 +127,7 @@ def run_suite(config, concurrency, results_dir, workspace, regex):
                 print('  [%d/%d, %d left, %.0f s] %s' % (
                     done, total, max(total - done, 0),
                     time.monotonic() - start, line.rstrip()), flush=True)
+    stop.set()
     wall = time.monotonic() - start
     stdout = ''.join(lines)
     tail = [line for line in stdout.splitlines()

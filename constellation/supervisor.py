@@ -29,6 +29,10 @@ from constellation import procs
 Failure = errors.Failure
 
 
+# supervisord's XML-RPC fault code for "the process is not running"
+NOT_RUNNING = 70
+
+
 class _UnixConnection(http.client.HTTPConnection):
     def __init__(self, path, timeout):
         super().__init__('localhost', timeout=timeout)
@@ -134,7 +138,17 @@ class Supervisor:
                               service=name)
 
     def stop(self, name):
-        self.rpc().stopProcess(name, True)
+        """Stop ``name`` and wait (supervisord's stopwaitsecs, then KILL).
+
+        One not running is left as it is: STOPPED, EXITED, or FATAL
+        (supervisord gave up after failed starts); a restart then just
+        starts it.
+        """
+        try:
+            self.rpc().stopProcess(name, True)
+        except xmlrpc.client.Fault as e:
+            if e.faultCode != NOT_RUNNING:
+                raise
 
     def shutdown(self, pid, timeout=60):
         self.rpc().shutdown()

@@ -45,13 +45,49 @@ admin_domain_name = Default
 """
 
 
+# A tempest.conf section set on which the floating_ip_dns scenario could
+# run (every service and extension it requires).
+ENABLED = """
+[service_available]
+nova = true
+neutron = true
+designate = true
+heat = true
+[network-feature-enabled]
+api_extensions = all
+[network]
+public_network_id = pub
+[dns]
+nameservers = 127.0.0.1:1053
+"""
+
+
+def write_conf(directory, extra='', enabled=False, console_log=False,
+               identity_uri=None):
+    """Write ``directory``/tempest.conf → its path.
+
+    BASE_CONF (logs in ``directory``) [+ ENABLED] + ``extra``;
+    ``console_log``: Tempest logs to the console (no log_dir/use_stderr);
+    ``identity_uri``: Keystone's address instead of BASE_CONF's.
+    """
+    conf = BASE_CONF.format(tmp=directory) + (ENABLED if enabled else '')
+    if console_log:
+        conf = conf.replace('log_dir = %s\n' % directory, '').replace(
+            'use_stderr = true\n', '')
+    if identity_uri:
+        conf = conf.replace('http://127.0.0.1:5000/v3', identity_uri)
+    path = os.path.join(directory, 'tempest.conf')
+    with open(path, 'w') as f:
+        # No continuation lines in our confs: strip indentation.
+        f.write(conf + '\n'.join(
+            line.strip() for line in extra.splitlines()) + '\n')
+    return path
+
+
 def run(snippet, extra_conf='', timeout=120):
     """Exec ``snippet``; it calls ``result(obj)``; return that obj."""
     with tempfile.TemporaryDirectory() as tmp:
-        with open(os.path.join(tmp, 'tempest.conf'), 'w') as f:
-            # No continuation lines in our confs: strip indentation.
-            f.write(BASE_CONF.format(tmp=tmp) + '\n'.join(
-                line.strip() for line in extra_conf.splitlines()))
+        write_conf(tmp, extra_conf)
         env = dict(os.environ, TEMPEST_CONFIG_DIR=tmp,
                    TEMPEST_CONFIG='tempest.conf')
         code = ('import json\n'

@@ -32,11 +32,7 @@ def cli(*args, conf_extra=None, env_extra=None):
         env.update(env_extra or {})
         argv = list(args)
         if conf_extra is not None:
-            path = os.path.join(tmp, 'tempest.conf')
-            with open(path, 'w') as f:
-                f.write(tempest_subprocess.BASE_CONF.format(tmp=tmp) +
-                        '\n'.join(line.strip()
-                                  for line in conf_extra.splitlines()))
+            path = tempest_subprocess.write_conf(tmp, conf_extra)
             argv = [a.replace('@CONF@', path) for a in argv]
         proc = subprocess.run(
             [sys.executable, '-m', 'cross_service_tempest_plugin.cli'] + argv,
@@ -44,19 +40,7 @@ def cli(*args, conf_extra=None, env_extra=None):
     return proc.returncode, proc.stdout, proc.stderr
 
 
-ENABLED = """
-[service_available]
-nova = true
-neutron = true
-designate = true
-heat = true
-[network-feature-enabled]
-api_extensions = all
-[network]
-public_network_id = pub
-[dns]
-nameservers = 127.0.0.1:1053
-"""
+ENABLED = tempest_subprocess.ENABLED
 
 
 class TestCli(unittest.TestCase):

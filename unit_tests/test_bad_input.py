@@ -49,21 +49,6 @@ Row = collections.namedtuple(
     'Row', 'what call exit message files conf identity')
 Row.__new__.__defaults__ = ({}, None, None)
 
-# A tempest.conf on which the floating_ip_dns scenario could run.
-ENABLED = """
-[service_available]
-nova = true
-neutron = true
-designate = true
-heat = true
-[network-feature-enabled]
-api_extensions = all
-[network]
-public_network_id = pub
-[dns]
-nameservers = 127.0.0.1:1053
-"""
-
 
 def scen(name, body):
     """A scenario file defining/overriding ``name`` with ``body`` lines."""
@@ -378,16 +363,12 @@ def _write_files(tmp, row, urls):
         with open(os.path.join(tmp, name), mode) as f:
             f.write(content)
     if row.conf is not None:
-        conf = tempest_subprocess.BASE_CONF.format(tmp=tmp) + ENABLED
-        if 'use_stderr = false' in row.conf:
-            # Tempest logs to the console (stdout): no log_file/log_dir.
-            conf = conf.replace('log_dir = %s\n' % tmp, '').replace(
-                'use_stderr = true\n', '')
-        if row.identity:
-            conf = conf.replace('http://127.0.0.1:5000/v3',
-                                urls[row.identity])
-        with open(os.path.join(tmp, 'tempest.conf'), 'w') as f:
-            f.write(conf + row.conf)
+        # 'use_stderr = false': Tempest logs to the console (stdout), so
+        # the conf has no log_file/log_dir.
+        tempest_subprocess.write_conf(
+            tmp, row.conf, enabled=True,
+            console_log='use_stderr = false' in row.conf,
+            identity_uri=urls[row.identity] if row.identity else None)
 
 
 def _in_process(row, tmp):

@@ -214,3 +214,43 @@ def test_venv_scripts_run_through_the_space_free_path():
         '/tmp/x/state/venv/bin/neutron-db-manage', 'upgrade']
     assert database.via('/tmp/x/state', ['sh', '-c', 'x']) == [
         'sh', '-c', 'x']
+
+
+def test_restart_gives_the_rewritten_configs_back_to_the_daemons(
+        tmp_path, monkeypatch):
+    # The configs are rewritten root's (0600); named (user bind) could not
+    # read named.conf after `restart named` and exited.
+    c = make(tmp_path / 'st')
+    c.st.ensure_dirs()
+    calls = []
+    monkeypatch.setattr(c.sup, 'state', lambda: ('running', 1))
+    monkeypatch.setattr(c.sup, 'stop', lambda name: calls.append('stop'))
+    monkeypatch.setattr(c, 'start', lambda ctx, name: calls.append('start'))
+    monkeypatch.setattr(
+        lifecycle.privileges, 'hand_over',
+        lambda ctx, st: calls.append(('hand_over', os.path.exists(
+            st.etc('bind/named.conf')))))
+    assert c.restart('named') == 0
+    assert calls == [('hand_over', True), 'stop', 'start']
+
+
+def test_stopping_a_program_that_is_not_running_is_no_error(tmp_path,
+                                                            monkeypatch):
+    # A FATAL named (it could not start) must be restartable: the stop of
+    # `restart` used to fail with NOT_RUNNING, so it never started again.
+    import xmlrpc.client
+
+    from constellation import supervisor
+
+    class Rpc(object):
+        def __init__(self, code):
+            self.code = code
+
+        def stopProcess(self, name, wait):
+            raise xmlrpc.client.Fault(self.code, 'X: %s' % name)
+    sup = supervisor.Supervisor(state.State(str(tmp_path)))
+    monkeypatch.setattr(sup, 'rpc', lambda: Rpc(supervisor.NOT_RUNNING))
+    sup.stop('named')
+    monkeypatch.setattr(sup, 'rpc', lambda: Rpc(10))    # BAD_NAME
+    with pytest.raises(xmlrpc.client.Fault):
+        sup.stop('nope')

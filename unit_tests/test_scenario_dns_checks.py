@@ -343,6 +343,21 @@ class TestPollAll(unittest.TestCase):
                        self.check('b', 1e9, cost=3.0)], timeout=4.0)
         self.assertEqual(['a', 'b'], self.calls)
 
+    def test_shared_start_and_stop(self):
+        # A wait started with an earlier start has that much less time.
+        self.t.now = 103.0
+        found = dns_checks.poll_all([self.check('a', 105.0)], 10.0, 1.0,
+                                    self.t.clock, self.t.sleep, self.t.wall,
+                                    start=100.0)
+        self.assertEqual(5.0, found[0].waited)
+        stop = threading.Event()
+        stop.set()
+        with self.assertRaises(dns_checks.WaitCancelled):
+            dns_checks.poll_all([self.check('b', 1e9)], 10.0, 1.0,
+                                self.t.clock, self.t.sleep, self.t.wall,
+                                stop=stop)
+        self.assertEqual(['a'] * 3, self.calls)
+
 
 class TestZoneSerials(unittest.TestCase):
 

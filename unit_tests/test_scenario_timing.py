@@ -14,6 +14,7 @@
 confirmed before a check failed, SOA serials, thresholds (fake cloud)."""
 
 import json
+import threading
 
 from cross_service_tempest_plugin import cli
 from cross_service_tempest_plugin.common import dns_checks
@@ -99,6 +100,67 @@ class TestFailedChecks(test_scenario_engine.EngineTestCase):
                           '127.0.0.1:1053': 1700000001}, details['serials'])
         self.assertIn('fip.%s A' % zone, result.error)
         self.assertIn("BEHIND Designate's 1700000002", result.error)
+
+
+class TestConcurrentChecks(test_scenario_engine.EngineTestCase):
+    """check_api starts the nameservers' waits; check_wire collects them."""
+
+    def test_nameservers_polled_while_the_api_is_waited_for(self):
+        # Designate's API shows the records only once a nameserver has
+        # answered one: waits one after the other would time out.
+        answered = threading.Event()
+        query, lookup = self.cloud.query, self.cloud.lookup
+
+        def wire(nameserver, name, rtype, timeout):
+            ans = query(nameserver, name, rtype, timeout)
+            if ans.values:
+                answered.set()
+            return ans
+
+        def api(record):
+            if not answered.is_set():
+                return frozenset(), set()
+            return lookup(record)
+        self.cloud.query, self.cloud.lookup = wire, api
+        result = self.cloud.run(self.catalog, 'floating_ip_dns').run()
+        self.assertTrue(result.passed, result.error)
+        wire_step = result.step('check_wire')
+        self.assertEqual('check_api', wire_step.details['started_with'])
+        api_recs = result.step('check_api').details['records']
+        wire_recs = wire_step.details['records']
+        self.assertEqual(['A', 'PTR'], [r['type'] for r in wire_recs])
+        self.assertLessEqual(min(r['first_seen_at'] for r in wire_recs),
+                             min(r['first_seen_at'] for r in api_recs))
+
+    def test_failed_api_check_stops_the_nameserver_polls(self):
+        def broken(record):
+            raise RuntimeError('designate-api down')
+        self.cloud.lookup = broken
+        self.cloud.wire_empty = True     # the nameserver polls go on...
+        result = self.cloud.run(self.catalog, 'floating_ip_dns').run()
+        self.assertEqual('check_api', result.failed_step)
+        self.assertIn('designate-api down', result.error)
+        # ...until the run's cleanup cancelled them, not the deadline.
+        self.assertEqual([], [t.name for t in threading.enumerate()
+                              if t.name.startswith('records-')])
+        self.assertEqual('not_run', result.step('check_wire').status)
+
+    def test_wire_wait_restarted_when_the_expectation_changed(self):
+        # API users may run steps in any order: an update in between
+        # makes check_api's nameserver waits stale; check_wire starts anew.
+        run = self.cloud.run(self.catalog, 'floating_ip_move')
+        try:
+            for name in ('create_zone', 'deploy', 'check_api'):
+                self.assertEqual('passed', run.run_step(name).status)
+            started = run.wire_wait
+            self.assertIsNotNone(started)
+            self.assertEqual('passed', run.run_step('update').status)
+            step = run.run_step('check_wire')
+            self.assertEqual('passed', step.status, step.error)
+            self.assertNotIn('started_with', step.details)
+            self.assertIsNone(run.wire_wait)
+        finally:
+            run.cleanup()
 
 
 class TestThresholds(test_scenario_engine.EngineTestCase):

@@ -269,23 +269,33 @@ class Found(object):
         self.wall_at = wall_at
 
 
+class WaitCancelled(Exception):
+    """A wait's ``stop`` event was set (its run stopped; nobody waits)."""
+
+
 def poll_all(checks, timeout, interval, clock=time.monotonic,
-             sleep=time.sleep, wall=time.time):
+             sleep=time.sleep, wall=time.time, start=None, stop=None):
     """Poll every pending check each round until all succeed → [Found].
 
-    One deadline (``timeout`` s from the start) for all of them, so a
-    check's time is not inflated by the checks before it. A round stops
-    at the deadline once every check was tried at least once. On timeout
-    raises :class:`RecordWaitTimeout` naming each pending check (what was
+    One deadline (``timeout`` s from ``start``, a clock time, default now)
+    for all of them, so a check's time is not inflated by the checks
+    before it; waits started together in several threads pass the same
+    ``start`` and share the deadline. A round stops at the deadline once
+    every check was tried at least once. On timeout raises
+    :class:`RecordWaitTimeout` naming each pending check (what was
     expected, last seen, how long); its ``found`` attribute holds the
     :class:`Found` (or None, pending) of every check, in order.
+    ``stop`` (a :class:`threading.Event`): once set, the wait ends with
+    :class:`WaitCancelled` at the next round.
     """
-    start = clock()
+    start = clock() if start is None else start
     deadline = start + timeout
     found = [None] * len(checks)
     last = [None] * len(checks)
     tried = [False] * len(checks)
     while True:
+        if stop is not None and stop.is_set():
+            raise WaitCancelled('wait cancelled')
         for i, chk in enumerate(checks):
             if found[i] is not None or (tried[i] and clock() > deadline):
                 continue
@@ -447,10 +457,17 @@ class RecordChecker(object):
     def wait_wire_absent(self, record, nameserver, values=None):
         return self._wait_one(self.wire_absent(record, nameserver, values))
 
-    def wait_all(self, checks):
-        """Poll all ``checks`` (:class:`Check`) together → [Found]."""
+    def wait_all(self, checks, start=None, stop=None):
+        """Poll all ``checks`` (:class:`Check`) together → [Found].
+
+        ``start``/``stop``: see :func:`poll_all`.
+        """
         return poll_all(checks, self.timeout, self.interval, self._clock,
-                        self._sleep, self._wall)
+                        self._sleep, self._wall, start, stop)
+
+    def now(self):
+        """The checker's clock (a start shared by concurrent waits)."""
+        return self._clock()
 
     def zone_serials(self, record):
         """SOA serials of ``record``'s zone: Designate's, every nameserver's.

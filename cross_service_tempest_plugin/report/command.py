@@ -21,6 +21,7 @@ import json
 import os
 
 from cross_service_tempest_plugin import report
+from cross_service_tempest_plugin.report import fault_matrix
 from cross_service_tempest_plugin.report import results as results_mod
 
 EXIT_OK, EXIT_BREACH, EXIT_USAGE = 0, 1, 2
@@ -30,7 +31,9 @@ def add_arguments(sp):
     sp.add_argument('results', nargs='+', metavar='RESULTS',
                     help='result JSON files ("run --json" output) or '
                          'directories of them ([cross_service] '
-                         'results_dir)')
+                         'results_dir); a fault matrix JSON '
+                         '(bench/fault_matrix.py --json, recognised by '
+                         'its "format") is drawn as a heat-map')
     sp.add_argument('-o', '--output', metavar='FILE', required=True,
                     help='the HTML file to write')
     sp.add_argument('--subunit', metavar='FILE',
@@ -57,6 +60,23 @@ def _definitions(scenario_files):
     return {name: catalog.get(name) for name in catalog.names()}
 
 
+def _matrices_text(heatmaps):
+    """', fault matrix: 10 cell(s) (8 passed, 2 failed, 1 leaking)'."""
+    if not heatmaps:
+        return ''
+    totals = {}
+    for m in heatmaps:
+        for name, n in m['counts'].items():
+            totals[name] = totals.get(name, 0) + n
+    parts = ['%d %s' % (totals[name], name) for name, _text in
+             fault_matrix.OUTCOMES if totals.get(name)]
+    leaking = sum(m['leaking'] for m in heatmaps)
+    if leaking:
+        parts.append('%d leaking' % leaking)
+    return ', fault matrix: %d cell(s) (%s)' % (
+        sum(totals.values()), ', '.join(parts))
+
+
 def run(args, stdout, stderr):
     from cross_service_tempest_plugin.report import model
     from cross_service_tempest_plugin.report import subunit_stream
@@ -70,7 +90,8 @@ def run(args, stdout, stderr):
     from cross_service_tempest_plugin.report import render
     from cross_service_tempest_plugin.scenarios import loader
     try:
-        runs, skipped = results_mod.load(args.results)
+        matrices = []
+        runs, skipped = results_mod.load(args.results, matrices)
         items = []
         for path in args.thresholds:
             items.extend(thr.load_file(path))
@@ -86,7 +107,7 @@ def run(args, stdout, stderr):
         return EXIT_USAGE
     for path, why in skipped:
         stderr.write('skipped: %s\n' % why)
-    data = model.build(runs, skipped, items, tests)
+    data = model.build(runs, skipped, items, tests, matrices)
     page = render.html_page(runs, data)
     with open(args.output, 'w', encoding='utf-8') as f:
         f.write(page)
@@ -94,8 +115,10 @@ def run(args, stdout, stderr):
         with open(args.data, 'w', encoding='utf-8') as f:
             json.dump(data, f, indent=1, default=str)
     stdout.write('report: %d run(s) of %d scenario(s), %d passed, %d failed'
-                 ' -> %s\n' % (len(runs), len(data['scenarios']),
-                               data['passed'], data['failed'], args.output))
+                 '%s -> %s\n' % (len(runs), len(data['scenarios']),
+                                 data['passed'], data['failed'],
+                                 _matrices_text(data['fault_matrices']),
+                                 args.output))
     for v in data['verdicts']:
         stdout.write('threshold %s: %s\n' % (v['status'].upper(),
                                              v['message']))

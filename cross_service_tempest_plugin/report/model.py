@@ -15,6 +15,7 @@
 import datetime
 
 from cross_service_tempest_plugin.report import failures
+from cross_service_tempest_plugin.report import fault_matrix
 from cross_service_tempest_plugin.report import propagation
 from cross_service_tempest_plugin.report import stats
 from cross_service_tempest_plugin.report import subunit_stream
@@ -28,8 +29,11 @@ def clock(epoch):
         epoch, datetime.timezone.utc).strftime('%Y-%m-%d %H:%M:%S UTC')
 
 
-def build(runs, skipped=(), threshold_items=(), tests=None):
-    """→ the report's data (a dict of plain values, JSON-serialisable)."""
+def build(runs, skipped=(), threshold_items=(), tests=None, matrices=()):
+    """→ the report's data (a dict of plain values, JSON-serialisable).
+
+    ``matrices``: ``(path, document)`` of fault matrices (heat-maps).
+    """
     placed = stats.lanes(runs)
     lane_of = {id(r): lane for r, lane in placed}
     samples = propagation.samples(runs)
@@ -64,4 +68,7 @@ def build(runs, skipped=(), threshold_items=(), tests=None):
         'tests': tests or [],
         'test_counts': subunit_stream.counts(tests or []),
         'skipped': [{'path': p, 'reason': why} for p, why in skipped],
+        'fault_matrices': [fault_matrix.heatmap(doc, path)
+                           for path, doc in matrices],
+        'fault_outcomes': list(fault_matrix.OUTCOMES),
     }

@@ -16,8 +16,10 @@ What the engine records: the deploy/update steps' ``stack_complete_at``
 and the delete step's ``deleted_at`` (wall time Heat was seen COMPLETE /
 the stack gone), and on every ``check_api``/``check_wire``/
 ``check_removed`` entry ``first_seen_at`` (or ``gone_at``): the wall time
-of the first matching answer, all records being polled together each
-round. A sample is the difference; it may be <= 0 when the record was
+of the first matching answer at that place, the API and every nameserver
+polled at the same time (a thread each, from the same moment; check_api
+starts the nameservers' polls that check_wire collects). A sample is the
+difference; it may be <= 0 when the record was
 published before Heat said COMPLETE (the check's first answer already
 matched).
 

@@ -17,16 +17,31 @@ scenario run --json``, ``[cross_service] results_dir``), a list of them, a
 mapping with a ``results`` list, or one result per line (JSON lines).
 Directories are searched recursively for ``*.json`` and ``*.jsonl``;
 there, files that are not results are skipped (and listed), whereas a file
-named on the command line must be one.
+named on the command line must be one. A fault matrix document
+(``bench/fault_matrix.py --json``, recognised by its ``format`` field) is
+collected apart, for the heat-map (:mod:`.fault_matrix`).
 """
 
 import dataclasses
 import json
 import os
 
+from cross_service_tempest_plugin.report import fault_matrix
+
 
 class ReportError(ValueError):
     """The user's input is unusable (message names the file and why)."""
+
+
+class MatrixFile(ReportError):
+    """The file is a fault matrix, not results: ``doc`` is its document."""
+
+    def __init__(self, path, doc):
+        super(MatrixFile, self).__init__(
+            '%s: a fault matrix (%s), not scenario results'
+            % (path, doc.get('format')))
+        self.path = path
+        self.doc = doc
 
 
 @dataclasses.dataclass
@@ -169,7 +184,10 @@ def load_file(path):
     except OSError as exc:
         raise ReportError('%s: cannot read: %s' % (path, exc.strerror))
     runs = []
-    for doc in _documents(text, path):
+    docs = _documents(text, path)
+    if len(docs) == 1 and fault_matrix.is_matrix(docs[0]):
+        raise MatrixFile(path, docs[0])
+    for doc in docs:
         found = _results_in(doc)
         if not found:
             raise ReportError('%s: not a scenario result (expected the JSON '
@@ -181,11 +199,24 @@ def load_file(path):
     return runs
 
 
-def load(paths):
+def _matrix(exc, matrices):
+    """A matrix file: checked and kept in ``matrices``, else an error."""
+    if matrices is None:
+        raise exc
+    try:
+        fault_matrix.check(exc.doc, exc.path)
+    except fault_matrix.MatrixError as bad:
+        raise ReportError(str(bad))
+    matrices.append((exc.path, exc.doc))
+
+
+def load(paths, matrices=None):
     """Files and directories → (runs sorted by start time, skipped files).
 
     ``skipped`` lists ``(path, reason)`` for files under a directory that
-    are not results.
+    are not results. Fault matrix documents are appended to ``matrices``
+    (a list of ``(path, document)``) when one is given, else they are not
+    results.
     """
     runs, skipped = [], []
     if not paths:
@@ -193,7 +224,7 @@ def load(paths):
                           'directory')
     for path in paths:
         if os.path.isdir(path):
-            found = 0
+            found, before = 0, len(matrices or ())
             for root, dirs, files in os.walk(path):
                 dirs.sort()
                 for name in sorted(files):
@@ -202,16 +233,25 @@ def load(paths):
                     full = os.path.join(root, name)
                     try:
                         got = load_file(full)
+                    except MatrixFile as exc:
+                        if matrices is None:
+                            skipped.append((full, str(exc)))
+                        else:
+                            _matrix(exc, matrices)
+                        continue
                     except ReportError as exc:
                         skipped.append((full, str(exc)))
                         continue
                     runs.extend(got)
                     found += len(got)
-            if not found:
+            if not found and len(matrices or ()) == before:
                 raise ReportError('%s: directory holds no scenario result '
                                   '(*.json)' % path)
         elif os.path.exists(path):
-            runs.extend(load_file(path))
+            try:
+                runs.extend(load_file(path))
+            except MatrixFile as exc:
+                _matrix(exc, matrices)
         else:
             raise ReportError('%s: no such file or directory' % path)
     runs.sort(key=lambda r: (r.started_at or 0.0, r.scenario))

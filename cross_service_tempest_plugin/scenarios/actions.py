@@ -24,6 +24,7 @@ function here with ``@action('name')`` and describe it in
 from cross_service_tempest_plugin.common import dns_checks
 from cross_service_tempest_plugin.scenarios import loader
 from cross_service_tempest_plugin.scenarios import records
+from cross_service_tempest_plugin.scenarios.results import NOT_RUN
 from cross_service_tempest_plugin.scenarios.results import PASSED
 from cross_service_tempest_plugin.scenarios.results import SKIPPED
 from cross_service_tempest_plugin.scenarios.results import StepFailure
@@ -96,11 +97,39 @@ def deploy(run, step):
         step.details['records_absent'] = [r.to_dict() for r in absent]
 
 
+# Actions that only read: a check_wire after them still checks what the
+# check_api before them checked.
+READ_ONLY = ('check_floating_ip', 'check_dns_assignment')
+
+
+def _wire_follows(run, step):
+    """Is the next step that changes anything a pending check_wire?"""
+    later = run.steps[[s.name for s in run.steps].index(step.name) + 1:]
+    for other in later:
+        if other.action == 'check_wire':
+            return other.status == NOT_RUN
+        if other.action not in READ_ONLY:
+            return False
+    return False
+
+
 @action('check_api')
 def check_api(run, step):
-    records.wait_records(run.checker,
-                         run.expected.current(run.since_change()),
-                         details=step.details)
+    """Designate's API; the nameservers are polled from the same moment.
+
+    When a check_wire step follows, its per-nameserver waits start here,
+    together with the API's (one thread each, one deadline): every
+    nameserver's "answered at" is its own, not after the API's wait. The
+    check_wire step collects them (:func:`check_wire`).
+    """
+    items = run.expected.current(run.since_change())
+    run.cancel_wire_wait()
+    settings = run.settings
+    if (settings.check_nameservers and settings.nameservers and
+            _wire_follows(run, step)):
+        run.wire_wait = records.Wait(run.checker, items,
+                                     settings.nameservers).start()
+    records.wait_records(run.checker, items, details=step.details)
 
 
 def _nameservers_or_skip(run, step):
@@ -117,12 +146,27 @@ def _nameservers_or_skip(run, step):
 
 @action('check_wire')
 def check_wire(run, step):
+    """Every nameserver answers exactly the expected records.
+
+    Collects the waits check_api started (when they wait for what is
+    expected now), else starts them: one thread per nameserver.
+    """
     nameservers = _nameservers_or_skip(run, step)
+    items = run.expected.current(run.since_change())
+    wait, run.wire_wait = run.wire_wait, None
+    if wait is not None and (wait.key != records.items_key(items) or
+                             wait.places != list(nameservers)):
+        wait.cancel()
+        wait = None
     seen = []
     if nameservers:
-        seen = records.wait_records(
-            run.checker, run.expected.current(run.since_change()),
-            nameservers, details=step.details)
+        if wait is not None:
+            step.details['started_with'] = 'check_api'
+        else:
+            wait = records.Wait(run.checker, items, nameservers).start()
+        seen = wait.finish(step.details)
+    elif wait is not None:
+        wait.cancel()
     step.details['records'] = seen
     if seen:
         since = [r['since_change'] or 0 for r in seen

@@ -151,6 +151,7 @@ class ScenarioRun(object):
         self.outputs = {}
         self.expected = records.Expectation()
         self.marks = {}             # times: deployed, updated, deleted
+        self.wire_wait = None       # check_wire's waits, begun by check_api
         self._cleaned = False
         self._start = None
 
@@ -196,6 +197,12 @@ class ScenarioRun(object):
         """``extra`` for wait_records: seconds since the last change."""
         mark = 'updated' if 'updated' in self.marks else 'deployed'
         return lambda at, place: {'since_change': self.since(mark, at)}
+
+    def cancel_wire_wait(self):
+        """Stop nameserver polls check_api began that nobody collected."""
+        wait, self.wire_wait = self.wire_wait, None
+        if wait is not None:
+            wait.cancel()
 
     # role of a stack → the attribute that holds it
     _STACK_ATTRS = {'stack': 'stack', 'zone': 'zone_stack'}
@@ -334,6 +341,7 @@ class ScenarioRun(object):
         if self._cleaned:
             return self.result
         self._cleaned = True
+        self.cancel_wire_wait()
         cleanup = stacks.Cleanup(self.settings, self.result.cleanup_errors,
                                  self.clock)
         if self.stack:

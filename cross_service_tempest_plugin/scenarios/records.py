@@ -15,9 +15,11 @@
 A definition's ``records`` entries plus the stack's outputs give the records
 that must be published (present), those that must not exist (absent), and
 after an update the values that must be gone (withdrawn).
-:func:`wait_records` waits for any mix of them at one place: the Designate
-API or one nameserver.
+:func:`wait_records` waits for any mix of them at the Designate API and/or
+the nameservers, every place polled by its own thread from the same moment.
 """
+
+import threading
 
 from cross_service_tempest_plugin.common import dns_checks
 from cross_service_tempest_plugin.scenarios import loader
@@ -111,6 +113,120 @@ class Expectation(object):
                  for rec in self.absent])
 
 
+def items_key(items):
+    """What ``items`` (of :func:`wait_records`) expect, comparable."""
+    return tuple((rec, 'present' if gone is PRESENT else
+                  (None if gone is None else frozenset(gone)))
+                 for rec, gone, _extra in items)
+
+
+class Wait(object):
+    """The same items checked at several places, all started together.
+
+    One thread per place (None: the Designate API; else a nameserver), all
+    with the same start and the same deadline, so each place's entries carry
+    the time that place itself answered -- a slow API (or nameserver) does
+    not delay, and so inflate, the others' times. :meth:`start` launches the
+    threads; :meth:`finish` waits for them and reports; :meth:`cancel` stops
+    them (the run stopped before anyone asked for the result).
+    """
+
+    def __init__(self, checker, items, places):
+        self.checker = checker
+        self.items = list(items)
+        self.places = list(places)
+        self.key = items_key(self.items)
+        self._stop = threading.Event()
+        self._outcome = {}      # place → (found per item, exception)
+        self._threads = []
+
+    def _checks(self, place):
+        checker = self.checker
+        if place is None:
+            return [checker.api_present(rec) if gone is PRESENT
+                    else checker.api_absent(rec, gone)
+                    for rec, gone, _extra in self.items]
+        return [checker.wire_present(rec, place) if gone is PRESENT
+                else checker.wire_absent(rec, place, gone)
+                for rec, gone, _extra in self.items]
+
+    def _poll(self, place, start):
+        checks = self._checks(place)
+        try:
+            found, exc = self.checker.wait_all(checks, start, self._stop), None
+        except dns_checks.RecordWaitTimeout as timeout:
+            found = getattr(timeout, 'found', None)
+            exc = timeout
+        except BaseException as error:  # re-raised by finish() in its thread
+            found, exc = None, error
+        self._outcome[place] = (found or [None] * len(checks), exc)
+
+    def start(self):
+        start = self.checker.now()
+        for place in self.places:
+            thread = threading.Thread(
+                target=self._poll, args=(place, start), daemon=True,
+                name='records-%s' % (place or 'api'))
+            thread.start()
+            self._threads.append(thread)
+        return self
+
+    def _join(self):
+        try:
+            for thread in self._threads:
+                thread.join()
+        except BaseException:   # Ctrl-C while waiting: stop the pollers
+            self.cancel()
+            raise
+
+    def cancel(self):
+        self._stop.set()
+        for thread in self._threads:
+            thread.join()
+
+    def finish(self, details=None):
+        """Wait for every place → one entry per item and place.
+
+        Entries as :func:`wait_records` describes them; raises the timeout
+        naming what is missing at each place.
+        """
+        self._join()
+        seen = (details.setdefault('records', []) if details is not None
+                else [])
+        new, timeouts, errors, first_missing = [], [], [], None
+        for place in self.places:
+            found, exc = self._outcome[place]
+            if isinstance(exc, dns_checks.RecordWaitTimeout):
+                timeouts.append(exc)
+            elif exc is not None:
+                errors.append(exc)
+            for (rec, gone, extra), done in zip(self.items, found):
+                if done is None:
+                    first_missing = first_missing or rec
+                    continue
+                entry = rec.to_dict()
+                if place is None:
+                    entry['seen'] = done.seen
+                else:
+                    entry.update(nameserver=place, seen=repr(done.seen))
+                entry['waited'] = round(done.waited, 3)
+                entry['first_seen_at' if gone is PRESENT
+                      else 'gone_at'] = round(done.wall_at, 3)
+                entry.update(extra(done.at, place))
+                new.append(entry)
+        seen.extend(new)
+        if errors:
+            raise errors[0]
+        if timeouts:
+            if details is not None and first_missing is not None:
+                details['serials'] = self.checker.zone_serials(first_missing)
+            if len(timeouts) == 1:
+                raise timeouts[0]
+            raise dns_checks.RecordWaitTimeout('\n'.join(
+                str(t) for t in timeouts))
+        return new
+
+
 def wait_records(checker, items, nameservers=(None,), details=None):
     """Wait for all items at once, at the API (None) and/or nameservers.
 
@@ -120,53 +236,17 @@ def wait_records(checker, items, nameservers=(None,), details=None):
     returns keys added to the record's entry (``at``: clock time it was
     seen, ``place``: the nameserver or None).
     Every item is checked at every place in ``nameservers`` (None: the
-    Designate API), all polled together each round until one deadline.
+    Designate API), each place in its own thread, all started at the same
+    moment with one deadline (:class:`Wait`).
     :returns: one dict per item and place: the record, what was seen, how
         long the wait took, ``first_seen_at`` (present) or ``gone_at``: the
-        wall time of the first matching answer.
+        wall time of the first matching answer at that place.
     ``details`` (a step's details) gets ``records`` as they are confirmed
     -- also when the wait times out -- and then ``serials``: the SOA
     serials of the first missing record's zone (Designate's, each
     nameserver's).
     """
-    pairs = [(ns, item) for ns in nameservers for item in items]
-    checks = []
-    for ns, (rec, gone, _extra) in pairs:
-        if ns is None:
-            checks.append(checker.api_present(rec) if gone is PRESENT
-                          else checker.api_absent(rec, gone))
-        else:
-            checks.append(checker.wire_present(rec, ns) if gone is PRESENT
-                          else checker.wire_absent(rec, ns, gone))
-    seen = details.setdefault('records', []) if details is not None else []
-    try:
-        found = checker.wait_all(checks)
-        missing = None
-    except dns_checks.RecordWaitTimeout as exc:
-        found = getattr(exc, 'found', None) or [None] * len(checks)
-        missing = exc
-    new = []
-    for (ns, (rec, gone, extra)), done in zip(pairs, found):
-        if done is None:
-            continue
-        entry = rec.to_dict()
-        if ns is None:
-            entry['seen'] = done.seen
-        else:
-            entry.update(nameserver=ns, seen=repr(done.seen))
-        entry['waited'] = round(done.waited, 3)
-        entry['first_seen_at' if gone is PRESENT else 'gone_at'] = round(
-            done.wall_at, 3)
-        entry.update(extra(done.at, ns))
-        new.append(entry)
-    seen.extend(new)
-    if missing is not None:
-        if details is not None:
-            first = next(rec for ((_ns, (rec, _g, _e)), done)
-                         in zip(pairs, found) if done is None)
-            details['serials'] = checker.zone_serials(first)
-        raise missing
-    return new
+    return Wait(checker, items, nameservers).start().finish(details)
 
 
 def lingering_records(definition, present):

@@ -31,6 +31,26 @@ CONF = config.CONF
 LOG = logging.getLogger(__name__)
 
 
+def progress_hook(name):
+    """Hooks logging a "progress: ..." line as each step starts and ends.
+
+    A long run (tools/run-scenario-job.sh, bench/scenario_bench.py follow
+    tempest.log) shows which scenario and step are running and how many
+    steps are left.
+    """
+    def before_step(run, step_name):
+        names = run.step_names
+        LOG.info('progress: %s (%s): step %s started, %d of %d', name,
+                 run.label, step_name, names.index(step_name) + 1,
+                 len(names))
+
+    def after_step(run, step):
+        LOG.info('progress: %s (%s): step %s %s in %.1f s, %d step(s) '
+                 'left', name, run.label, step.name, step.status,
+                 step.duration or 0.0, len(run.pending_steps()))
+    return {'before_step': before_step, 'after_step': after_step}
+
+
 class ScenarioEngineTest(base.CrossServiceScenarioTest):
     """Runs named scenario definitions through the engine."""
 
@@ -61,7 +81,7 @@ class ScenarioEngineTest(base.CrossServiceScenarioTest):
             name, definition,
             self.scenario_clients[definition.get('credentials', 'primary')],
             engine.Settings.from_conf(CONF), overrides=overrides,
-            result_extra={'test': self.id()})
+            result_extra={'test': self.id()}, hooks=progress_hook(name))
         # run() cleans up itself; this also covers an error between steps.
         self.addCleanup(self._cleanup_run, run)
         result = run.run()
