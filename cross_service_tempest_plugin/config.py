@@ -178,6 +178,15 @@ CrossServiceGroup = [
             default='2001:db8:5e00::/64',
             help='IPv6 CIDR of the provider network\'s second subnet '
                  '(AAAA records).'),
+    cfg.Opt('published_cidr',
+            type=IPNetwork(4),
+            default='10.249.0.0/24',
+            help='IPv4 CIDR of the tenant subnet whose fixed IPs Neutron '
+                 'publishes (dns_publish_fixed_ip, the dns_domain_keywords '
+                 'scenario). Its reverse zone should exist before the run: '
+                 'one Neutron creates with its first PTR can lose that PTR '
+                 '(Designate\'s serial collision, see the constellation '
+                 'docs).'),
     cfg.StrOpt('template_dir',
                help='Directory with HOT templates that override the packaged '
                     'ones of the same file name. Unset: packaged templates.'),

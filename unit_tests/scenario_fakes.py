@@ -306,7 +306,8 @@ class FakeCloud(object):
                                'provider_physical_network': 'physnet2',
                                'provider_segmentation_id': '2000',
                                'provider_cidr': '203.0.113.0/24',
-                               'provider_ipv6_cidr': '2001:db8:5e00::/64'})
+                               'provider_ipv6_cidr': '2001:db8:5e00::/64',
+                               'published_cidr': '10.249.0.0/24'})
         values.update(kwargs)
         return engine.Settings(**values)
 

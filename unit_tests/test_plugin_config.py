@@ -28,7 +28,8 @@ OPTION_NAMES = [
     'record_interval', 'check_nameservers', 'check_reverse',
     'provider_network_type', 'provider_physical_network',
     'provider_segmentation_id', 'provider_cidr', 'provider_ipv6_cidr',
-    'template_dir', 'cleanup_timeout', 'results_dir', 'scenario_files']
+    'published_cidr', 'template_dir', 'cleanup_timeout', 'results_dir',
+    'scenario_files']
 
 
 class ConfTestCase(testtools.TestCase):

@@ -19,6 +19,7 @@ import unittest
 import yaml
 
 from cross_service_tempest_plugin.scenarios import loader
+from cross_service_tempest_plugin.scenarios import settings
 
 SHIPPED = ('dns_domain_keywords', 'floating_ip_dns', 'floating_ip_move',
            'floating_ip_no_zone', 'provider_port_dns', 'provider_port_rename',
@@ -77,12 +78,7 @@ class TestShipped(unittest.TestCase):
 
     def test_every_placeholder_has_a_value(self):
         catalog = loader.load_catalog()
-        context = {k: 'x' for k in (
-            'zone_name', 'name_prefix', 'public_network_id', 'image_ref',
-            'flavor_ref', 'provider_network_type',
-            'provider_physical_network', 'provider_segmentation_id',
-            'provider_cidr', 'provider_ipv6_cidr', 'zone_email', 'zone_ttl',
-            'zone_suffix', 'project_id', 'project_name')}
+        context = {k: 'x' for k in settings.PLACEHOLDERS}
         for name in catalog.names():
             d = catalog.get(name)
             loader.render(d.get('zone_name', ''), context, name)

@@ -46,7 +46,8 @@ REQUIREMENTS = tuple(SERVICES) + (
 CONF_PLACEHOLDERS = ('public_network_id', 'image_ref', 'flavor_ref',
                      'provider_network_type', 'provider_physical_network',
                      'provider_segmentation_id', 'provider_cidr',
-                     'provider_ipv6_cidr', 'zone_email', 'zone_ttl')
+                     'provider_ipv6_cidr', 'published_cidr', 'zone_email',
+                     'zone_ttl')
 RUN_PLACEHOLDERS = ('zone_name', 'name_prefix', 'zone_suffix', 'project_id',
                     'project_name')
 PLACEHOLDERS = CONF_PLACEHOLDERS + RUN_PLACEHOLDERS
@@ -102,6 +103,7 @@ class Settings:
                 else str(cs.provider_segmentation_id)),
             'provider_cidr': _s(cs.provider_cidr),
             'provider_ipv6_cidr': _s(cs.provider_ipv6_cidr),
+            'published_cidr': _s(cs.published_cidr),
             'zone_email': cs.zone_email,
             'zone_ttl': cs.zone_ttl,
         }
