@@ -49,10 +49,10 @@ LATER = ('designate-worker', 'designate-producer', 'designate-mdns')
 PASTE_FILES = ('nova/api-paste.ini', 'neutron/api-paste.ini',
                'designate/api-paste.ini', 'glance/glance-api-paste.ini',
                'heat/api-paste.ini')
-DATA_DIRS = ('mysql', 'rabbitmq/mnesia', 'bind', 'glance/images',
+DATA_DIRS = ('mysql', 'rabbitmq/mnesia', 'bind', 'bind2', 'glance/images',
              'glance/staging', 'glance/tasks', 'nova/instances', 'neutron',
              'home', 'locks')
-RUN_DIRS = ('mysql', 'bind', 'rabbitmq')
+RUN_DIRS = ('mysql', 'bind', 'bind2', 'rabbitmq')
 
 
 def install_steps(c):
@@ -194,7 +194,7 @@ def _up(c, snapshot=True):
            service='mysql-install')
     c.step('supervisord', _supervisord, c, service='supervisord')
     c.step('start epmd', c.start, ctx, 'epmd', service='epmd')
-    for name in ('mysql', 'rabbitmq', 'named'):
+    for name in ('mysql', 'rabbitmq', 'named', 'named2'):
         c.start(ctx, name, wait=False)
     c.step('start mysql', c.wait_ready, ctx, 'mysql', service='mysql')
     c.step('databases and DB user', database.create_databases, c.st, ctx,
@@ -205,7 +205,7 @@ def _up(c, snapshot=True):
     since = time.time()
     for name in ('keystone',) + EARLY:
         c.start(ctx, name, wait=False)
-    for name in ('rabbitmq', 'named'):
+    for name in ('rabbitmq', 'named', 'named2'):
         c.step('start %s' % name, c.wait_ready, ctx, name, service=name)
     catalog = (c.st.marker('keystone_catalog') ==
                bootstrap.keystone_key(ctx))
@@ -222,7 +222,8 @@ def _up(c, snapshot=True):
         _start_first(c, ctx)
     c.step('designate-central consumes RPC', pool.wait_central_rpc, c.st,
            since, service='designate-central')
-    c.step('designate pool (BIND9 on :%d)' % ctx['ports']['dns'],
+    c.step('designate pools (BIND9 on :%d and :%d)' % (
+        ctx['ports']['dns'], ctx['ports']['dns2']),
            pool.designate_pool, c.st, c.sup, service='designate-central')
     c.say('start %s' % ', '.join(LATER))
     for name in LATER:

@@ -17,8 +17,31 @@ import os
 from constellation import render
 
 
-def named_conf(ctx):
-    d = render.data(ctx, 'bind')
+# Designate's pools, one BIND9 each: pool name -> (config/data/run dir,
+# DNS listener, rndc listener, rndc secret, pool id, NS hostname,
+# attributes). The second pool exists so zones can be placed on a
+# non-default pool (pool_id attribute) and a test can see that a zone is
+# served only by its own pool's nameservers. Its id is fixed so
+# tempest.conf can name it ([cross_service] second_pool_id).
+POOLS = (
+    ('default', 'bind', 'dns', 'rndc', 'rndc', None, render.NS_HOSTNAME,
+     {}),
+    ('secondary', 'bind2', 'dns2', 'rndc2', 'rndc2',
+     'f7c4a2e0-5b1d-4c8e-9a3f-2d6b0e1c7a95', 'ns1.secondary.'
+     + render.DNS_DOMAIN, {'pool_level': 'secondary'}),
+)
+SECOND_POOL_ID = POOLS[1][5]
+# the BIND9 programs: program -> its dir under etc/, data/ and run/
+BIND_PROGRAMS = {'named': 'bind', 'named2': 'bind2'}
+
+
+def _bind(d):
+    """The POOLS entry of BIND9 dir ``d`` (bind, bind2)."""
+    return next(p for p in POOLS if p[1] == d)
+
+
+def named_conf(ctx, d='bind'):
+    _name, _d, dns, rndc, _secret, _id, _ns, _attrs = _bind(d)
     return '''// private BIND9 of the constellation (Designate's backend)
 options {
     directory "%(dir)s";
@@ -38,24 +61,34 @@ include "%(key)s";
 controls {
     inet 127.0.0.1 port %(rndc)d allow { 127.0.0.1; } keys { "rndc-key"; };
 };
-''' % {'dir': d, 'run': os.path.join(ctx['root'], 'run', 'bind'),
-       'dns': ctx['ports']['dns'], 'rndc': ctx['ports']['rndc'],
-       'key': render.etc(ctx, 'bind', 'rndc.key')}
+''' % {'dir': render.data(ctx, d), 'run': os.path.join(ctx['root'], 'run', d),
+       'dns': ctx['ports'][dns], 'rndc': ctx['ports'][rndc],
+       'key': render.etc(ctx, d, 'rndc.key')}
 
 
-def rndc_key(ctx):
+def rndc_key(ctx, d='bind'):
     return ('key "rndc-key" {\n    algorithm hmac-sha256;\n'
-            '    secret "%s";\n};\n' % ctx['secrets']['rndc'])
+            '    secret "%s";\n};\n' % ctx['secrets'][_bind(d)[4]])
 
 
-def rndc_conf(ctx):
+def rndc_conf(ctx, d='bind'):
     return '''include "%s";
 options {
     default-key "rndc-key";
     default-server 127.0.0.1;
     default-port %d;
 };
-''' % (render.etc(ctx, 'bind', 'rndc.key'), ctx['ports']['rndc'])
+''' % (render.etc(ctx, d, 'rndc.key'), ctx['ports'][_bind(d)[3]])
+
+
+def bind_files(ctx):
+    """etc/ path -> text for every BIND9 instance."""
+    out = {}
+    for d in BIND_PROGRAMS.values():
+        out[d + '/named.conf'] = named_conf(ctx, d)
+        out[d + '/rndc.key'] = rndc_key(ctx, d)
+        out[d + '/rndc.conf'] = rndc_conf(ctx, d)
+    return out
 
 
 def designate_conf(ctx):
@@ -102,29 +135,30 @@ def designate_conf(ctx):
 
 def pools_yaml(ctx):
     p = ctx['ports']
-    return '''---
-- name: default
-  description: Constellation private BIND9
-  attributes: {}
-  ns_records:
-    - hostname: %(ns)s
-      priority: 1
-  nameservers:
-    - host: 127.0.0.1
-      port: %(dns)d
-  targets:
-    - type: bind9
-      description: BIND9 on 127.0.0.1:%(dns)d
-      masters:
-        - host: 127.0.0.1
-          port: %(mdns)d
-      options:
-        host: 127.0.0.1
-        port: %(dns)d
-        rndc_host: 127.0.0.1
-        rndc_port: %(rndc)d
-        rndc_config_file: %(rndc_conf)s
-        rndc_key_file: %(rndc_key)s
-''' % {'ns': render.NS_HOSTNAME, 'dns': p['dns'], 'mdns': p['mdns'],
-       'rndc': p['rndc'], 'rndc_conf': render.etc(ctx, 'bind', 'rndc.conf'),
-       'rndc_key': render.etc(ctx, 'bind', 'rndc.key')}
+    out = ['---']
+    for name, d, dns, rndc, _secret, pool_id, ns, attrs in POOLS:
+        out += ['- name: %s' % name] + (
+            ['  id: %s' % pool_id] if pool_id else []) + [
+            '  description: Constellation private BIND9 (%s)' % d,
+            '  attributes: {%s}' % ', '.join(
+                '%s: %s' % kv for kv in sorted(attrs.items())),
+            '  ns_records:',
+            '    - hostname: %s' % ns,
+            '      priority: 1',
+            '  nameservers:',
+            '    - host: 127.0.0.1',
+            '      port: %d' % p[dns],
+            '  targets:',
+            '    - type: bind9',
+            '      description: BIND9 on 127.0.0.1:%d' % p[dns],
+            '      masters:',
+            '        - host: 127.0.0.1',
+            '          port: %d' % p['mdns'],
+            '      options:',
+            '        host: 127.0.0.1',
+            '        port: %d' % p[dns],
+            '        rndc_host: 127.0.0.1',
+            '        rndc_port: %d' % p[rndc],
+            '        rndc_config_file: %s' % render.etc(ctx, d, 'rndc.conf'),
+            '        rndc_key_file: %s' % render.etc(ctx, d, 'rndc.key')]
+    return '\n'.join(out) + '\n'
