@@ -22,7 +22,7 @@ from cross_service_tempest_plugin.scenarios import loader
 
 SHIPPED = ('dns_domain_keywords', 'floating_ip_dns', 'floating_ip_move',
            'floating_ip_no_zone', 'provider_port_dns', 'provider_port_rename',
-           'servers_dns')
+           'servers_dns', 'zone_on_default_pool', 'zone_on_second_pool')
 
 
 class TempFiles(unittest.TestCase):
