@@ -28,7 +28,8 @@ OPTION_NAMES = [
     'record_interval', 'check_nameservers', 'check_reverse',
     'provider_network_type', 'provider_physical_network',
     'provider_segmentation_id', 'provider_cidr', 'provider_ipv6_cidr',
-    'second_pool_id', 'second_pool_nameservers', 'template_dir', 'cleanup_timeout', 'results_dir', 'scenario_files']
+    'second_pool_id', 'second_pool_nameservers', 'template_dir',
+    'cleanup_timeout', 'results_dir', 'scenario_files']
 
 
 class ConfTestCase(testtools.TestCase):
