@@ -12,36 +12,58 @@
 
 """Configs of the DNS side: BIND9 (and its rndc), Designate and its pools."""
 
+import collections
 import os
 
 from constellation import render
 
 
-# Designate's pools, one BIND9 each: pool name -> (config/data/run dir,
-# DNS listener, rndc listener, rndc secret, pool id, NS hostname,
-# attributes). The second pool exists so zones can be placed on a
-# non-default pool (pool_id attribute) and a test can see that a zone is
-# served only by its own pool's nameservers. Its id is fixed so
-# tempest.conf can name it ([cross_service] second_pool_id).
+# Designate's pools, one BIND9 each: dir (its etc/, data/ and run/ dir),
+# DNS and rndc listeners, rndc secret, pool id (None: Designate's default
+# pool id), NS hostname, attributes, TSIG key (name, secret) or None.
+# The second pool exists so zones can be placed on a non-default pool
+# (pool_id attribute) and a test can see that a zone is served only by
+# its own pool's nameservers. Its id is fixed so tempest.conf can name it
+# ([cross_service] second_pool_id). Designate (central) refuses zones on
+# a non-default pool without a TSIG key of scope POOL for it, and mdns
+# serves a transfer only the zones of the pool whose key signed it
+# (unsigned: the default pool's): the second BIND9 signs its transfers
+# with that key (pool.pool_tsigkeys creates it in Designate).
+Pool = collections.namedtuple(
+    'Pool', 'name dir dns rndc rndc_secret id ns attributes tsig')
 POOLS = (
-    ('default', 'bind', 'dns', 'rndc', 'rndc', None, render.NS_HOSTNAME,
-     {}),
-    ('secondary', 'bind2', 'dns2', 'rndc2', 'rndc2',
-     'f7c4a2e0-5b1d-4c8e-9a3f-2d6b0e1c7a95', 'ns1.secondary.'
-     + render.DNS_DOMAIN, {'pool_level': 'secondary'}),
+    Pool('default', 'bind', 'dns', 'rndc', 'rndc', None, render.NS_HOSTNAME,
+         {}, None),
+    Pool('secondary', 'bind2', 'dns2', 'rndc2', 'rndc2',
+         'f7c4a2e0-5b1d-4c8e-9a3f-2d6b0e1c7a95',
+         'ns1.secondary.' + render.DNS_DOMAIN, {'pool_level': 'secondary'},
+         ('constellation-pool-secondary', 'tsig2')),
 )
-SECOND_POOL_ID = POOLS[1][5]
+SECOND_POOL_ID = POOLS[1].id
 # the BIND9 programs: program -> its dir under etc/, data/ and run/
 BIND_PROGRAMS = {'named': 'bind', 'named2': 'bind2'}
+TSIG_ALGORITHM = 'hmac-sha256'
 
 
 def _bind(d):
     """The POOLS entry of BIND9 dir ``d`` (bind, bind2)."""
-    return next(p for p in POOLS if p[1] == d)
+    return next(p for p in POOLS if p.dir == d)
+
+
+def tsig_keys(ctx):
+    """[(pool id, key name, secret)] of the pools that have a TSIG key."""
+    return [(p.id, p.tsig[0], ctx['secrets'][p.tsig[1]])
+            for p in POOLS if p.tsig]
 
 
 def named_conf(ctx, d='bind'):
-    _name, _d, dns, rndc, _secret, _id, _ns, _attrs = _bind(d)
+    pool = _bind(d)
+    tsig = ''
+    if pool.tsig:
+        # transfers from mdns (the master, on 127.0.0.1) signed with the
+        # pool's key: mdns then serves this pool's zones
+        tsig = 'include "%s";\nserver 127.0.0.1 { keys { "%s"; }; };\n' % (
+            render.etc(ctx, d, 'tsig.key'), pool.tsig[0])
     return '''// private BIND9 of the constellation (Designate's backend)
 options {
     directory "%(dir)s";
@@ -61,14 +83,19 @@ include "%(key)s";
 controls {
     inet 127.0.0.1 port %(rndc)d allow { 127.0.0.1; } keys { "rndc-key"; };
 };
-''' % {'dir': render.data(ctx, d), 'run': os.path.join(ctx['root'], 'run', d),
-       'dns': ctx['ports'][dns], 'rndc': ctx['ports'][rndc],
-       'key': render.etc(ctx, d, 'rndc.key')}
+%(tsig)s''' % {
+        'dir': render.data(ctx, d), 'run': os.path.join(ctx['root'], 'run', d),
+        'dns': ctx['ports'][pool.dns], 'rndc': ctx['ports'][pool.rndc],
+        'key': render.etc(ctx, d, 'rndc.key'), 'tsig': tsig}
+
+
+def _key(name, secret):
+    return ('key "%s" {\n    algorithm %s;\n    secret "%s";\n};\n'
+            % (name, TSIG_ALGORITHM, secret))
 
 
 def rndc_key(ctx, d='bind'):
-    return ('key "rndc-key" {\n    algorithm hmac-sha256;\n'
-            '    secret "%s";\n};\n' % ctx['secrets'][_bind(d)[4]])
+    return _key('rndc-key', ctx['secrets'][_bind(d).rndc_secret])
 
 
 def rndc_conf(ctx, d='bind'):
@@ -78,16 +105,20 @@ options {
     default-server 127.0.0.1;
     default-port %d;
 };
-''' % (render.etc(ctx, d, 'rndc.key'), ctx['ports'][_bind(d)[3]])
+''' % (render.etc(ctx, d, 'rndc.key'), ctx['ports'][_bind(d).rndc])
 
 
 def bind_files(ctx):
     """etc/ path -> text for every BIND9 instance."""
     out = {}
-    for d in BIND_PROGRAMS.values():
+    for pool in POOLS:
+        d = pool.dir
         out[d + '/named.conf'] = named_conf(ctx, d)
         out[d + '/rndc.key'] = rndc_key(ctx, d)
         out[d + '/rndc.conf'] = rndc_conf(ctx, d)
+        if pool.tsig:
+            out[d + '/tsig.key'] = _key(pool.tsig[0],
+                                        ctx['secrets'][pool.tsig[1]])
     return out
 
 
@@ -136,14 +167,15 @@ def designate_conf(ctx):
 def pools_yaml(ctx):
     p = ctx['ports']
     out = ['---']
-    for name, d, dns, rndc, _secret, pool_id, ns, attrs in POOLS:
-        out += ['- name: %s' % name] + (
-            ['  id: %s' % pool_id] if pool_id else []) + [
+    for pool in POOLS:
+        d, dns, rndc, attrs = pool.dir, pool.dns, pool.rndc, pool.attributes
+        out += ['- name: %s' % pool.name] + (
+            ['  id: %s' % pool.id] if pool.id else []) + [
             '  description: Constellation private BIND9 (%s)' % d,
             '  attributes: {%s}' % ', '.join(
                 '%s: %s' % kv for kv in sorted(attrs.items())),
             '  ns_records:',
-            '    - hostname: %s' % ns,
+            '    - hostname: %s' % pool.ns,
             '      priority: 1',
             '  nameservers:',
             '    - host: 127.0.0.1',
