@@ -30,7 +30,7 @@ def ctx_for(root, euid):
             'secrets': {'db': 'x', 'rabbit': 'y', 'admin': 'z', 'demo': 'd',
                         'service': 's', 'erlang_cookie': 'c',
                         'heat_auth_key': 'k' * 32, 'rndc': 'cg==',
-                        'rndc2': 'cjI='},
+                        'rndc2': 'cjI=', 'tsig2': 'dDI='},
             'user': 'u', 'group': 'g', 'euid': euid}
 
 

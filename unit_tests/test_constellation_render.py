@@ -32,7 +32,8 @@ def ctx():
             'secrets': {'db': 'dbpw', 'rabbit': 'rpw', 'admin': 'apw',
                         'demo': 'dpw', 'service': 'spw',
                         'erlang_cookie': 'c', 'heat_auth_key': 'k' * 32,
-                        'rndc': 'c2VjcmV0', 'rndc2': 'c2VjcmV0Mg=='},
+                        'rndc': 'c2VjcmV0', 'rndc2': 'c2VjcmV0Mg==',
+                        'tsig2': 'dHNpZw=='},
             'debug': False, 'user': 'u', 'group': 'g'}
 
 
@@ -171,3 +172,20 @@ def test_second_named_program_and_tempest_options(ctx):
     assert cp['cross_service']['second_pool_id'] == render_dns.SECOND_POOL_ID
     assert cp['cross_service']['second_pool_nameservers'] == \
         '127.0.0.1:25107'
+
+
+def test_second_bind9_signs_its_transfers_with_the_pool_key(ctx):
+    files = configs.config_files(ctx)
+    # mdns serves an unsigned transfer only the default pool's zones
+    assert 'server 127.0.0.1' not in files['bind/named.conf']
+    assert 'tsig.key' not in files['bind/named.conf']
+    named2 = files['bind2/named.conf']
+    assert 'include "/st/etc/bind2/tsig.key";' in named2
+    assert ('server 127.0.0.1 { keys { "constellation-pool-secondary"; }; };'
+            in named2)
+    key = files['bind2/tsig.key']
+    assert 'key "constellation-pool-secondary"' in key
+    assert 'secret "%s"' % ctx['secrets']['tsig2'] in key
+    assert render_dns.tsig_keys(ctx) == [
+        (render_dns.SECOND_POOL_ID, 'constellation-pool-secondary',
+         ctx['secrets']['tsig2'])]
