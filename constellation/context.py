@@ -88,14 +88,22 @@ class Context:
         """Choose the port base on the first `up` without an explicit one.
 
         Takes the first free block of ports from the default on (another
-        constellation may hold the default) and remembers it.
+        constellation may hold the default) that no other state dir has
+        claimed (two `up` at once), and remembers it.
         """
-        if self.st.marker('port_base') or self._port_base_arg or \
+        claims = os.path.join(statemod.cache_root(), 'port-blocks')
+        stored = self.st.marker('port_base')
+        if stored:      # registers blocks chosen before claims existed
+            portmod.claim_block(stored, self.st.root, claims,
+                                statemod.uses_port_base)
+        if stored or self._port_base_arg or \
                 os.environ.get('CONSTELLATION_PORT_BASE'):
             return None
         for k in range(tries):
             base = portmod.DEFAULT_BASE + k * portmod.SPAN
-            if not portmod.busy_ports(portmod.allocate(base), probe=probe):
+            if not portmod.busy_ports(portmod.allocate(base), probe=probe) \
+                    and portmod.claim_block(base, self.st.root, claims,
+                                            statemod.uses_port_base):
                 if k:
                     self.say('ports %d-%d are taken (another constellation?)'
                              '; using --port-base %d for this state dir'

@@ -17,6 +17,7 @@ Two constellations with different state dirs and bases (e.g. 25000 and
 """
 
 import errno
+import os
 import socket
 
 DEFAULT_BASE = 25000
@@ -119,3 +120,37 @@ def tcp_open(port, host=HOST, timeout=1.0):
             return True
     except OSError:
         return False
+
+
+def claim_block(base, root, claims_dir, holds):
+    """Claim the port block at ``base`` for the state dir ``root``.
+
+    Free ports alone do not make a block free: two ``up`` started at the
+    same moment would both see nothing listening yet and pick the same
+    block. A claim is a file ``<claims_dir>/<base>`` created exclusively,
+    holding the state dir's path. A claim is stale (taken over) when
+    ``holds(path, base)`` says that state dir no longer uses the block
+    (destroyed, or set up with another base). → True if ``root`` holds it.
+    """
+    os.makedirs(claims_dir, exist_ok=True)
+    path = os.path.join(claims_dir, str(base))
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+    except FileExistsError:
+        try:
+            with open(path) as f:
+                holder = f.read().strip()
+        except OSError:
+            holder = ''
+        if holder == root:
+            return True
+        if holder and holds(holder, base):
+            return False
+        tmp = '%s.tmp.%d' % (path, os.getpid())     # stale: take it over
+        with open(tmp, 'w') as f:
+            f.write(root)
+        os.replace(tmp, path)
+        return True
+    with os.fdopen(fd, 'w') as f:
+        f.write(root)
+    return True

@@ -58,12 +58,7 @@ def enabled(arg=True):
 
 
 def cache_dir():
-    d = os.environ.get('CONSTELLATION_CACHE_DIR')
-    if not d:
-        base = os.environ.get('XDG_CACHE_HOME') or os.path.join(
-            os.path.expanduser('~'), '.cache')
-        d = os.path.join(base, 'constellation')
-    return os.path.join(d, 'db')
+    return os.path.join(statemod.cache_root(), 'db')
 
 
 def _server_version():

@@ -37,6 +37,30 @@ def default_root(repo):
         repo, '.constellation')
 
 
+def cache_root():
+    """Per-user cache of every constellation: snapshots, port claims.
+
+    ``$CONSTELLATION_CACHE_DIR``, else ``$XDG_CACHE_HOME/constellation``,
+    else ``~/.cache/constellation``.
+    """
+    d = os.environ.get('CONSTELLATION_CACHE_DIR')
+    if d:
+        return d
+    base = os.environ.get('XDG_CACHE_HOME') or os.path.join(
+        os.path.expanduser('~'), '.cache')
+    return os.path.join(base, 'constellation')
+
+
+def uses_port_base(root, base):
+    """Whether the state dir ``root`` exists and was set up on ``base``."""
+    try:
+        with open(os.path.join(root, 'state.json')) as f:
+            markers = json.load(f)
+    except (OSError, ValueError):
+        return os.path.isdir(root)  # being set up: no markers yet
+    return isinstance(markers, dict) and markers.get('port_base') == base
+
+
 def _password(n=24):
     alphabet = string.ascii_letters + string.digits
     return ''.join(secrets.choice(alphabet) for _ in range(n))

@@ -26,7 +26,9 @@ What is ours (nothing else is ever touched):
 
 Reverse zones (``*.arpa.``) are Neutron's, shared by every project: never.
 
-A run is still in progress (skipped) while its last activity is younger
+A run whose stack names its process (:mod:`.owner`) and was created on
+this machine is in progress exactly while that process runs. Otherwise a
+run is still in progress (skipped) while its last activity is younger
 than ``older_than`` seconds: the newest creation/update time of its stacks,
 zones, servers and Neutron resources, or for a project holding none of them
 the time the sweeper first saw it empty (kept as the project tag
@@ -42,6 +44,7 @@ import datetime
 import re
 import time
 
+from cross_service_tempest_plugin import owner
 # Deletion order (dependencies first). Stacks are deleted, and waited for,
 # before everything else is listed again.
 KIND_ORDER = ('stack', 'server', 'floating_ip', 'port', 'router_interface',
@@ -132,6 +135,7 @@ class Item:
     activity: float = None      # epoch seconds of its last create/update
     parent: str = None          # router id of a router interface
     detail: str = ''
+    owner: tuple = None         # a stack's creator (owner.parse)
 
     def describe(self, detail=True):
         text = '%-16s %s' % (self.kind, self.name or '-')
@@ -199,7 +203,8 @@ def _items(inv, naming, ours):
         key = key_of(pid, st['stack_name']) or 'stack %s' % st['stack_name']
         add(key, Item('stack', st['id'], st['stack_name'], pid,
                       _activity(st, 'creation_time', 'updated_time'),
-                      detail=st.get('stack_status', '')))
+                      detail=st.get('stack_status', ''),
+                      owner=owner.parse(st.get('tags'))))
     for z in inv.zones:
         if z['name'].endswith('.arpa.'):
             continue        # Neutron's reverse zones: shared, never ours
@@ -293,7 +298,14 @@ def select(inv, naming, now, older_than):
     return [runs[k] for k in sorted(runs)]
 
 
-def _decide(run, now, older_than):
+def _decide(run, now, older_than, owner_state=owner.state):
+    for item in run.items:
+        alive, why = owner_state(item.owner)
+        if alive is not None:   # its process, on this machine, decides
+            run.in_progress = alive
+            run.reason = '%s: %s (stack %s)' % (
+                'in progress' if alive else 'left over', why, item.name)
+            return
     times = [i.activity for i in run.items if i.activity is not None]
     seen = None
     if run.project is not None:

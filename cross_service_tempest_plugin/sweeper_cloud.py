@@ -30,6 +30,18 @@ from cross_service_tempest_plugin import leaks
 from cross_service_tempest_plugin import sweeper
 
 ALL_PROJECTS = {'x-auth-all-projects': True}
+# kind -> (client of the admin Manager, its delete call taking the id)
+DELETE_CALLS = {
+    'server': ('servers_client', 'delete_server'),
+    'floating_ip': ('floating_ips_client', 'delete_floatingip'),
+    'port': ('ports_client', 'delete_port'),
+    'router': ('routers_client', 'delete_router'),
+    'subnet': ('subnets_client', 'delete_subnet'),
+    'network': ('networks_client', 'delete_network'),
+    'security_group': ('security_groups_client', 'delete_security_group'),
+    'user': ('users_v3_client', 'delete_user'),
+    'project': ('projects_client', 'delete_project'),
+}
 HELP = ('find (and with --yes delete) what killed runs left behind; see '
         'doc/source/cleanup.rst')
 
@@ -180,29 +192,14 @@ class TempestCloud(object):
         kind = item.kind
         if kind == 'stack':
             self._stacks(item).delete_stack(item.name, item.id)
-        elif kind == 'server':
-            a.servers_client.delete_server(item.id)
-        elif kind == 'floating_ip':
-            a.floating_ips_client.delete_floatingip(item.id)
-        elif kind == 'port':
-            a.ports_client.delete_port(item.id)
         elif kind == 'router_interface':
             a.routers_client.remove_router_interface(item.parent,
                                                      subnet_id=item.id)
-        elif kind == 'router':
-            a.routers_client.delete_router(item.id)
-        elif kind == 'subnet':
-            a.subnets_client.delete_subnet(item.id)
-        elif kind == 'network':
-            a.networks_client.delete_network(item.id)
-        elif kind == 'security_group':
-            a.security_groups_client.delete_security_group(item.id)
         elif kind == 'zone':
             a.dns_v2.ZonesClient().delete_zone(item.id, headers=ALL_PROJECTS)
-        elif kind == 'user':
-            a.users_v3_client.delete_user(item.id)
-        elif kind == 'project':
-            a.projects_client.delete_project(item.id)
+        elif kind in DELETE_CALLS:
+            client, method = DELETE_CALLS[kind]
+            getattr(getattr(a, client), method)(item.id)
         else:
             raise ValueError('unknown kind %r' % kind)
 

@@ -13,6 +13,9 @@
 """Bad-input handling of the constellation CLI (no services started)."""
 
 import io
+import os
+import shutil
+import subprocess
 
 import pytest
 
@@ -83,6 +86,7 @@ def test_cli_bad_port_base_names_option(tmp_path, capsys):
 def test_first_up_without_explicit_base_skips_taken_blocks(
         tmp_path, monkeypatch):
     monkeypatch.delenv('CONSTELLATION_PORT_BASE', raising=False)
+    monkeypatch.setenv('CONSTELLATION_CACHE_DIR', str(tmp_path / 'cache'))
     c = make(tmp_path)
     c.st.ensure_dirs()
     taken = set(range(25000, 25200))
@@ -93,7 +97,32 @@ def test_first_up_without_explicit_base_skips_taken_blocks(
     assert c.port_base() == 25200
 
 
-def test_explicit_base_is_never_moved(tmp_path):
+def test_two_first_ups_at_once_take_different_blocks(tmp_path, monkeypatch):
+    # nothing listens yet for either: the claim decides
+    monkeypatch.delenv('CONSTELLATION_PORT_BASE', raising=False)
+    monkeypatch.setenv('CONSTELLATION_CACHE_DIR', str(tmp_path / 'cache'))
+    a, b = make(tmp_path / 'a'), make(tmp_path / 'b')
+    a.st.ensure_dirs()
+    b.st.ensure_dirs()
+    assert a.pick_default_base(probe=lambda p: False) == 25000
+    assert b.pick_default_base(probe=lambda p: False) == 25100
+
+
+def test_claim_of_a_destroyed_state_dir_is_taken_over(tmp_path, monkeypatch):
+    monkeypatch.delenv('CONSTELLATION_PORT_BASE', raising=False)
+    monkeypatch.setenv('CONSTELLATION_CACHE_DIR', str(tmp_path / 'cache'))
+    a, b = make(tmp_path / 'a'), make(tmp_path / 'b')
+    a.st.ensure_dirs()
+    assert a.pick_default_base(probe=lambda p: False) == 25000
+    shutil.rmtree(str(tmp_path / 'a'))
+    b.st.ensure_dirs()
+    assert b.pick_default_base(probe=lambda p: False) == 25000
+    claim = tmp_path / 'cache' / 'port-blocks' / '25000'
+    assert claim.read_text() == b.st.root
+
+
+def test_explicit_base_is_never_moved(tmp_path, monkeypatch):
+    monkeypatch.setenv('CONSTELLATION_CACHE_DIR', str(tmp_path / 'cache'))
     c = make(tmp_path, port_base='25000')
     c.st.ensure_dirs()
     assert c.pick_default_base(probe=lambda p: True) is None
@@ -160,3 +189,18 @@ def test_an_admins_policy_rc_d_is_left_alone(tmp_path, monkeypatch):
     policy.write_text('#!/bin/sh\nexit 0\n')
     install.check_apt()
     assert policy.read_text() == '#!/bin/sh\nexit 0\n'
+
+
+def test_wrapper_runs_this_repository_not_the_cwd(tmp_path):
+    # another checkout's package in the current directory must not win
+    fake = tmp_path / 'constellation'
+    fake.mkdir()
+    (fake / '__init__.py').write_text('')
+    (fake / '__main__.py').write_text('print("WRONG PACKAGE")\n')
+    wrapper = os.path.join(os.path.dirname(os.path.dirname(
+        os.path.abspath(__file__))), 'tools', 'constellation')
+    r = subprocess.run([wrapper, '--help'], cwd=str(tmp_path),
+                       capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0, r.stderr
+    assert 'WRONG PACKAGE' not in r.stdout
+    assert 'status' in r.stdout
