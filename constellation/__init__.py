@@ -37,7 +37,8 @@ Modules of the CLI, one concern each:
 ``context``    what the verbs share: state, ports, secrets, output,
                starting programs and waiting for them, crashed-run leftovers
 ``bringup``    ``up`` and ``install``: the order everything starts in
-``lifecycle``  ``down``, ``destroy``, ``status``, ``restart``, ``logs``
+``lifecycle``  ``down``, ``destroy``, ``status``, ``restart``, ``stop``,
+               ``start``, ``logs``
 ``install``    Debian packages, the services venv and its hash
 ``database``   MariaDB datadir, databases and user, schema syncs
 ``snapshot``   the cache of migrated schemas (first ``up`` in seconds)

@@ -10,7 +10,8 @@
 # License for the specific language governing permissions and limitations
 # under the License.
 
-"""Command line: constellation up|down|status|restart|env|logs|destroy."""
+"""Command line: constellation VERB (up, down, status, restart, stop, start,
+env, logs, destroy, install)."""
 
 import argparse
 import os
@@ -48,8 +49,12 @@ def parser():
                    'services venv')
     sub.add_parser('down', help='stop every process; keep the state')
     sub.add_parser('status', help='health and RSS per service')
-    r = sub.add_parser('restart', help='restart one service')
-    r.add_argument('service', help=', '.join(services.NAMES))
+    for verb, text in (
+            ('restart', 'restart one service and wait until it answers'),
+            ('stop', 'stop one service and wait until it is stopped'),
+            ('start', 'start one service and wait until it answers')):
+        r = sub.add_parser(verb, help=text)
+        r.add_argument('service', help=', '.join(services.NAMES))
     sub.add_parser('env', help='print export lines for Tempest/clients')
     lg = sub.add_parser('logs', help='list logs, or tail one')
     lg.add_argument('service', nargs='?')
@@ -74,6 +79,10 @@ def main(argv=None):
             return c.status()
         if args.verb == 'restart':
             return c.restart(args.service)
+        if args.verb == 'stop':
+            return c.stop_service(args.service)
+        if args.verb == 'start':
+            return c.start_service(args.service)
         if args.verb == 'env':
             for line in c.env_lines():
                 print(line)

@@ -50,6 +50,13 @@ class Constellation(context.Context):
     def restart(self, name):
         return lifecycle.restart(self, name)
 
+    # `stop`/`start` verbs (``Context.start`` starts a program for `up`)
+    def stop_service(self, name):
+        return lifecycle.stop(self, name)
+
+    def start_service(self, name):
+        return lifecycle.start(self, name)
+
     def logs(self, name=None, lines=50):
         return lifecycle.logs(self, name, lines)
 

@@ -10,7 +10,7 @@
 # License for the specific language governing permissions and limitations
 # under the License.
 
-"""`down`, `destroy`, `status`, `restart`, `logs` of a constellation."""
+"""`down`, `destroy`, `status`, `restart`, `stop`, `start`, `logs`."""
 
 import concurrent.futures
 import os
@@ -20,7 +20,9 @@ import time
 from constellation import configs
 from constellation import errors
 from constellation import health
+from constellation import poll
 from constellation import ports as portmod
+from constellation import privileges
 from constellation import procs
 from constellation import services
 from constellation import state as statemod
@@ -164,30 +166,97 @@ def total_mib(c, measure=procs.rss_kib):
     return tree_kib(pid, measure) / 1024.0
 
 
-def restart(c, name):
+def check_name(name):
     if name not in services.NAMES:
         raise Failure('unknown service %r; valid names: %s' % (
             name, ', '.join(services.NAMES)))
+
+
+def _locked_verb(c, name, fn):
+    """Run ``fn(c, name)`` on a running constellation, under the lock."""
+    check_name(name)
     if c.sup.state()[0] != 'running':
         raise Failure('constellation is not up; run `up` first')
     with c.st.locked():
-        return _restart(c, name)
+        return fn(c, name)
 
 
-def _restart(c, name):
-    ctx = c.ctx()
+def restart(c, name):
+    return _locked_verb(c, name, _restart)
+
+
+def stop(c, name):
+    return _locked_verb(c, name, _stop)
+
+
+def start(c, name):
+    return _locked_verb(c, name, _start)
+
+
+def _write_configs(c, ctx):
     # pick up edited/rendered service configs (supervisord's own program
     # table is left alone: changing it would restart everything)
     for rel, text in configs.config_files(ctx).items():
         statemod.atomic_write(c.st.etc(rel), text)
+    # rewritten 0600 root: the daemons' users read theirs again (as `up`)
+    privileges.hand_over(ctx, c.st)
+
+
+def _restart(c, name):
+    ctx = c.ctx()
+    _write_configs(c, ctx)
     since = time.time()
     c.step('stop %s' % name, c.sup.stop, name, service=name)
+    _start_and_wait(c, ctx, name, since)
+    return 0
+
+
+def _start_and_wait(c, ctx, name, since):
+    """Start ``name`` and wait until it answers (as `up` does)."""
     c.step('start %s' % name, c.start, ctx, name, service=name)
     prog = c.program(ctx, name)
     if prog.check in ('nova', 'designate', 'heat'):
         text = c.step('%s reports a fresh heartbeat' % name, c.wait_listed,
                       ctx, prog, since, service=name)
         c.say('  ' + text)
+
+
+def _start(c, name):
+    ctx = c.ctx()
+    state = c.sup.statename(name)
+    if state == 'RUNNING':
+        c.say('%s is already RUNNING (`restart` restarts it)' % name)
+        c.step('%s answering' % name, c.wait_ready, ctx, name, service=name)
+        return 0
+    _write_configs(c, ctx)
+    _start_and_wait(c, ctx, name, time.time())
+    return 0
+
+
+STOPPED = ('STOPPED', 'EXITED', 'FATAL')
+
+
+def _stop(c, name, timeout=60):
+    state = c.sup.statename(name)
+    if state in STOPPED:
+        c.say('%s is already %s' % (name, state))
+        return 0
+    ctx = c.ctx()
+    c.step('stop %s' % name, c.sup.stop, name, service=name)
+    prog = c.program(ctx, name)
+    port = ctx['ports'][prog.port] if prog.port else None
+
+    def stopped():
+        st = c.sup.statename(name)
+        if st not in STOPPED:
+            return False, 'supervisor: %s' % st
+        if port and portmod.tcp_open(port):
+            return False, 'supervisor: %s, still listening on :%d' % (
+                st, port)
+        return True, 'supervisor: %s' % st
+    text, _t = c.step('%s stopped' % name, lambda: poll.until(
+        stopped, '%s stopped' % name, timeout, service=name), service=name)
+    c.say('  %s: %s' % (name, text))
     return 0
 
 
@@ -198,8 +267,7 @@ def logs(c, name=None, lines=50):
             c.out.write('%10d  %s\n' % (os.path.getsize(os.path.join(d, f)),
                                         os.path.join(d, f)))
         return 0
-    if name not in services.NAMES and not os.path.exists(c.st.log(name)):
-        raise Failure('unknown service %r; valid names: %s' % (
-            name, ', '.join(services.NAMES)))
+    if not os.path.exists(c.st.log(name)):
+        check_name(name)
     c.out.write(c.log_tail(name, lines) + '\n')
     return 0

@@ -134,7 +134,15 @@ class Supervisor:
                               service=name)
 
     def stop(self, name):
-        self.rpc().stopProcess(name, True)
+        """Stop ``name`` and wait (supervisord's stopwaitsecs, then KILL).
+
+        A program that is not running (it exited meanwhile) is stopped.
+        """
+        try:
+            self.rpc().stopProcess(name, True)
+        except xmlrpc.client.Fault as e:
+            if 'NOT_RUNNING' not in e.faultString:
+                raise
 
     def shutdown(self, pid, timeout=60):
         self.rpc().shutdown()

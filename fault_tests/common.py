@@ -53,6 +53,12 @@ def config_file():
     return path
 
 
+def state_dir():
+    """The constellation's state dir (as ``tools/constellation`` finds it)."""
+    return (os.environ.get('CONSTELLATION_STATE_DIR') or
+            constellation_env()['CONSTELLATION_STATE_DIR'])
+
+
 def constellation_cmd():
     """argv of this repository's tools/constellation."""
     return [os.path.join(REPO, 'tools', 'constellation')]

@@ -14,9 +14,9 @@
 """Faults on the local constellation: ``tools/constellation VERB SERVICE``.
 
 ``restart`` stops the program through supervisord, starts it, and waits
-until it answers (RPC services: a fresh heartbeat). ``stop``/``start`` are
-run the same way; a constellation without those verbs fails with its own
-usage message, named in the :class:`~.base.FaultError`.
+until it answers (RPC services: a fresh heartbeat); ``stop`` waits until
+supervisord says it is stopped, ``start`` until it answers again. A failed
+command is a :class:`~.base.FaultError` with its output.
 """
 
 import os
