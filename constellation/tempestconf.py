@@ -13,6 +13,7 @@
 """tempest.conf and clouds.yaml for a running constellation (pure)."""
 
 from constellation import render
+from constellation import render_dns
 
 PROVIDER_CIDR = '198.51.100.0/24'          # TEST-NET-2, never routed
 PROVIDER_IPV6_CIDR = '2001:db8:3001::/64'  # documentation prefix
@@ -137,6 +138,10 @@ def tempest_conf(ctx, res):
             'provider_cidr': PROVIDER_CIDR,
             'provider_ipv6_cidr': PROVIDER_IPV6_CIDR,
             'published_cidr': PUBLISHED_CIDR,
+            # the second Designate pool (its own BIND9); [dns] nameservers
+            # stays the default pool's
+            'second_pool_id': render_dns.SECOND_POOL_ID,
+            'second_pool_nameservers': '127.0.0.1:%d' % ctx['ports']['dns2'],
         },
     })
 

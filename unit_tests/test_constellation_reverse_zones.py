@@ -36,7 +36,8 @@ def ctx():
             'secrets': {'db': 'dbpw', 'rabbit': 'rpw', 'admin': 'apw',
                         'demo': 'dpw', 'service': 'spw',
                         'erlang_cookie': 'c', 'heat_auth_key': 'k' * 32,
-                        'rndc': 'c2VjcmV0'},
+                        'rndc': 'c2VjcmV0', 'rndc2': 'c2VjcmV0Mg==',
+                        'tsig2': 'dHNpZw=='},
             'debug': False, 'user': 'u', 'group': 'g'}
 
 
