@@ -189,9 +189,10 @@ def hypervisor_mapped(ctx):
 # reverse zones holding them are the ones its first PTRs go to.
 IPAM_WINDOW = 1000
 # the subnets whose addresses Neutron publishes with PTRs in the suite:
-# floating IPs (public network) and ports on the provider network
+# floating IPs (public network), ports on the provider network, and the
+# tenant subnet publishing fixed IPs ([cross_service] published_cidr)
 PTR_CIDRS = (render.PUBLIC_CIDR, tempestconf.PROVIDER_CIDR,
-             tempestconf.PROVIDER_IPV6_CIDR)
+             tempestconf.PROVIDER_IPV6_CIDR, tempestconf.PUBLISHED_CIDR)
 
 
 def neutron_designate(ctx):

@@ -19,15 +19,12 @@ from constellation import render_infra
 
 def config_files(ctx):
     """All rendered files: relative path under etc/ -> text."""
-    return {
+    files = {
         'mysql/my.cnf': render_infra.my_cnf(ctx),
         'rabbitmq/rabbitmq.conf': render_infra.rabbitmq_conf(ctx),
         'rabbitmq/enabled_plugins': '[].\n',
         'rabbitmq/advanced.config': '[].\n',
         'rabbitmq/rabbitmq-env.conf': '',
-        'bind/named.conf': render_dns.named_conf(ctx),
-        'bind/rndc.key': render_dns.rndc_key(ctx),
-        'bind/rndc.conf': render_dns.rndc_conf(ctx),
         'keystone/keystone.conf': render.keystone_conf(ctx),
         'glance/glance-api.conf': render.glance_conf(ctx),
         'placement/placement.conf': render.placement_conf(ctx),
@@ -38,3 +35,5 @@ def config_files(ctx):
         'designate/pools.yaml': render_dns.pools_yaml(ctx),
         'heat/heat.conf': render.heat_conf(ctx),
     }
+    files.update(render_dns.bind_files(ctx))
+    return files

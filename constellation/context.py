@@ -168,7 +168,8 @@ class Context:
                 len(leftovers), ' '.join(map(str, leftovers))))
             self.kill_pids(leftovers)
         for f in ('supervisord.pid', 'supervisor.sock', 'mysql/mysqld.pid',
-                  'bind/named.pid', 'rabbitmq/rabbitmq.pid',
+                  'bind/named.pid', 'bind2/named.pid',
+                  'rabbitmq/rabbitmq.pid',
                   # where versions before run/<user>/ kept them
                   'mysqld.pid', 'named.pid', 'rabbitmq.pid'):
             p = self.st.run(f)

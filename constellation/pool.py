@@ -18,6 +18,8 @@ import time
 from constellation import bootstrap
 from constellation import database
 from constellation import poll
+from constellation import render
+from constellation import render_dns
 
 
 def pool_hash(st):
@@ -69,6 +71,31 @@ def designate_pool(st, sup):
         sup.rpc().startProcess('designate-worker', True)
     st.set_marker('designate_pool', h)
     return 'updated'
+
+
+def pool_tsigkeys(ctx):
+    """The TSIG keys (scope POOL) of the non-default pools, in Designate.
+
+    Central refuses a zone on a non-default pool without one, and mdns
+    serves a transfer signed with it that pool's zones (render_dns.POOLS;
+    the same key is in that pool's BIND9 config). Idempotent: a key with
+    the right secret and pool is kept, any other of that name replaced.
+    """
+    s = bootstrap.admin_session(ctx)
+    url = render.url(ctx, 'designate', '/v2/tsigkeys')
+    done = []
+    for pool_id, name, secret in render_dns.tsig_keys(ctx):
+        found = s.get('%s?name=%s' % (url, name))['tsigkeys']
+        want = {'name': name, 'algorithm': render_dns.TSIG_ALGORITHM,
+                'secret': secret, 'scope': 'POOL', 'resource_id': pool_id}
+        if found and all(found[0].get(k) == v for k, v in want.items()):
+            done.append('%s (kept)' % name)
+            continue
+        for old in found:
+            s.delete('%s/%s' % (url, old['id']))
+        s.post(url, want)
+        done.append('%s (created)' % name)
+    return 'TSIG keys of the pools: %s' % ', '.join(done)
 
 
 def discover_hosts(st, ctx, timeout=120):

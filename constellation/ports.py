@@ -33,6 +33,8 @@ OFFSETS = {
     'dns': (4, 'named'),
     'rndc': (5, 'named'),
     'mdns': (6, 'designate-mdns'),
+    'dns2': (7, 'named2'),
+    'rndc2': (8, 'named2'),
     'keystone': (10, 'keystone'),
     'glance': (11, 'glance'),
     'placement': (12, 'placement'),

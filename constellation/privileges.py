@@ -32,6 +32,7 @@ USERS = {
     'mysql': ('mysql', 'mysql', 'mysql', 'mysql'),
     'rabbitmq': ('rabbitmq', 'rabbitmq', 'rabbitmq', 'rabbitmq'),
     'named': ('bind', 'bind', 'bind', 'bind'),
+    'named2': ('bind', 'bind2', 'bind2', 'bind2'),
 }
 
 

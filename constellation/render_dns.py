@@ -12,13 +12,58 @@
 
 """Configs of the DNS side: BIND9 (and its rndc), Designate and its pools."""
 
+import collections
 import os
 
 from constellation import render
 
 
-def named_conf(ctx):
-    d = render.data(ctx, 'bind')
+# Designate's pools, one BIND9 each: dir (its etc/, data/ and run/ dir),
+# DNS and rndc listeners, rndc secret, pool id (None: Designate's default
+# pool id), NS hostname, attributes, TSIG key (name, secret) or None.
+# The second pool exists so zones can be placed on a non-default pool
+# (pool_id attribute) and a test can see that a zone is served only by
+# its own pool's nameservers. Its id is fixed so tempest.conf can name it
+# ([cross_service] second_pool_id). Designate (central) refuses zones on
+# a non-default pool without a TSIG key of scope POOL for it, and mdns
+# serves a transfer only the zones of the pool whose key signed it
+# (unsigned: the default pool's): the second BIND9 signs its transfers
+# with that key (pool.pool_tsigkeys creates it in Designate).
+Pool = collections.namedtuple(
+    'Pool', 'name dir dns rndc rndc_secret id ns attributes tsig')
+POOLS = (
+    Pool('default', 'bind', 'dns', 'rndc', 'rndc', None, render.NS_HOSTNAME,
+         {}, None),
+    Pool('secondary', 'bind2', 'dns2', 'rndc2', 'rndc2',
+         'f7c4a2e0-5b1d-4c8e-9a3f-2d6b0e1c7a95',
+         'ns1.secondary.' + render.DNS_DOMAIN, {'pool_level': 'secondary'},
+         ('constellation-pool-secondary', 'tsig2')),
+)
+SECOND_POOL_ID = POOLS[1].id
+# the BIND9 programs: program -> its dir under etc/, data/ and run/
+BIND_PROGRAMS = {'named': 'bind', 'named2': 'bind2'}
+TSIG_ALGORITHM = 'hmac-sha256'
+
+
+def _bind(d):
+    """The POOLS entry of BIND9 dir ``d`` (bind, bind2)."""
+    return next(p for p in POOLS if p.dir == d)
+
+
+def tsig_keys(ctx):
+    """[(pool id, key name, secret)] of the pools that have a TSIG key."""
+    return [(p.id, p.tsig[0], ctx['secrets'][p.tsig[1]])
+            for p in POOLS if p.tsig]
+
+
+def named_conf(ctx, d='bind'):
+    pool = _bind(d)
+    tsig = ''
+    if pool.tsig:
+        # transfers from mdns (the master, on 127.0.0.1) signed with the
+        # pool's key: mdns then serves this pool's zones
+        tsig = 'include "%s";\nserver 127.0.0.1 { keys { "%s"; }; };\n' % (
+            render.etc(ctx, d, 'tsig.key'), pool.tsig[0])
     return '''// private BIND9 of the constellation (Designate's backend)
 options {
     directory "%(dir)s";
@@ -38,24 +83,43 @@ include "%(key)s";
 controls {
     inet 127.0.0.1 port %(rndc)d allow { 127.0.0.1; } keys { "rndc-key"; };
 };
-''' % {'dir': d, 'run': os.path.join(ctx['root'], 'run', 'bind'),
-       'dns': ctx['ports']['dns'], 'rndc': ctx['ports']['rndc'],
-       'key': render.etc(ctx, 'bind', 'rndc.key')}
+%(tsig)s''' % {
+        'dir': render.data(ctx, d), 'run': os.path.join(ctx['root'], 'run', d),
+        'dns': ctx['ports'][pool.dns], 'rndc': ctx['ports'][pool.rndc],
+        'key': render.etc(ctx, d, 'rndc.key'), 'tsig': tsig}
 
 
-def rndc_key(ctx):
-    return ('key "rndc-key" {\n    algorithm hmac-sha256;\n'
-            '    secret "%s";\n};\n' % ctx['secrets']['rndc'])
+def _key(name, secret):
+    return ('key "%s" {\n    algorithm %s;\n    secret "%s";\n};\n'
+            % (name, TSIG_ALGORITHM, secret))
 
 
-def rndc_conf(ctx):
+def rndc_key(ctx, d='bind'):
+    return _key('rndc-key', ctx['secrets'][_bind(d).rndc_secret])
+
+
+def rndc_conf(ctx, d='bind'):
     return '''include "%s";
 options {
     default-key "rndc-key";
     default-server 127.0.0.1;
     default-port %d;
 };
-''' % (render.etc(ctx, 'bind', 'rndc.key'), ctx['ports']['rndc'])
+''' % (render.etc(ctx, d, 'rndc.key'), ctx['ports'][_bind(d).rndc])
+
+
+def bind_files(ctx):
+    """etc/ path -> text for every BIND9 instance."""
+    out = {}
+    for pool in POOLS:
+        d = pool.dir
+        out[d + '/named.conf'] = named_conf(ctx, d)
+        out[d + '/rndc.key'] = rndc_key(ctx, d)
+        out[d + '/rndc.conf'] = rndc_conf(ctx, d)
+        if pool.tsig:
+            out[d + '/tsig.key'] = _key(pool.tsig[0],
+                                        ctx['secrets'][pool.tsig[1]])
+    return out
 
 
 def designate_conf(ctx):
@@ -102,29 +166,31 @@ def designate_conf(ctx):
 
 def pools_yaml(ctx):
     p = ctx['ports']
-    return '''---
-- name: default
-  description: Constellation private BIND9
-  attributes: {}
-  ns_records:
-    - hostname: %(ns)s
-      priority: 1
-  nameservers:
-    - host: 127.0.0.1
-      port: %(dns)d
-  targets:
-    - type: bind9
-      description: BIND9 on 127.0.0.1:%(dns)d
-      masters:
-        - host: 127.0.0.1
-          port: %(mdns)d
-      options:
-        host: 127.0.0.1
-        port: %(dns)d
-        rndc_host: 127.0.0.1
-        rndc_port: %(rndc)d
-        rndc_config_file: %(rndc_conf)s
-        rndc_key_file: %(rndc_key)s
-''' % {'ns': render.NS_HOSTNAME, 'dns': p['dns'], 'mdns': p['mdns'],
-       'rndc': p['rndc'], 'rndc_conf': render.etc(ctx, 'bind', 'rndc.conf'),
-       'rndc_key': render.etc(ctx, 'bind', 'rndc.key')}
+    out = ['---']
+    for pool in POOLS:
+        d, dns, rndc, attrs = pool.dir, pool.dns, pool.rndc, pool.attributes
+        out += ['- name: %s' % pool.name] + (
+            ['  id: %s' % pool.id] if pool.id else []) + [
+            '  description: Constellation private BIND9 (%s)' % d,
+            '  attributes: {%s}' % ', '.join(
+                '%s: %s' % kv for kv in sorted(attrs.items())),
+            '  ns_records:',
+            '    - hostname: %s' % pool.ns,
+            '      priority: 1',
+            '  nameservers:',
+            '    - host: 127.0.0.1',
+            '      port: %d' % p[dns],
+            '  targets:',
+            '    - type: bind9',
+            '      description: BIND9 on 127.0.0.1:%d' % p[dns],
+            '      masters:',
+            '        - host: 127.0.0.1',
+            '          port: %d' % p['mdns'],
+            '      options:',
+            '        host: 127.0.0.1',
+            '        port: %d' % p[dns],
+            '        rndc_host: 127.0.0.1',
+            '        rndc_port: %d' % p[rndc],
+            '        rndc_config_file: %s' % render.etc(ctx, d, 'rndc.conf'),
+            '        rndc_key_file: %s' % render.etc(ctx, d, 'rndc.key')]
+    return '\n'.join(out) + '\n'

@@ -18,6 +18,7 @@ import shutil
 
 from constellation import privileges
 from constellation import render
+from constellation import render_dns
 from constellation import render_infra
 
 Program = collections.namedtuple(
@@ -26,7 +27,7 @@ Program = collections.namedtuple(
 # check: how `status` judges it (tcp | http | nova | designate | heat);
 # user: whom supervisord runs it as (None: as itself; see privileges)
 
-INFRA = ('epmd', 'mysql', 'rabbitmq', 'named')
+INFRA = ('epmd', 'mysql', 'rabbitmq', 'named', 'named2')
 APIS = ('keystone', 'glance', 'placement', 'nova-api', 'neutron',
         'designate-api', 'heat-api')
 RPC = ('nova-conductor', 'nova-scheduler', 'nova-compute',
@@ -99,9 +100,12 @@ def programs(ctx):
     add('rabbitmq', 'infra',
         [rabbitmq_server()],
         env=render_infra.rabbitmq_env(ctx), stopwait=30, port='amqp')
-    add('named', 'infra',
-        [which('named') or '/usr/sbin/named', '-g', '-n', '1',
-         '-c', e('bind', 'named.conf')], port='dns')
+    # one BIND9 per Designate pool (render_dns.POOLS)
+    for name, port in (('named', 'dns'), ('named2', 'dns2')):
+        add(name, 'infra',
+            [which('named') or '/usr/sbin/named', '-g', '-n', '1',
+             '-c', e(render_dns.BIND_PROGRAMS[name], 'named.conf')],
+            port=port)
 
     api_env = {
         'keystone': {'OS_KEYSTONE_CONFIG_DIR': e('keystone')},

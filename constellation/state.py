@@ -22,7 +22,7 @@ import string
 
 SECRET_NAMES = ('db', 'rabbit', 'admin', 'demo', 'service', 'erlang_cookie')
 SECRET_HEX = ('heat_auth_key',)
-SECRET_B64 = ('rndc',)
+SECRET_B64 = ('rndc', 'rndc2', 'tsig2')
 
 
 # what a state dir holds; anything else means it is not (only) ours

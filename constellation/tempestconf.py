@@ -13,9 +13,11 @@
 """tempest.conf and clouds.yaml for a running constellation (pure)."""
 
 from constellation import render
+from constellation import render_dns
 
 PROVIDER_CIDR = '198.51.100.0/24'          # TEST-NET-2, never routed
 PROVIDER_IPV6_CIDR = '2001:db8:3001::/64'  # documentation prefix
+PUBLISHED_CIDR = '10.249.0.0/24'    # a tenant subnet publishing fixed IPs
 ZONE_SUFFIX = 'cross-service.test.'
 # Advertised by Neutron's ML2/router plugins but backed by agents that a
 # constellation does not run (no L2/L3/DHCP agents): Tempest tests of these
@@ -135,6 +137,11 @@ def tempest_conf(ctx, res):
             'provider_segmentation_id': render.PROVIDER_SEGMENTATION_ID,
             'provider_cidr': PROVIDER_CIDR,
             'provider_ipv6_cidr': PROVIDER_IPV6_CIDR,
+            'published_cidr': PUBLISHED_CIDR,
+            # the second Designate pool (its own BIND9); [dns] nameservers
+            # stays the default pool's
+            'second_pool_id': render_dns.SECOND_POOL_ID,
+            'second_pool_nameservers': '127.0.0.1:%d' % ctx['ports']['dns2'],
         },
     })
 

@@ -178,6 +178,28 @@ CrossServiceGroup = [
             default='2001:db8:5e00::/64',
             help='IPv6 CIDR of the provider network\'s second subnet '
                  '(AAAA records).'),
+    cfg.Opt('published_cidr',
+            type=IPNetwork(4),
+            default='10.249.0.0/24',
+            help='IPv4 CIDR of the tenant subnet whose fixed IPs Neutron '
+                 'publishes (dns_publish_fixed_ip, the dns_domain_keywords '
+                 'scenario). Its reverse zone should exist before the run: '
+                 'one Neutron creates with its first PTR can lose that PTR '
+                 '(Designate\'s serial collision, see the constellation '
+                 'docs).'),
+    cfg.StrOpt('second_pool_id',
+               help='ID of a non-default Designate pool (pools.yaml) with '
+                    'nameservers of its own. The pool-routing scenarios '
+                    'create a zone on it (zone attribute pool_id, which '
+                    'needs the admin role and Designate\'s '
+                    'pool_id_attribute scheduler filter) and check that '
+                    'its records are served only by that pool\'s '
+                    'nameservers, and a default zone\'s only by [dns] '
+                    'nameservers. Unset: those scenarios are skipped.'),
+    cfg.ListOpt('second_pool_nameservers',
+                default=[],
+                help='host:port of the nameservers of second_pool_id (as '
+                     '[dns] nameservers is for the default pool).'),
     cfg.StrOpt('template_dir',
                help='Directory with HOT templates that override the packaged '
                     'ones of the same file name. Unset: packaged templates.'),
@@ -336,6 +358,13 @@ def validate(conf):
     interval = interval_problem(opts.record_interval, opts.record_timeout)
     if interval:
         problems.append('[cross_service] %s' % interval)
+    if (opts.second_pool_id and opts.check_nameservers and
+            not opts.second_pool_nameservers):
+        problems.append(
+            '[cross_service] second_pool_nameservers is required when '
+            'second_pool_id is set (%s) and check_nameservers is True: '
+            'the pool-routing scenarios query that pool\'s nameservers'
+            % opts.second_pool_id)
     if opts.template_dir and not os.path.isdir(opts.template_dir):
         problems.append(
             '[cross_service] template_dir %r is not a directory'

@@ -18,6 +18,7 @@ nameservers (answers), and lets a test decide how "Neutron" publishes.
 """
 
 import itertools
+import json
 
 from tempest.lib import exceptions as lib_exc
 
@@ -44,6 +45,8 @@ def _default_outputs(template, params):
                 'port_ids': ['port-%d' % i for i in range(n)],
                 'moving_fip_address': '172.24.4.99' if idx >= 0 else '',
                 'moving_fip_dns_name': names[idx] if idx >= 0 else ''}
+    if template == 'keyword_ports.yaml':
+        return {'port_addresses': ['10.247.0.5']}
     if template == 'provider_port.yaml':
         return {'port_id': 'port-p', 'network_id': 'net-p',
                 'addresses': ['203.0.113.5', '2001:db8:5e00::5'],
@@ -63,6 +66,7 @@ _TEMPLATE_MARKS = {
     'moving_fip_index': 'servers.yaml',
     'OS::Neutron::ProviderNet': 'provider_port.yaml',
     'type: floating_ip_dns.yaml': 'floating_ip.yaml',
+    'dns-integration-domain-keywords': 'keyword_ports.yaml',
 }
 
 
@@ -155,7 +159,8 @@ class FakeZones(object):
         name = zone_id[len('zone-'):]
         if name not in self.cloud.zones:
             raise lib_exc.NotFound(zone_id)
-        return None, {'id': zone_id, 'status': 'ACTIVE'}
+        return None, {'id': zone_id, 'status': 'ACTIVE',
+                      'pool_id': self.cloud.zone_pools.get(name, 'pool-0')}
 
     def delete_zone(self, zone_id):
         self.cloud.zones.discard(zone_id[len('zone-'):])
@@ -195,6 +200,11 @@ class FakeCloud(object):
         self.keep_on_delete = False
         self.keep_types_on_delete = set()   # e.g. {'A'}: a Neutron bug
         self.wire_empty = False
+        # Designate pools: zone → pool id (pool-0: the default pool);
+        # nameserver → the pool it serves (unlisted: serves every zone)
+        self.zone_pools = {}
+        self.ns_pool = {}
+        self.ignore_pool_attribute = False
         self.stacks = FakeStacks(self)
 
     # "Neutron": what a stack publishes.
@@ -205,6 +215,13 @@ class FakeCloud(object):
         recs = []
         if t == 'zone.yaml':
             self.zones.add(p['zone_name'])
+            attrs = json.loads(p.get('attributes') or '{}')
+            if attrs.get('pool_id') and not self.ignore_pool_attribute:
+                self.zone_pools[p['zone_name']] = attrs['pool_id']
+        elif t == 'keyword_ports.yaml':
+            if p['dns_domain'] in self.zones:
+                recs += [('%s.%s' % (p['port_dns_name'], p['dns_domain']), a)
+                         for a in out['port_addresses']]
         elif t == 'floating_ip.yaml':
             self.fips[out['floating_ip_id']] = {
                 'dns_name': p['dns_name'], 'dns_domain': p['dns_domain']}
@@ -264,10 +281,20 @@ class FakeCloud(object):
     def query(self, nameserver, name, rtype, timeout):
         if self.wire_empty:
             return dns_checks.WireAnswer('NOERROR', [])
+        if nameserver in self.ns_pool:
+            zone = self._zone_of(name)
+            if zone and self.zone_pools.get(zone, 'pool-0') != \
+                    self.ns_pool[nameserver]:
+                return dns_checks.WireAnswer('REFUSED', [])
         values = self.records.get((dns_checks.fqdn(name), rtype), set())
         values = [dns_checks.normalise_value(rtype, v) for v in values]
         return dns_checks.WireAnswer('NOERROR' if values else 'NXDOMAIN',
                                      values)
+
+    def _zone_of(self, name):
+        return next((z for z in sorted(self.zones, key=len, reverse=True)
+                     if dns_checks.fqdn(name).endswith(dns_checks.fqdn(z))),
+                    None)
 
     def clients(self):
         return engine.ScenarioClients(
@@ -306,7 +333,8 @@ class FakeCloud(object):
                                'provider_physical_network': 'physnet2',
                                'provider_segmentation_id': '2000',
                                'provider_cidr': '203.0.113.0/24',
-                               'provider_ipv6_cidr': '2001:db8:5e00::/64'})
+                               'provider_ipv6_cidr': '2001:db8:5e00::/64',
+                               'published_cidr': '10.249.0.0/24'})
         values.update(kwargs)
         return engine.Settings(**values)
 

@@ -29,7 +29,8 @@ def ctx_for(root, euid):
             'ports': ports.allocate(25100), 'port_base': 25100,
             'secrets': {'db': 'x', 'rabbit': 'y', 'admin': 'z', 'demo': 'd',
                         'service': 's', 'erlang_cookie': 'c',
-                        'heat_auth_key': 'k' * 32, 'rndc': 'cg=='},
+                        'heat_auth_key': 'k' * 32, 'rndc': 'cg==',
+                        'rndc2': 'cjI=', 'tsig2': 'dDI='},
             'user': 'u', 'group': 'g', 'euid': euid}
 
 
@@ -58,7 +59,7 @@ def test_as_a_user_no_program_switches_user():
 def test_hand_over_gives_each_daemon_its_dirs(tmp_path, monkeypatch):
     st = state.State(str(tmp_path / 'st'))
     st.ensure_dirs()
-    for svc in ('mysql', 'bind', 'rabbitmq'):
+    for svc in ('mysql', 'bind', 'bind2', 'rabbitmq'):
         os.makedirs(st.etc(svc))
         state.atomic_write(st.etc(svc, 'x.conf'), 'x')
         os.makedirs(st.data(svc))
@@ -75,6 +76,9 @@ def test_hand_over_gives_each_daemon_its_dirs(tmp_path, monkeypatch):
     assert os.stat(st.root).st_mode & 0o777 == 0o711
     assert owners[st.data('mysql', 'ibdata1')] == (102, 105)
     assert owners[st.run('bind')] == (104, 107)
+    # the second pool's BIND9 (named2) too
+    assert owners[st.run('bind2')] == (104, 107)
+    assert owners[st.etc('bind2', 'x.conf')] == (0, 107)
     assert owners[st.etc('rabbitmq', 'x.conf')] == (0, 108)
     assert os.stat(st.etc('mysql', 'x.conf')).st_mode & 0o777 == 0o640
     # secrets and the OpenStack configs are not handed to anyone

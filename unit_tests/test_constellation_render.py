@@ -15,10 +15,12 @@
 import configparser
 
 import pytest
+import yaml
 
 from constellation import configs
 from constellation import ports
 from constellation import render
+from constellation import render_dns
 from constellation import services
 from constellation import tempestconf
 
@@ -30,7 +32,8 @@ def ctx():
             'secrets': {'db': 'dbpw', 'rabbit': 'rpw', 'admin': 'apw',
                         'demo': 'dpw', 'service': 'spw',
                         'erlang_cookie': 'c', 'heat_auth_key': 'k' * 32,
-                        'rndc': 'c2VjcmV0'},
+                        'rndc': 'c2VjcmV0', 'rndc2': 'c2VjcmV0Mg==',
+                        'tsig2': 'dHNpZw=='},
             'debug': False, 'user': 'u', 'group': 'g'}
 
 
@@ -53,7 +56,7 @@ def test_ini_renders_types():
 def test_all_ini_files_parse_and_use_loopback_only(ctx):
     for rel, text in configs.config_files(ctx).items():
         if rel.endswith(('.conf', '.ini', '.cnf')) and '/' in rel and \
-                not rel.startswith(('bind/', 'rabbitmq/')):
+                not rel.startswith(('bind/', 'bind2/', 'rabbitmq/')):
             parse(text)
         for host in ('0.0.0.0', '10.', '192.168.'):
             assert host not in text, (rel, host)
@@ -123,3 +126,66 @@ def test_supervisord_conf_has_every_program_and_marks_env(ctx):
         assert 'CONSTELLATION_STATE_DIR="/st"' in sec['environment']
     gun = cp['program:keystone']['command']
     assert '127.0.0.1:25110' in gun and '--no-control-socket' in gun
+
+
+def test_second_pool_has_its_own_bind9(ctx):
+    files = configs.config_files(ctx)
+    pools = yaml.safe_load(files['designate/pools.yaml'])
+    assert [p['name'] for p in pools] == ['default', 'secondary']
+    default, second = pools
+    # designate-tempest-plugin takes a pool whose name lacks "default" as
+    # its non-default pool (common/pool_config.py)
+    assert 'default' not in second['name']
+    assert second['id'] == render_dns.SECOND_POOL_ID
+    assert 'id' not in default      # Designate's default pool id stays
+    assert second['attributes'] == {'pool_level': 'secondary'}
+    assert default['ns_records'][0]['hostname'] != \
+        second['ns_records'][0]['hostname']
+    # each pool: its own nameserver, rndc port and key; one mdns for both
+    assert default['nameservers'] == [{'host': '127.0.0.1', 'port': 25104}]
+    assert second['nameservers'] == [{'host': '127.0.0.1', 'port': 25107}]
+    opts = second['targets'][0]['options']
+    assert (opts['port'], opts['rndc_port']) == (25107, 25108)
+    assert opts['rndc_key_file'] == '/st/etc/bind2/rndc.key'
+    assert second['targets'][0]['masters'] == [
+        {'host': '127.0.0.1', 'port': 25106}]
+    named2 = files['bind2/named.conf']
+    assert 'listen-on port 25107 { 127.0.0.1; }' in named2
+    assert 'inet 127.0.0.1 port 25108' in named2
+    assert '"/st/data/bind2"' in named2 and '/st/run/bind2' in named2
+    assert 'secret "c2VjcmV0Mg=="' in files['bind2/rndc.key']
+    assert 'default-port 25108;' in files['bind2/rndc.conf']
+    assert files['bind/rndc.key'] != files['bind2/rndc.key']
+
+
+def test_second_named_program_and_tempest_options(ctx):
+    progs = {p.name: p for p in services.programs(ctx)}
+    named2 = progs['named2']
+    assert named2.port == 'dns2' and named2.kind == 'infra'
+    assert named2.command[-1] == '/st/etc/bind2/named.conf'
+    assert ports.owner('dns2') == ports.owner('rndc2') == 'named2'
+    res = {'image_id': 'img', 'flavor_ref': '42', 'flavor_ref_alt': '84',
+           'public_network_id': 'net', 'network_extensions': []}
+    cp = parse(tempestconf.tempest_conf(ctx, res))
+    # [dns] nameservers stays the default pool's
+    assert cp['dns']['nameservers'] == '127.0.0.1:25104'
+    assert cp['cross_service']['second_pool_id'] == render_dns.SECOND_POOL_ID
+    assert cp['cross_service']['second_pool_nameservers'] == \
+        '127.0.0.1:25107'
+
+
+def test_second_bind9_signs_its_transfers_with_the_pool_key(ctx):
+    files = configs.config_files(ctx)
+    # mdns serves an unsigned transfer only the default pool's zones
+    assert 'server 127.0.0.1' not in files['bind/named.conf']
+    assert 'tsig.key' not in files['bind/named.conf']
+    named2 = files['bind2/named.conf']
+    assert 'include "/st/etc/bind2/tsig.key";' in named2
+    assert ('server 127.0.0.1 { keys { "constellation-pool-secondary"; }; };'
+            in named2)
+    key = files['bind2/tsig.key']
+    assert 'key "constellation-pool-secondary"' in key
+    assert 'secret "%s"' % ctx['secrets']['tsig2'] in key
+    assert render_dns.tsig_keys(ctx) == [
+        (render_dns.SECOND_POOL_ID, 'constellation-pool-secondary',
+         ctx['secrets']['tsig2'])]

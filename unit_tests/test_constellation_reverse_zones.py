@@ -26,7 +26,7 @@ PREFIXES = {'ipv4_ptr_zone_prefix_size': '24',
 V6_ZONE = ('0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.1.0.0.3.8.b.d.0.1.0.0.2.'
            'ip6.arpa.')
 SUITE_ZONES = ['113.0.203.in-addr.arpa.', '100.51.198.in-addr.arpa.',
-               V6_ZONE]
+               V6_ZONE, '0.249.10.in-addr.arpa.']
 
 
 @pytest.fixture
@@ -36,7 +36,8 @@ def ctx():
             'secrets': {'db': 'dbpw', 'rabbit': 'rpw', 'admin': 'apw',
                         'demo': 'dpw', 'service': 'spw',
                         'erlang_cookie': 'c', 'heat_auth_key': 'k' * 32,
-                        'rndc': 'c2VjcmV0'},
+                        'rndc': 'c2VjcmV0', 'rndc2': 'c2VjcmV0Mg==',
+                        'tsig2': 'dHNpZw=='},
             'debug': False, 'user': 'u', 'group': 'g'}
 
 
@@ -136,7 +137,7 @@ def test_creates_missing_zones_as_neutron(ctx, monkeypatch):
         'hostmaster@constellation.test'}
     assert fake.sessions[0][1:] == ('neutron', 'spw', 'service', 'Default')
     assert all(z['status'] == 'ACTIVE' for z in fake.zones.values())
-    assert '(created 2)' in lines[0]
+    assert '(created 3)' in lines[0]
 
 
 def test_idempotent_when_all_exist(ctx, monkeypatch):

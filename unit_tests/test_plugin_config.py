@@ -28,6 +28,7 @@ OPTION_NAMES = [
     'record_interval', 'check_nameservers', 'check_reverse',
     'provider_network_type', 'provider_physical_network',
     'provider_segmentation_id', 'provider_cidr', 'provider_ipv6_cidr',
+    'published_cidr', 'second_pool_id', 'second_pool_nameservers',
     'template_dir', 'cleanup_timeout', 'results_dir', 'scenario_files']
 
 
@@ -139,6 +140,17 @@ class TestValidate(ConfTestCase):
             ['[cross_service] provider_physical_network is required when '
              'provider_network_type = vlan'],
             self.problems('provider_network_type = vlan\n'))
+
+    def test_second_pool_needs_its_nameservers(self):
+        self.assertEqual(
+            ['[cross_service] second_pool_nameservers is required when '
+             'second_pool_id is set (p2) and check_nameservers is True: '
+             "the pool-routing scenarios query that pool's nameservers"],
+            self.problems('second_pool_id = p2\n'))
+        self.assertEqual([], self.problems(
+            'second_pool_id = p2\nsecond_pool_nameservers = 127.0.0.1:53\n'))
+        self.assertEqual([], self.problems(
+            'second_pool_id = p2\ncheck_nameservers = False\n'))
 
     def test_vlan_id_range(self):
         self.assertEqual(

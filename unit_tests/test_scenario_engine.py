@@ -467,6 +467,88 @@ class TestRequirements(unittest.TestCase):
                          missing)
 
 
+class TestZonePools(EngineTestCase):
+    """zone_on_second_pool / zone_on_default_pool against pool-aware fakes."""
+
+    DEFAULT_NS, SECOND_NS = '127.0.0.1:1053', '127.0.0.1:2053'
+
+    def setUp(self):
+        super().setUp()
+        self.cloud.ns_pool = {self.DEFAULT_NS: 'pool-0',
+                              self.SECOND_NS: 'pool-2'}
+
+    def run_pool(self, name, **settings):
+        settings.setdefault('second_pool_id', 'pool-2')
+        settings.setdefault('second_pool_nameservers', [self.SECOND_NS])
+        run = self.cloud.run(self.catalog, name, **settings)
+        return run, run.run()
+
+    def test_second_pool_zone_answers_on_its_pool_only(self):
+        run, result = self.run_pool('zone_on_second_pool')
+        self.assertTrue(result.passed, result.to_json(indent=1))
+        zone = run.values['zone_name']
+        self.assertEqual('pool-2', self.cloud.zone_pools[zone])
+        self.assertEqual('pool-2',
+                         result.step('create_zone').details['pool_id'])
+        self.assertEqual(json.dumps({'pool_id': 'pool-2'}), next(
+            s['parameters']['attributes']
+            for s in self.cloud.stacks.stacks.values()
+            if s['template'] == 'zone.yaml'))
+        wire = result.step('check_wire').details['records']
+        self.assertEqual({self.SECOND_NS}, {r['nameserver'] for r in wire})
+        other = result.step('check_other_pool').details
+        self.assertEqual('default', other['pool'])
+        self.assertEqual([(self.DEFAULT_NS, 'port.' + zone, True)],
+                         [(r['nameserver'], r['name'], r['absent'])
+                          for r in other['records']])
+        self.assertNothingLeft(run)
+
+    def test_default_zone_answers_on_the_default_pool_only(self):
+        run, result = self.run_pool('zone_on_default_pool')
+        self.assertTrue(result.passed, result.to_json(indent=1))
+        self.assertEqual('pool-0',
+                         result.step('create_zone').details['pool_id'])
+        wire = result.step('check_wire').details['records']
+        self.assertEqual({self.DEFAULT_NS}, {r['nameserver'] for r in wire})
+        other = result.step('check_other_pool').details['records']
+        self.assertEqual({self.SECOND_NS}, {r['nameserver'] for r in other})
+
+    def test_zone_left_on_the_default_pool_fails_create_zone(self):
+        self.cloud.ignore_pool_attribute = True
+        _run, result = self.run_pool('zone_on_second_pool')
+        self.assertFalse(result.passed)
+        self.assertEqual('create_zone', result.failed_step)
+        self.assertIn('is on pool pool-0, not on [cross_service] '
+                      'second_pool_id pool-2', result.error)
+
+    def test_zone_served_by_the_other_pool_fails(self):
+        self.cloud.ns_pool = {}     # every nameserver serves every zone
+        _run, result = self.run_pool('zone_on_second_pool')
+        self.assertFalse(result.passed)
+        self.assertEqual('check_other_pool', result.failed_step)
+        self.assertIn(self.DEFAULT_NS, result.error)
+
+    def test_without_second_pool_nameservers_the_step_says_which_option(self):
+        _run, result = self.run_pool('zone_on_second_pool',
+                                     second_pool_nameservers=[])
+        self.assertEqual('check_wire', result.failed_step)
+        self.assertIn('[cross_service] second_pool_nameservers is empty',
+                      result.error)
+
+    def test_skipped_without_second_pool_id_naming_the_option(self):
+        conf = TestRequirements._conf(self)
+        conf.cross_service.second_pool_id = None
+        for name in ('zone_on_second_pool', 'zone_on_default_pool'):
+            self.assertEqual(
+                ['[cross_service] second_pool_id (a non-default Designate '
+                 'pool)'], engine.missing_requirements(
+                    self.catalog.get(name), conf, lambda e, s: True))
+        conf.cross_service.second_pool_id = 'pool-2'
+        self.assertEqual([], engine.missing_requirements(
+            self.catalog.get('zone_on_second_pool'), conf,
+            lambda e, s: True))
+
+
 class TestZoneName(EngineTestCase):
 
     def test_zone_name_of_the_definition_names_the_owners_project(self):

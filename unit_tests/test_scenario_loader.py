@@ -19,10 +19,11 @@ import unittest
 import yaml
 
 from cross_service_tempest_plugin.scenarios import loader
+from cross_service_tempest_plugin.scenarios import settings
 
 SHIPPED = ('dns_domain_keywords', 'floating_ip_dns', 'floating_ip_move',
            'floating_ip_no_zone', 'provider_port_dns', 'provider_port_rename',
-           'servers_dns')
+           'servers_dns', 'zone_on_default_pool', 'zone_on_second_pool')
 
 
 class TempFiles(unittest.TestCase):
@@ -77,12 +78,7 @@ class TestShipped(unittest.TestCase):
 
     def test_every_placeholder_has_a_value(self):
         catalog = loader.load_catalog()
-        context = {k: 'x' for k in (
-            'zone_name', 'name_prefix', 'public_network_id', 'image_ref',
-            'flavor_ref', 'provider_network_type',
-            'provider_physical_network', 'provider_segmentation_id',
-            'provider_cidr', 'provider_ipv6_cidr', 'zone_email', 'zone_ttl',
-            'zone_suffix', 'project_id', 'project_name')}
+        context = {k: 'x' for k in settings.PLACEHOLDERS}
         for name in catalog.names():
             d = catalog.get(name)
             loader.render(d.get('zone_name', ''), context, name)
@@ -191,6 +187,11 @@ scenarios:
             'steps: [deploy, explode]': "unknown action 'explode'",
             'steps: [deploy, deploy]': "duplicate step name 'deploy'",
             'credentials: root': 'credentials: must be one of',
+            'pool: gold': 'scenarios.floating_ip_dns.pool: must be one of '
+                          'default, second',
+            # floating_ip_dns runs as primary: Designate lets only an
+            # admin name a zone's pool
+            'pool: second': 'pool: second needs credentials: admin',
         }
         for body, message in cases.items():
             path = self.write('t.yaml', 'scenarios:\n  floating_ip_dns:\n'
@@ -198,6 +199,14 @@ scenarios:
             with self.assertRaises(loader.ScenarioError) as ctx:
                 loader.load_catalog([path])
             self.assertIn(message, str(ctx.exception), body)
+
+    def test_second_pool_needs_the_second_pool_requirement(self):
+        path = self.write('t.yaml', 'scenarios:\n  provider_port_dns:\n'
+                          '    pool: second\n')
+        with self.assertRaises(loader.ScenarioError) as ctx:
+            loader.load_catalog([path])
+        self.assertIn('scenarios.provider_port_dns.requires: pool: second '
+                      'needs the requirement second_pool', str(ctx.exception))
 
     def test_bad_files(self):
         missing = os.path.join(self.tmp.name, 'nope.yaml')

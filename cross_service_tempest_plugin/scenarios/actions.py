@@ -21,6 +21,8 @@ function here with ``@action('name')`` and describe it in
 ``doc/source/api.rst`` ("How to add an action").
 """
 
+import json
+
 from cross_service_tempest_plugin.common import dns_checks
 from cross_service_tempest_plugin.scenarios import loader
 from cross_service_tempest_plugin.scenarios import records
@@ -53,6 +55,11 @@ def names():
     return tuple(ACTIONS)
 
 
+def _pool(run):
+    """'default' or 'second': the pool the scenario's zone is on."""
+    return run.definition.get('pool', 'default')
+
+
 @action('create_zone')
 def create_zone(run, step):
     if not run.definition.get('zone', True):
@@ -61,6 +68,11 @@ def create_zone(run, step):
     params = {'zone_name': run.values['zone_name'],
               'email': str(run.values['zone_email']),
               'ttl': str(run.values['zone_ttl'])}
+    want_pool = None
+    if _pool(run) == 'second':
+        # Designate's pool_id_attribute scheduler filter places the zone
+        want_pool = run.settings.second_pool_id
+        params['attributes'] = json.dumps({'pool_id': want_pool})
     run.zone_stack = run.create_stack('zone', 'zone.yaml', params)
     body = run.stacks.wait(run.zone_stack, 'CREATE_COMPLETE')
     outputs = stacks.stack_outputs(body)
@@ -69,6 +81,19 @@ def create_zone(run, step):
     step.details.update({'zone': run.values['zone_name'],
                          'zone_id': run.zone_id,
                          'stack': run.zone_stack[0]})
+    if run.settings.second_pool_id:
+        pool_id = run.clients.zones.show_zone(run.zone_id)[1].get('pool_id')
+        step.details['pool_id'] = pool_id
+        if want_pool and pool_id != want_pool:
+            raise StepFailure(
+                'zone %s is on pool %s, not on [cross_service] '
+                'second_pool_id %s (attributes pool_id=%s)' % (
+                    run.values['zone_name'], pool_id, want_pool, want_pool))
+        if not want_pool and pool_id == run.settings.second_pool_id:
+            raise StepFailure(
+                'zone %s without a pool_id attribute is on [cross_service] '
+                'second_pool_id %s, expected the default pool' % (
+                    run.values['zone_name'], pool_id))
 
 
 def _new_records(run, step, body):
@@ -132,11 +157,20 @@ def check_api(run, step):
     records.wait_records(run.checker, items, details=step.details)
 
 
-def _nameservers_or_skip(run, step):
+def _nameservers_or_skip(run, step, pool=None):
+    """The nameservers of ``pool`` (default: the zone's pool) to query."""
+    pool = pool or _pool(run)
     if not run.settings.check_nameservers:
         step.status = SKIPPED
         step.details['reason'] = '[cross_service] check_nameservers is False'
         return []
+    if pool == 'second':
+        if not run.settings.second_pool_nameservers:
+            raise StepFailure('[cross_service] second_pool_nameservers is '
+                              'empty: no nameserver of the second pool to '
+                              'query (set it, or set [cross_service] '
+                              'check_nameservers = False)')
+        return run.settings.second_pool_nameservers
     if not run.settings.nameservers:
         raise StepFailure('[dns] nameservers is empty: no nameserver to '
                           'query (set it, or set [cross_service] '
@@ -172,6 +206,28 @@ def check_wire(run, step):
         since = [r['since_change'] or 0 for r in seen
                  if 'since_change' in r]
         step.details['propagation_seconds'] = max(since) if since else None
+
+
+@action('check_other_pool')
+def check_other_pool(run, step):
+    """The present records are not served by the other pool's nameservers.
+
+    Run after check_wire: the zone's own pool answers them, so an empty
+    answer from the other pool means Designate kept the zone off it.
+    """
+    other = 'default' if _pool(run) == 'second' else 'second'
+    if other == 'second' and not run.settings.second_pool_id:
+        step.status = SKIPPED
+        step.details['reason'] = ('[cross_service] second_pool_id is unset: '
+                                  'no other pool')
+        return
+    nameservers = _nameservers_or_skip(run, step, other)
+    step.details['pool'] = other
+    if nameservers:
+        step.details['records'] = records.wait_records(
+            run.checker, [(rec, None, lambda at, place: {'absent': True})
+                          for rec in run.expected.present], nameservers,
+            details=step.details)
 
 
 def _section(run, step):

@@ -55,6 +55,16 @@ def _check_basics(definition, fail):
     if creds not in loader.CREDENTIALS:
         fail('credentials', 'must be one of %s, got %r'
              % (', '.join(loader.CREDENTIALS), creds))
+    pool = definition.get('pool', 'default')
+    if pool not in loader.POOLS:
+        fail('pool', 'must be one of %s, got %r'
+             % (', '.join(loader.POOLS), pool))
+    if pool == 'second' and creds != 'admin':
+        fail('pool', "second needs credentials: admin (Designate's policy "
+             'zone_create_forced_pool: a zone names its pool_id as admin)')
+    if pool == 'second' and 'second_pool' not in (
+            definition.get('requires') or []):
+        fail('requires', 'pool: second needs the requirement second_pool')
     for i, req in enumerate(definition.get('requires') or []):
         if req not in settings.REQUIREMENTS:
             fail('requires[%d]' % i, 'unknown requirement %r (known: %s)'

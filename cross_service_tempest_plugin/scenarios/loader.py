@@ -49,6 +49,11 @@ SCENARIO_SCHEMA = {
     'requires': list,       # requirement names, see settings.SERVICES
     'vars': dict,           # defaults for {placeholders}; --set overrides
     'zone': bool,           # whether the scenario creates its zone
+    # the Designate pool its zone is on: 'default' (unless given) or
+    # 'second' ([cross_service] second_pool_id, zone attribute pool_id);
+    # check_wire/check_removed query that pool's nameservers,
+    # check_other_pool the other pool's
+    'pool': str,
     # the zone's name (default {name_prefix}.{zone_suffix}); may use
     # {project_id}/{project_name} of the stacks' owner
     'zone_name': str,
@@ -86,6 +91,7 @@ SCENARIO_SCHEMA = {
 }
 REQUIRED_KEYS = ('description', 'stack', 'records', 'steps')
 CREDENTIALS = ('primary', 'admin')
+POOLS = ('default', 'second')
 
 
 class ScenarioError(ValueError):

@@ -37,8 +37,11 @@ SERVICES = {'heat': 'heat', 'designate': 'designate', 'neutron': 'neutron',
 
 
 # What ``requires:`` may list: the SERVICES plus these checks.
+# ``requires: second_pool``: a non-default Designate pool with its own
+# nameservers ([cross_service] second_pool_id, second_pool_nameservers).
 REQUIREMENTS = tuple(SERVICES) + (
-    'dns_extensions', 'provider_network', 'dns_domain_keywords')
+    'dns_extensions', 'provider_network', 'dns_domain_keywords',
+    'second_pool')
 
 # The {placeholders} every definition may use besides its own vars: those
 # filled from tempest.conf (Settings.context, see from_conf) and those each
@@ -46,7 +49,8 @@ REQUIREMENTS = tuple(SERVICES) + (
 CONF_PLACEHOLDERS = ('public_network_id', 'image_ref', 'flavor_ref',
                      'provider_network_type', 'provider_physical_network',
                      'provider_segmentation_id', 'provider_cidr',
-                     'provider_ipv6_cidr', 'zone_email', 'zone_ttl')
+                     'provider_ipv6_cidr', 'published_cidr', 'zone_email',
+                     'zone_ttl')
 RUN_PLACEHOLDERS = ('zone_name', 'name_prefix', 'zone_suffix', 'project_id',
                     'project_name')
 PLACEHOLDERS = CONF_PLACEHOLDERS + RUN_PLACEHOLDERS
@@ -66,6 +70,9 @@ class Settings:
     record_timeout: float = _opt('record_timeout')
     record_interval: float = _opt('record_interval')
     nameservers: list = dataclasses.field(default_factory=list)  # [dns]
+    # a non-default pool and its nameservers ([cross_service] second_pool_*)
+    second_pool_id: typing.Optional[str] = None
+    second_pool_nameservers: list = dataclasses.field(default_factory=list)
     check_nameservers: bool = _opt('check_nameservers')
     check_reverse: bool = _opt('check_reverse')
     query_timeout: float = 2.0      # [dns] query_timeout
@@ -83,6 +90,8 @@ class Settings:
 
     def __post_init__(self):
         self.nameservers = list(self.nameservers or [])
+        self.second_pool_nameservers = list(self.second_pool_nameservers
+                                            or [])
         self.context = dict(self.context or {})
 
     @classmethod
@@ -102,6 +111,7 @@ class Settings:
                 else str(cs.provider_segmentation_id)),
             'provider_cidr': _s(cs.provider_cidr),
             'provider_ipv6_cidr': _s(cs.provider_ipv6_cidr),
+            'published_cidr': _s(cs.published_cidr),
             'zone_email': cs.zone_email,
             'zone_ttl': cs.zone_ttl,
         }
@@ -110,6 +120,8 @@ class Settings:
                    zone_ttl=cs.zone_ttl, record_timeout=cs.record_timeout,
                    record_interval=cs.record_interval,
                    nameservers=conf.dns.nameservers,
+                   second_pool_id=cs.second_pool_id,
+                   second_pool_nameservers=cs.second_pool_nameservers,
                    check_nameservers=cs.check_nameservers,
                    check_reverse=cs.check_reverse,
                    query_timeout=conf.dns.query_timeout,
@@ -175,6 +187,10 @@ def missing_requirements(definition, conf, extension_enabled=None):
                 missing.append('Neutron extension %s ([network-feature-'
                                'enabled] api_extensions)'
                                % KEYWORDS_EXTENSION)
+        elif req == 'second_pool':
+            if not conf.cross_service.second_pool_id:
+                missing.append('[cross_service] second_pool_id (a '
+                               'non-default Designate pool)')
         elif req == 'provider_network':
             if not conf.cross_service.provider_network_type:
                 missing.append('[cross_service] provider_network_type')
