@@ -25,14 +25,9 @@ class ServersDnsTest(engine_test.ScenarioEngineTest):
     Servers' ports with dns_name, network with dns_domain.
     """
 
-    scenarios = ('servers_dns', 'floating_ip_move')
+    scenarios = ('servers_dns',)
 
     @decorators.idempotent_id('aade1382-4a57-4dc2-904d-54979adadc4e')
     def test_servers_ports_published_through_floating_ips(self):
         """Two servers: one A per server name + one PTR per floating IP."""
         self.run_scenario('servers_dns')
-
-    @decorators.idempotent_id('3dbd37b8-bc84-4e88-84ae-0db7675b068b')
-    def test_floating_ip_moved_to_another_port(self):
-        """Stack update moves the FIP: old name's A goes, new one comes."""
-        self.run_scenario('floating_ip_move')
