@@ -72,6 +72,13 @@ def _gunicorn(ctx, name):
             '--bind', '127.0.0.1:%d' % port,
             '--workers', '1', '--threads', '4', '--timeout', '300',
             '--graceful-timeout', '5', '--no-control-socket',
+            # no kept-alive connections: with gunicorn's 2 s keep-alive a
+            # client reusing a pooled connection just as gunicorn closes it
+            # gets RemoteDisconnected (a CI run: Neutron's Designate
+            # driver's POST /v3/auth/tokens failed, a floating IP create
+            # answered 500); POSTs are not retried. Loopback connects cost
+            # nothing.
+            '--keep-alive', '0',
             # the title keeps the state dir so leftovers can be found
             '--name', 'constellation-%s@%s' % (name, ctx['root']),
             'constellation_ext.wsgi:make("%s")' % name]
