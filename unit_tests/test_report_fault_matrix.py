@@ -18,7 +18,6 @@ scenarios, 6 cells run (a pass, an outage, a failed check, a host that
 did not converge, a leak, a fault never injected), 2 not run.
 """
 
-import io
 import json
 import os
 import re
@@ -26,10 +25,10 @@ import shutil
 import tempfile
 import unittest
 
-from cross_service_tempest_plugin import cli
 from cross_service_tempest_plugin.report import fault_matrix
 from cross_service_tempest_plugin.report import model
 from cross_service_tempest_plugin.report import results
+from unit_tests import report_command_case
 
 HERE = os.path.dirname(__file__)
 MATRIX = os.path.join(HERE, 'data', 'fault_matrix', 'matrix.json')
@@ -143,23 +142,8 @@ class TestLoading(unittest.TestCase):
             results.load([self.tmp], [])
 
 
-class TestHeatmapPage(unittest.TestCase):
+class TestHeatmapPage(report_command_case.ReportCommandCase):
     """Rendering smoke test (needs the [report] extra)."""
-
-    def setUp(self):
-        self.tmp = tempfile.mkdtemp()
-        self.addCleanup(shutil.rmtree, self.tmp)
-        self.out = os.path.join(self.tmp, 'report.html')
-
-    def main(self, *args):
-        stdout, stderr = io.StringIO(), io.StringIO()
-        rc = cli.main(['report'] + list(args), stdout=stdout,
-                      stderr=stderr)
-        return rc, stdout.getvalue(), stderr.getvalue()
-
-    def page(self):
-        with open(self.out, encoding='utf-8') as f:
-            return f.read()
 
     def test_matrix_alone(self):
         rc, out, err = self.main(MATRIX, '-o', self.out)

@@ -15,7 +15,6 @@
 Needs the ``[report]`` extra, which tools/run-unit-tests.sh installs.
 """
 
-import io
 import json
 import os
 import re
@@ -23,9 +22,9 @@ import shutil
 import tempfile
 import unittest
 
-from cross_service_tempest_plugin import cli
 from cross_service_tempest_plugin import report
 from cross_service_tempest_plugin.report import subunit_stream
+from unit_tests import report_command_case
 
 DATA = os.path.join(os.path.dirname(__file__), 'data', 'report')
 
@@ -56,18 +55,7 @@ def write_subunit(path):
                        timestamp=start + datetime.timedelta(seconds=secs))
 
 
-class TestReportCommand(unittest.TestCase):
-
-    def setUp(self):
-        self.tmp = tempfile.mkdtemp()
-        self.addCleanup(shutil.rmtree, self.tmp)
-        self.out = os.path.join(self.tmp, 'report.html')
-
-    def main(self, *args):
-        stdout, stderr = io.StringIO(), io.StringIO()
-        rc = cli.main(['report'] + list(args), stdout=stdout,
-                      stderr=stderr)
-        return rc, stdout.getvalue(), stderr.getvalue()
+class TestReportCommand(report_command_case.ReportCommandCase):
 
     def test_page_is_self_contained_and_shows_every_section(self):
         self.assertEqual([], report.missing_modules())
