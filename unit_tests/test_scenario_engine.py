@@ -496,6 +496,9 @@ class TestZonePools(EngineTestCase):
             if s['template'] == 'zone.yaml'))
         wire = result.step('check_wire').details['records']
         self.assertEqual({self.SECOND_NS}, {r['nameserver'] for r in wire})
+        # the second pool's polls started with check_api's, as the default
+        self.assertEqual('check_api',
+                         result.step('check_wire').details['started_with'])
         other = result.step('check_other_pool').details
         self.assertEqual('default', other['pool'])
         self.assertEqual([(self.DEFAULT_NS, 'port.' + zone, True)],

@@ -149,12 +149,22 @@ def check_api(run, step):
     """
     items = run.expected.current(run.since_change())
     run.cancel_wire_wait()
-    settings = run.settings
-    if (settings.check_nameservers and settings.nameservers and
+    nameservers = _pool_nameservers(run.settings, _pool(run))
+    if (run.settings.check_nameservers and nameservers and
             _wire_follows(run, step)):
         run.wire_wait = records.Wait(run.checker, items,
-                                     settings.nameservers).start()
+                                     nameservers).start()
     records.wait_records(run.checker, items, details=step.details)
+
+
+# pool -> (the setting naming its nameservers, the option it comes from)
+POOL_NAMESERVERS = {'default': ('nameservers', '[dns] nameservers'),
+                    'second': ('second_pool_nameservers',
+                               '[cross_service] second_pool_nameservers')}
+
+
+def _pool_nameservers(settings, pool):
+    return getattr(settings, POOL_NAMESERVERS[pool][0])
 
 
 def _nameservers_or_skip(run, step, pool=None):
@@ -164,18 +174,14 @@ def _nameservers_or_skip(run, step, pool=None):
         step.status = SKIPPED
         step.details['reason'] = '[cross_service] check_nameservers is False'
         return []
-    if pool == 'second':
-        if not run.settings.second_pool_nameservers:
-            raise StepFailure('[cross_service] second_pool_nameservers is '
-                              'empty: no nameserver of the second pool to '
-                              'query (set it, or set [cross_service] '
-                              'check_nameservers = False)')
-        return run.settings.second_pool_nameservers
-    if not run.settings.nameservers:
-        raise StepFailure('[dns] nameservers is empty: no nameserver to '
-                          'query (set it, or set [cross_service] '
-                          'check_nameservers = False)')
-    return run.settings.nameservers
+    nameservers = _pool_nameservers(run.settings, pool)
+    if not nameservers:
+        raise StepFailure('%s is empty: no nameserver%s to query (set it, '
+                          'or set [cross_service] check_nameservers = '
+                          'False)' % (POOL_NAMESERVERS[pool][1],
+                                      ' of the second pool'
+                                      if pool == 'second' else ''))
+    return nameservers
 
 
 @action('check_wire')
