@@ -17,6 +17,7 @@ import time
 
 from constellation import bootstrap
 from constellation import database
+from constellation import errors
 from constellation import poll
 from constellation import render
 from constellation import render_dns
@@ -112,7 +113,7 @@ def discover_hosts(st, ctx, timeout=120):
                 st.bin('nova-manage'), '--config-file',
                 st.etc('nova', 'nova.conf'), 'cell_v2', 'discover_hosts'])
             last = 'no hypervisor listed'
-        except Exception as exc:
+        except errors.Failure as exc:   # what manage() raises
             last = 'discover_hosts failed: %s' % str(exc).splitlines()[0]
         return bootstrap.hypervisor_mapped(ctx), last
 
