@@ -76,7 +76,30 @@ def test_oslo_service_daemons_run_without_their_master():
            'port_base': 25100, 'user': 'u', 'group': 'g'}
     by_name = {p.name: p for p in services.programs(ctx)}
     for name in ('nova-conductor', 'nova-scheduler', 'designate-central',
-                 'designate-worker', 'designate-producer', 'designate-mdns',
-                 'heat-engine'):
+                 'designate-worker', 'designate-producer', 'designate-mdns'):
         assert by_name[name].command[1:4] == [
             '-m', 'constellation_ext.nofork', name], name
+    # heat-engine through heat_tick, which runs it as nofork does
+    assert by_name['heat-engine'].command[1:4] == [
+        '-m', 'constellation_ext.heat_tick', 'heat-engine']
+
+
+def test_prepare_runs_after_the_script_is_imported(monkeypatch):
+    order = []
+
+    class EntryPoint:
+        name = 'fake-daemon'
+
+        def load(self):
+            order.append('import')
+            return lambda: order.append('run') or 0
+
+    monkeypatch.setattr(nofork.metadata, 'entry_points',
+                        lambda group: [EntryPoint()])
+    monkeypatch.setattr(sys, 'argv', ['x'])
+    with pytest.raises(SystemExit) as exit_:
+        nofork.main(['fake-daemon', '--config-file', 'c'],
+                    prepare=lambda: order.append('prepare'))
+    assert exit_.value.code == 0
+    assert order == ['import', 'prepare', 'run']
+    assert sys.argv == ['fake-daemon', '--config-file', 'c']

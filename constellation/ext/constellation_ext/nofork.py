@@ -59,7 +59,12 @@ def _one_process(launch):
     return wrapper
 
 
-def main(argv=None):
+def main(argv=None, prepare=None):
+    """Run the console script ``argv[0]`` with ``argv[1:]``, one process.
+
+    ``prepare()``, if given, runs after the script's module is imported
+    (its monkey patching done) and before the script starts.
+    """
     argv = list(sys.argv[1:] if argv is None else argv)
     if not argv:
         sys.exit('usage: python -m constellation_ext.nofork SCRIPT [ARGS]')
@@ -72,6 +77,8 @@ def main(argv=None):
     # the script's module first: nova's picks its concurrency backend (and
     # forbids eventlet) before anything imports oslo.service
     entry = eps[0].load()
+    if prepare is not None:
+        prepare()
     from oslo_service import service
     service.launch = _one_process(service.launch)
     sys.exit(entry())
