@@ -102,7 +102,8 @@ def tempest_conf(ctx, res):
         'dns_feature_enabled': {
             'api_v2': True, 'api_admin': True,
             'api_v2_root_recordsets': True, 'api_v2_quotas': True,
-            'api_v2_quotas_verify_project': True,
+            'api_v2_quotas_verify_project':
+                render_dns.API_CHECKS['quotas_verify_project_id'],
             'enforce_new_defaults': True,
             # wrapper that passes our designate.conf (see core.write_outputs)
             'designate_manage_path': ctx['root'] + '/bin/designate-manage',

@@ -74,6 +74,12 @@ def test_services_point_at_our_ports_and_secrets(ctx):
     designate = parse(files['designate/designate.conf'])
     assert designate['coordination']['backend_url'] == \
         'file:///st/data/designate/coordination'
+    # as upstream's gate: designate-tempest-plugin's quota and TSIG key
+    # API tests expect these refused (400), Designate's defaults accept
+    api = designate['service:api']
+    assert api['quotas_verify_project_id'] == 'True'
+    assert api['allow_empty_secrets_for_tsig'] == 'False'
+    assert designate['keystone']['region_name'] == 'RegionOne'
     neutron = parse(files['neutron/neutron.conf'])
     assert neutron['designate']['url'] == 'http://127.0.0.1:25115/v2'
     assert neutron['designate']['allow_reverse_dns_lookup'] == 'True'
@@ -108,6 +114,9 @@ def test_tempest_conf(ctx):
     assert 'dns-integration' in exts and 'agent' not in exts
     assert cp['service_available']['designate'] == 'True'
     assert cp['service_available']['cinder'] == 'False'
+    # what Designate does (render_dns.API_CHECKS), not a wish
+    assert cp['dns_feature_enabled']['api_v2_quotas_verify_project'] == \
+        'True'
     cs = cp['cross_service']
     assert cs['zone_suffix'].endswith('.')
     assert cs['provider_network_type'] == 'vlan'
