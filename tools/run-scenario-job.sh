@@ -17,8 +17,8 @@
 #      the suite; test_designate_serial.py stops designate-producer and runs
 #      its task itself to show Designate's serial collision);
 #   5. unless SKIP_TEMPEST_SMOKE is set, runs Tempest's smoke API tests of
-#      compute/network/image, designate-tempest-plugin's zone/recordset API
-#      tests and heat-tempest-plugin's API tests;
+#      compute/network/image, designate-tempest-plugin's zone, recordset,
+#      quota and TSIG key API tests and heat-tempest-plugin's API tests;
 #   6. runs the constellation's own acceptance checks (DNS on the wire, a
 #      Heat server stack, restarts of designate-worker and nova-compute,
 #      down with no process/listener left, up again);
@@ -190,9 +190,11 @@ if [[ -z ${SKIP_TEMPEST_SMOKE:-} ]]; then
         "$logs/smoke.log" tempest run --concurrency "$concurrency" \
         --regex '^tempest\.api\.(compute|network|image)\..*\[.*\bsmoke\b.*\]')
     count "$logs/smoke.log"
-    (cd "$ws" && step "designate-tempest-plugin zone and recordset API tests" \
+    # quotas and tsigkey check the API options the constellation sets as
+    # upstream's gate does (render_dns.API_CHECKS)
+    (cd "$ws" && step "designate-tempest-plugin zone, recordset, quota and TSIG key API tests" \
         "$logs/designate.log" tempest run --concurrency "$concurrency" \
-        --regex '^designate_tempest_plugin\.tests\.api\.v2\.test_(zones|recordset)')
+        --regex '^designate_tempest_plugin\.tests\.api\.v2\.test_(zones|recordset|quotas|tsigkey)')
     count "$logs/designate.log"
     (cd "$ws" && step "heat-tempest-plugin API tests" \
         "$logs/heat.log" tempest run --concurrency "$concurrency" \
