@@ -144,10 +144,32 @@ class Step:
         if before is not None and (pools, tlds) != before:
             raise StepFailed('pools/TLDs %s, before the tests %s' % (
                 (pools, tlds), before))
+        if before is None:
+            self.no_zones_off_default(pools)
         self.before = pools, tlds
         return 'pools %s, TLDs %s' % (
             ', '.join('%s=%s' % kv for kv in sorted(pools.items())),
             tlds or 'none')
+
+    def no_zones_off_default(self, pools):
+        """No zone on a pool that the tests' `pool update --delete` deletes.
+
+        They delete every pool but "default"; central refuses to delete
+        one that holds zones (Service.delete_pool, "pool must not contain
+        zones").
+        """
+        r = self.admin.session.request(
+            self.u('/v2/zones?limit=1000'), 'GET', raise_exc=True,
+            headers={'X-Auth-All-Projects': 'True'}).json()
+        ids = {i: n for n, i in pools.items() if n != 'default'}
+        held = sorted('%s (pool %s)' % (z['name'], ids[z['pool_id']])
+                      for z in r['zones'] if z['pool_id'] in ids and
+                      z['action'] != 'DELETE')
+        if held:
+            raise StepFailed(
+                'zones on a pool the tests delete: %s; designate-manage '
+                'pool update --delete would fail on them (left over by an '
+                'earlier run? delete them first)' % ', '.join(held))
 
     def probe(self):
         """A zone per pool: ACTIVE, on its own BIND9 only; deleted again."""
