@@ -129,7 +129,13 @@ def tempest_conf(ctx, res):
             # its first PTR could keep that PTR off BIND until the zone's
             # next change (Designate's serial collision, ~50 s).
             'record_timeout': 30,
-            'record_interval': 1,
+            # Polls of the local cloud: a record is ACTIVE ~1.2 s after its
+            # stack completes and Heat completes a resource on its own 1 s
+            # ticks, so a 1 s poll added up to a second to each of a
+            # scenario's ~9 waits; 0.5 s halves that for one stack show or
+            # recordset list (and a DNS query) per poll.
+            'record_interval': 0.5,
+            'stack_interval': 0.5,
             'check_nameservers': True,
             'check_reverse': True,
             'provider_network_type': 'vlan',

@@ -144,6 +144,15 @@ CrossServiceGroup = [
                  min=0.1,
                  help='Seconds between two checks while waiting for a DNS '
                       'record.'),
+    cfg.FloatOpt('stack_interval',
+                 min=0.1,
+                 help='Seconds between two status checks while the '
+                      'scenario engine waits for a stack create, update or '
+                      'delete. Unset: [heat_plugin] build_interval, an '
+                      'integer. Heat finishes a resource on its own 1 s '
+                      'ticks, so a 1 s poll adds up to a second to every '
+                      'stack operation; a short interval costs one stack '
+                      'show per poll.'),
     cfg.BoolOpt('check_nameservers',
                 default=True,
                 help='Also query the nameservers listed in [dns] nameservers '
@@ -231,10 +240,6 @@ RUN_OPTS = [
                min=1,
                help='Seconds one stack create/update/delete may take '
                     '(default: [heat_plugin] build_timeout).'),
-    cfg.FloatOpt('stack_interval',
-                 min=0.1,
-                 help='Seconds between two stack status checks (default: '
-                      '[heat_plugin] build_interval).'),
 ]
 
 # Keys of a run's overrides (--set, overrides=) that tune the engine
@@ -358,6 +363,14 @@ def validate(conf):
     interval = interval_problem(opts.record_interval, opts.record_timeout)
     if interval:
         problems.append('[cross_service] %s' % interval)
+    build_timeout = getattr(getattr(conf, 'heat_plugin', None),
+                            'build_timeout', None)
+    if opts.stack_interval and build_timeout:
+        interval = interval_problem(
+            opts.stack_interval, build_timeout,
+            names=('stack_interval', '[heat_plugin] build_timeout'))
+        if interval:
+            problems.append('[cross_service] %s' % interval)
     if (opts.second_pool_id and opts.check_nameservers and
             not opts.second_pool_nameservers):
         problems.append(

@@ -125,6 +125,23 @@ export OS_CROSS_SERVICE__RESULTS_DIR=$results
 ws=$logs/workspace
 tempest init "$ws" >/dev/null
 cp "$conf" "$ws/etc/tempest.conf"
+# Test durations of earlier jobs: stestr gives each worker test classes
+# of about equal total duration when its repository knows them, and deals
+# them round-robin when it does not (one worker then ran ~25 s longer).
+# They are kept with the constellation's state (times.dbm of stestr's
+# repository, one entry per test, the latest duration), so the next job
+# on this machine starts balanced; a fresh clone starts without.
+times=$CONSTELLATION_STATE_DIR/stestr-times
+(cd "$ws" && stestr init >/dev/null)
+if compgen -G "$times/times.dbm.*" >/dev/null; then
+    cp "$times"/times.dbm.* "$ws/.stestr/"
+    say "test durations of earlier jobs: $times"
+fi
+keep_times() {
+    if compgen -G "$ws/.stestr/times.dbm.*" >/dev/null; then
+        mkdir -p "$times" && cp "$ws"/.stestr/times.dbm.* "$times/"
+    fi
+}
 before=$logs/resources-before.json
 if ! step "resource count before the suite" "$logs/leak-before.log" \
         python "$repo/tools/leak_check.py" --config "$conf" snapshot "$before"; then
@@ -156,6 +173,7 @@ count "$logs/suite.log" skips-fail
 # "last")
 (cd "$ws" && stestr last --subunit > "$logs/suite.subunit" 2>/dev/null) ||
     rm -f "$logs/suite.subunit"
+keep_times
 if step "resource count after the suite (leak check)" "$logs/leak-after.log" \
         python "$repo/tools/leak_check.py" --config "$conf" compare "$before"; then
     passed=$((passed + 1))
@@ -185,6 +203,7 @@ if [[ -z ${SKIP_TEMPEST_SMOKE:-} ]]; then
         "$logs/heat.log" tempest run --concurrency "$concurrency" \
         --regex '^heat_tempest_plugin\.tests\.api')
     count "$logs/heat.log"
+    keep_times
 fi
 
 # 5b. designate-tempest-plugin's multipool tests: they replace the pools,

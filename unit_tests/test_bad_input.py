@@ -101,7 +101,8 @@ ROWS = [
         "--set stack_timeout=: stack_timeout must be an integer >= 1; "
         "got ''"),
     Row('--set stack poll interval 0', RUN + ['--set', 'stack_interval=0'],
-        2, 'stack_interval must be a number >= 0.1; got 0'),
+        2, '--set stack_interval=0: stack_interval must be a number >= 0.1 '
+        '(like [cross_service] stack_interval); got 0'),
     Row('--config is a directory', RUN + ['--config', '.'], 2,
         'is a directory, not a file (pass the path of tempest.conf itself)'),
     Row('--config does not exist',

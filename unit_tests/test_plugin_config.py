@@ -15,6 +15,7 @@
 import os
 import subprocess
 import tempfile
+import types
 
 from oslo_config import cfg
 import testtools
@@ -25,7 +26,7 @@ from unit_tests import tempest_subprocess
 
 OPTION_NAMES = [
     'zone_email', 'zone_ttl', 'zone_suffix', 'record_timeout',
-    'record_interval', 'check_nameservers', 'check_reverse',
+    'record_interval', 'stack_interval', 'check_nameservers', 'check_reverse',
     'provider_network_type', 'provider_physical_network',
     'provider_segmentation_id', 'provider_cidr', 'provider_ipv6_cidr',
     'published_cidr', 'second_pool_id', 'second_pool_nameservers',
@@ -181,6 +182,21 @@ class TestValidate(ConfTestCase):
              'record_timeout (5 s)'],
             self.problems('record_interval = 10\nrecord_timeout = 5\n'))
 
+    def test_stack_interval_below_heat_build_timeout(self):
+        conf = self.load('stack_interval = 30\n')
+        self.assertEqual(30.0, conf.cross_service.stack_interval)
+        with_heat = types.SimpleNamespace(
+            cross_service=conf.cross_service,
+            heat_plugin=types.SimpleNamespace(build_timeout=20))
+        self.assertEqual(
+            ['[cross_service] stack_interval (30.0 s) must be smaller than '
+             '[heat_plugin] build_timeout (20 s)'],
+            cs_config.validate(with_heat))
+        with_heat.heat_plugin.build_timeout = 300
+        self.assertEqual([], cs_config.validate(with_heat))
+        # unset: the engine polls at [heat_plugin] build_interval
+        self.assertIsNone(self.load('').cross_service.stack_interval)
+
     def test_paths_must_exist(self):
         problems = self.problems('template_dir = /nonexistent/tpl\n'
                                  'scenario_files = /nonexistent/a.yaml\n')
@@ -231,3 +247,30 @@ class TestSampleConfig(testtools.TestCase):
         sample = self.generate('tempest.config')
         self.assertIn('[cross_service]', sample)
         self.assertIn('#zone_email = hostmaster@cross-service.test', sample)
+
+
+class TestStackInterval(testtools.TestCase):
+    """The engine's stack poll interval, read through Tempest's CONF.
+
+    [cross_service] stack_interval, else [heat_plugin] build_interval.
+    """
+
+    SNIPPET = '''
+        from tempest import config
+        from cross_service_tempest_plugin.scenarios import settings
+        result(settings.Settings.from_conf(config.CONF).stack_interval)
+    '''
+
+    def test_own_option_wins(self):
+        self.assertEqual(0.5, tempest_subprocess.run(self.SNIPPET, """
+            [heat_plugin]
+            build_interval = 3
+            [cross_service]
+            stack_interval = 0.5
+        """))
+
+    def test_unset_falls_back_to_heat_build_interval(self):
+        self.assertEqual(3, tempest_subprocess.run(self.SNIPPET, """
+            [heat_plugin]
+            build_interval = 3
+        """))

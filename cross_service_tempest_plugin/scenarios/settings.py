@@ -76,8 +76,10 @@ class Settings:
     check_nameservers: bool = _opt('check_nameservers')
     check_reverse: bool = _opt('check_reverse')
     query_timeout: float = 2.0      # [dns] query_timeout
-    stack_timeout: typing.Optional[float] = None   # [heat_plugin]
-    stack_interval: typing.Optional[float] = None  # build_timeout/_interval
+    # [heat_plugin] build_timeout
+    stack_timeout: typing.Optional[float] = None
+    # [cross_service] stack_interval, else [heat_plugin] build_interval
+    stack_interval: typing.Optional[float] = None
     template_dir: typing.Optional[str] = _opt('template_dir')
     # Values for {placeholders} that come from the config.
     context: dict = dataclasses.field(default_factory=dict)
@@ -126,7 +128,8 @@ class Settings:
                    check_reverse=cs.check_reverse,
                    query_timeout=conf.dns.query_timeout,
                    stack_timeout=getattr(heat, 'build_timeout', None),
-                   stack_interval=getattr(heat, 'build_interval', None),
+                   stack_interval=(cs.stack_interval or
+                                   getattr(heat, 'build_interval', None)),
                    template_dir=cs.template_dir, context=context,
                    cleanup_timeout=cs.cleanup_timeout,
                    results_dir=cs.results_dir)
