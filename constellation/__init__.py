@@ -24,7 +24,9 @@ Two pythons, decided once:
 * Inside the **services venv** (``<state>/venv``, pinned by ``lock.txt``)
   run the services with their glue (``ext/constellation_ext``) and the
   acceptance checks (``checks/``: ``smoke``, ``secrets``; started with
-  the venv's python by ``checks/smoke.sh``).  They use keystoneauth1
+  the venv's python by ``checks/smoke.sh``; ``multipool``: runs
+  designate-tempest-plugin's multipool tests and puts the pools back,
+  started by ``tools/run-designate-multipool.sh``).  They use keystoneauth1
   sessions and dnspython instead of hand-written HTTP/Keystone code and
   ``dig``.  psutil and tenacity are there too but not used: waits go
   through ``poll`` (one helper for both pythons) and the process checks
@@ -43,6 +45,8 @@ Modules of the CLI, one concern each:
 ``database``   MariaDB datadir, databases and user, schema syncs
 ``snapshot``   the cache of migrated schemas (first ``up`` in seconds)
 ``pool``       Designate's pool (BIND9), Nova's cell host mapping
+``etc_pools``  /etc/designate/multiple-pools.yaml for the multipool tests:
+               ownership header, write/remove, machine-wide lock
 ``health``     ports, HTTP answers, service lists and heartbeats
 ``supervisor`` our supervisord: start, RPC, apply config, stop
 ``services``   the programs and supervisord.conf

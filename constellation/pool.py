@@ -62,16 +62,27 @@ def designate_pool(st, sup):
     h = pool_hash(st)
     if st.marker('designate_pool') == h:
         return 'unchanged'
+    load_pools(st, sup)
+    st.set_marker('designate_pool', h)
+    return 'updated'
+
+
+def load_pools(st, sup, delete=False):
+    """`designate-manage pool update` with the state dir's pools.yaml.
+
+    ``delete``: pools that are not in the file are deleted (restores the
+    constellation's pools after a test replaced them).
+    """
     database.manage(st, 'designate-manage', [
         st.bin('designate-manage'), '--config-file',
         st.etc('designate', 'designate.conf'), 'pool', 'update',
-        '--file', st.etc('designate', 'pools.yaml')], timeout=120)
-    # the worker caches the pool: restart it if it already runs
+        '--file', st.etc('designate', 'pools.yaml')] + (
+            ['--delete'] if delete else []), timeout=120)
+    # the worker caches every pool it loaded (designate.worker.service.
+    # Service.get_pool, never refreshed): restart it if it already runs
     if sup.statename('designate-worker') == 'RUNNING':
         sup.stop('designate-worker')
         sup.rpc().startProcess('designate-worker', True)
-    st.set_marker('designate_pool', h)
-    return 'updated'
 
 
 def pool_tsigkeys(ctx):

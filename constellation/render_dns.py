@@ -191,7 +191,10 @@ def pools_yaml(ctx):
         d, dns, rndc, attrs = pool.dir, pool.dns, pool.rndc, pool.attributes
         out += ['- name: %s' % pool.name] + (
             ['  id: %s' % pool.id] if pool.id else []) + [
-            '  description: Constellation private BIND9 (%s)' % d,
+            # "BIND Pool": designate-tempest-plugin's test_pool_show_config
+            # looks for it in the default pool's config (devstack's pool
+            # is "Default BIND Pool")
+            '  description: Constellation private BIND Pool (%s)' % d,
             '  attributes: {%s}' % ', '.join(
                 '%s: %s' % kv for kv in sorted(attrs.items())),
             '  ns_records:',
