@@ -24,9 +24,10 @@ Two pythons, decided once:
 * Inside the **services venv** (``<state>/venv``, pinned by ``lock.txt``)
   run the services with their glue (``ext/constellation_ext``) and the
   acceptance checks (``checks/``: ``smoke``, ``secrets``; started with
-  the venv's python by ``checks/smoke.sh``; ``multipool``: runs
-  designate-tempest-plugin's multipool tests and puts the pools back,
-  started by ``tools/run-designate-multipool.sh``).  They use keystoneauth1
+  the venv's python by ``checks/venv-python.sh``, through
+  ``checks/smoke.sh``; ``multipool``: runs designate-tempest-plugin's
+  multipool tests and puts the pools back, through
+  ``tools/run-designate-multipool.sh``).  They use keystoneauth1
   sessions and dnspython instead of hand-written HTTP/Keystone code and
   ``dig``.  psutil and tenacity are there too but not used: waits go
   through ``poll`` (one helper for both pythons) and the process checks
