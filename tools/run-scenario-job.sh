@@ -123,7 +123,10 @@ results=${CROSS_SERVICE_RESULTS_DIR:-$logs/results}
 mkdir -p "$results"
 export OS_CROSS_SERVICE__RESULTS_DIR=$results
 ws=$logs/workspace
-tempest init "$ws" >/dev/null
+# its own workspace registry: ~/.tempest/workspace.yaml refuses a second
+# workspace named "workspace" while an earlier job's directory exists
+tempest init --workspace-path "$ws/.tempest-workspaces.yaml" "$ws" \
+    >/dev/null || say "FAILED: tempest init $ws (the suite step will fail)"
 cp "$conf" "$ws/etc/tempest.conf"
 # Test durations of earlier jobs: stestr gives each worker test classes
 # of about equal total duration when its repository knows them, and deals

@@ -278,3 +278,15 @@ def test_foreign_file_fails_the_step_before_any_check(tmp_path):
     assert step.ran == []
     assert etc_pools.read(etc.PATH) == etc_pools.render('/other/state',
                                                         POOLS)
+
+
+def test_a_failing_tempest_init_is_a_step_failure_with_its_message(
+        tmp_path):
+    tempest = tmp_path / 'tempest'
+    tempest.write_text('#!/bin/sh\necho "A workspace already exists with '
+                       'name: ws" >&2\nexit 1\n')
+    tempest.chmod(0o755)
+    step = multipool.Step.__new__(multipool.Step)   # no constellation
+    with pytest.raises(multipool.StepFailed, match=r'init .*ws exited 1: A '
+                       r'workspace already exists with name: ws'):
+        step.run_tests(str(tmp_path / 'ws'), str(tempest), 60)

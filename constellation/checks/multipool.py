@@ -212,8 +212,16 @@ class Step:
     def run_tests(self, workspace, tempest, timeout):
         conf = os.path.join(workspace, 'etc', 'tempest.conf')
         if not os.path.isdir(os.path.join(workspace, 'etc')):
-            subprocess.run([tempest, 'init', workspace], check=True,
-                           stdout=subprocess.DEVNULL)
+            # its own workspace registry (~/.tempest/workspace.yaml refuses
+            # a name an earlier run's directory still holds)
+            registry = os.path.join(workspace, '.tempest-workspaces.yaml')
+            init = subprocess.run(
+                [tempest, 'init', '--workspace-path', registry, workspace],
+                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+            if init.returncode:
+                raise StepFailed('%s init %s exited %d: %s' % (
+                    tempest, workspace, init.returncode,
+                    init.stderr.strip()[-500:] or 'no message'))
         step_conf(self.st.path('tempest', 'tempest.conf'), conf)
         say('tempest.conf of this step: %s ([%s] %s = True)' % (
             conf, OPTION[0], OPTION[1]))
