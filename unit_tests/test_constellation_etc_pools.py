@@ -164,7 +164,6 @@ class FakeStep:
 
     def __init__(self, tests=None, before_ok=True):
         self.ran = []
-        self.regexes = []
         self.results = []
         self.before = ({'default': 'a'}, [])
         self.tests = tests
@@ -193,16 +192,11 @@ class FakeStep:
     def pools_text(self):
         return POOLS
 
-    def run_tests(self, workspace, tempest, timeout,
-                  regex=multipool.TESTS):
+    def run_tests(self, workspace, tempest, timeout):
         self.ran.append('tests')
-        self.regexes.append(regex)
-        tests = self.tests
-        if isinstance(tests, list) and tests and isinstance(tests[0], list):
-            tests = self.tests.pop(0)     # one canned output per run
-        if isinstance(tests, BaseException):
-            raise tests
-        return 0, tests
+        if isinstance(self.tests, BaseException):
+            raise self.tests
+        return 0, self.tests
 
     def restore(self):
         self.ran.append('restore')
@@ -296,38 +290,3 @@ def test_a_failing_tempest_init_is_a_step_failure_with_its_message(
     with pytest.raises(multipool.StepFailed, match=r'init .*ws exited 1: A '
                        r'workspace already exists with name: ws'):
         step.run_tests(str(tmp_path / 'ws'), str(tempest), 60)
-
-
-RACE_RUN = [
-    '{0} designate_tempest_plugin.x.PoolTest.test_a [1.0s] ... ok\n',
-    '{0} designate_tempest_plugin.x.PoolTest.test_b [3.8s] ... FAILED\n',
-    '    designate.exceptions.ZoneMasterNotFound: Could not find ZoneMaster\n',
-    ' - Passed: 11\n', ' - Skipped: 0\n', ' - Failed: 1\n']
-
-
-def test_the_known_race_reruns_only_the_failed_tests_once(tmp_path):
-    etc = FakeEtc(str(tmp_path / 'multiple-pools.yaml'))
-    step = FakeStep(tests=[RACE_RUN, [' - Passed: 1\n', ' - Skipped: 0\n',
-                                      ' - Failed: 0\n']])
-    got = multipool.locked_run(Args, step, etc)
-    assert got == [11 + 1 + 6, 0, 0]
-    assert step.regexes == [
-        multipool.TESTS,
-        r'^(designate_tempest_plugin\.x\.PoolTest\.test_b)(\[.*\])?$']
-    # before the pools are put back: the rerun still has the file
-    assert step.ran.index('restore') > len(step.regexes)
-
-
-def test_a_failure_again_in_the_rerun_stays_a_failure(tmp_path):
-    etc = FakeEtc(str(tmp_path / 'multiple-pools.yaml'))
-    step = FakeStep(tests=[RACE_RUN, RACE_RUN[1:]])
-    assert multipool.locked_run(Args, step, etc)[1] == 1
-    assert len(step.regexes) == 2
-
-
-def test_other_failures_are_not_rerun(tmp_path):
-    etc = FakeEtc(str(tmp_path / 'multiple-pools.yaml'))
-    other = [line for line in RACE_RUN if 'ZoneMaster' not in line]
-    step = FakeStep(tests=[other])
-    assert multipool.locked_run(Args, step, etc)[1] == 1
-    assert step.regexes == [multipool.TESTS]

@@ -39,7 +39,6 @@ import argparse
 import configparser
 import importlib.util
 import os
-import re
 import shutil
 import signal
 import subprocess
@@ -60,24 +59,7 @@ from constellation import tempestconf
 
 TESTS = (r'^designate_tempest_plugin\.tests\.scenario\.v2\.'
          r'test_designate_multipool\.')
-# Designate 23's race (doc/source/constellation.rst, "multipool tests"):
-# the tests' `pool update` runs central.update_pool in one transaction over
-# every zone of the pool; a DB deadlock with central's concurrent zone
-# updates makes storage's retry run it again, and the retry fails with
-# ZoneMasterNotFound.  designate-manage then fails, and the test with it.
-KNOWN_RACE = 'ZoneMasterNotFound'
 OPTION = ('dns_feature_enabled', 'test_multipool_with_delete_opt')
-FAILED = re.compile(r'^\{\d+\} (\S+?)(\[[^\]]*\])? \[[\d.]+s\] \.\.\. FAILED')
-
-
-def failed_tests(lines):
-    """Ids of the tests stestr reported FAILED in ``lines``."""
-    return list(dict.fromkeys(m.group(1) for m in map(FAILED.match, lines)
-                              if m))
-
-
-def rerun_regex(tests):
-    return '^(%s)(\\[.*\\])?$' % '|'.join(re.escape(t) for t in tests)
 
 
 class StepFailed(RuntimeError):
@@ -227,7 +209,7 @@ class Step:
             p.name, t, own)
 
     # --- the step --------------------------------------------------------
-    def run_tests(self, workspace, tempest, timeout, regex=TESTS):
+    def run_tests(self, workspace, tempest, timeout):
         conf = os.path.join(workspace, 'etc', 'tempest.conf')
         if not os.path.isdir(os.path.join(workspace, 'etc')):
             # its own workspace registry (~/.tempest/workspace.yaml refuses
@@ -246,7 +228,7 @@ class Step:
         env = dict(os.environ, TEMPEST_CONFIG_DIR=os.path.dirname(conf),
                    TEMPEST_CONFIG='tempest.conf')
         argv = [tempest, 'run', '--config-file', conf, '--serial',
-                '--regex', regex]
+                '--regex', TESTS]
         say('$ %s (in %s)' % (' '.join(argv), workspace))
         proc = subprocess.Popen(argv, cwd=workspace, env=env,
                                 stdout=subprocess.PIPE,
@@ -334,7 +316,6 @@ def locked_run(args, step=Step, etc=etc_pools):
         rc, lines = s.run_tests(args.workspace, args.tempest,
                                 args.tempest_timeout)
         counts = last_summary(lines)
-        counts = rerun_known_race(s, args, lines, counts)
         if counts is None:
             say('FAIL: no test summary from tempest (exit %d)' % rc)
         elif rc and not counts[1]:
@@ -353,31 +334,6 @@ def locked_run(args, step=Step, etc=etc_pools):
     passed = sum(1 for r in s.results if r)
     return [counts[0] + passed, counts[1] + len(s.results) - passed,
             counts[2]]
-
-
-def rerun_known_race(s, args, lines, counts):
-    """Run the failed tests once more when the known race shows.
-
-    Only when a test failed and the output names :data:`KNOWN_RACE`; the
-    rerun's verdict replaces those tests' (a test that fails for another
-    reason fails again).  Returns the counts to report.
-    """
-    failed = failed_tests(lines)
-    if not (counts and counts[1] and failed and
-            any(KNOWN_RACE in line for line in lines)):
-        return counts
-    say('known Designate race (%s after a DB deadlock in '
-        'central.update_pool, see constellation.rst): running the %d failed '
-        'test(s) once more: %s' % (KNOWN_RACE, len(failed),
-                                   ', '.join(failed)))
-    rc, again = s.run_tests(args.workspace, args.tempest,
-                            args.tempest_timeout, regex=rerun_regex(failed))
-    second = last_summary(again)
-    if second is None:
-        say('FAIL: no test summary from the rerun (exit %d)' % rc)
-        return counts
-    say('rerun: %d passed, %d failed' % (second[0], second[1]))
-    return [counts[0] + second[0], second[1], counts[2] + second[2]]
 
 
 def main(argv=None):
