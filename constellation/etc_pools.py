@@ -97,7 +97,7 @@ def writable_problem(path=PATH, uid=None, access=os.access):
     who = 'root' if uid == 0 else 'not root (uid %d)' % uid
     return ('cannot write %s: running as %s and %s is not writable; '
             'designate-tempest-plugin\'s multipool tests restore the pools '
-            'from that fixed path (run the job as root)' % (path, who, target))
+            'from that fixed path (run it as root)' % (path, who, target))
 
 
 def write(root, pools_text, path=PATH):
