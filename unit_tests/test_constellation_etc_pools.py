@@ -17,7 +17,6 @@ fakes; no cloud, no root)."""
 import configparser
 import fcntl
 import os
-import re
 
 import pytest
 import yaml
@@ -291,37 +290,3 @@ def test_a_failing_tempest_init_is_a_step_failure_with_its_message(
     with pytest.raises(multipool.StepFailed, match=r'init .*ws exited 1: A '
                        r'workspace already exists with name: ws'):
         step.run_tests(str(tmp_path / 'ws'), str(tempest), 60)
-
-
-def test_the_excluded_test_is_named_and_excluded(tmp_path, capsys):
-    src = tmp_path / 'tempest.conf'
-    src.write_text('[dns]\nnameservers = 127.0.0.1:1053\n')
-    args_file = tmp_path / 'args'
-    tempest = tmp_path / 'tempest'
-    tempest.write_text('#!/bin/sh\nprintf "%%s\\n" "$@" > %s\n'
-                       'echo " - Passed: 11"\n' % args_file)
-    tempest.chmod(0o755)
-
-    class St:
-        def path(self, *parts):
-            return str(src)
-    step = multipool.Step.__new__(multipool.Step)
-    step.st = St()
-    ws = tmp_path / 'ws'
-    (ws / 'etc').mkdir(parents=True)
-    rc, lines = step.run_tests(str(ws), str(tempest), 60)
-    assert rc == 0 and lines == [' - Passed: 11\n']
-    argv = args_file.read_text().splitlines()
-    regex = argv[argv.index('--exclude-regex') + 1]
-    assert regex == multipool.EXCLUDE_REGEX
-    base = ('designate_tempest_plugin.tests.scenario.v2.'
-            'test_designate_multipool.')
-    assert re.search(regex, base + 'DesignateManagePoolTest.'
-                     'test_pool_show_config_all[id-ed42f367]')
-    assert not re.search(regex, base + 'DesignateMultiPoolTest.'
-                         'test_pool_show_config_all[id-ed42f367]')
-    assert not re.search(regex, base + 'DesignateManagePoolTest.'
-                         'test_pool_show_config[id-1]')
-    out = capsys.readouterr().out
-    assert ('excluded: DesignateManagePoolTest.test_pool_show_config_all '
-            '(Designate 23 central.update_pool -> ZoneMasterNotFound' in out)

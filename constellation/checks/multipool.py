@@ -59,18 +59,6 @@ from constellation import tempestconf
 
 TESTS = (r'^designate_tempest_plugin\.tests\.scenario\.v2\.'
          r'test_designate_multipool\.')
-# Excluded by name, with why (doc/source/constellation.rst, "multipool
-# tests"): its first `pool update --delete` to the plugin's
-# multiple-pools.yaml failed in central.update_pool with ZoneMasterNotFound
-# in 3 of 6 runs (both of a CI run's attempts), the cause not established;
-# the same test inherited by DesignateMultiPoolTest passed every time.
-EXCLUDED = {
-    'DesignateManagePoolTest.test_pool_show_config_all':
-        'Designate 23 central.update_pool -> ZoneMasterNotFound, '
-        'intermittent, cause not established',
-}
-EXCLUDE_REGEX = r'\.(%s)\b' % '|'.join(
-    name.replace('.', r'\.') for name in sorted(EXCLUDED))
 OPTION = ('dns_feature_enabled', 'test_multipool_with_delete_opt')
 
 
@@ -240,9 +228,7 @@ class Step:
         env = dict(os.environ, TEMPEST_CONFIG_DIR=os.path.dirname(conf),
                    TEMPEST_CONFIG='tempest.conf')
         argv = [tempest, 'run', '--config-file', conf, '--serial',
-                '--regex', TESTS, '--exclude-regex', EXCLUDE_REGEX]
-        for name, why in sorted(EXCLUDED.items()):
-            say('excluded: %s (%s)' % (name, why))
+                '--regex', TESTS]
         say('$ %s (in %s)' % (' '.join(argv), workspace))
         proc = subprocess.Popen(argv, cwd=workspace, env=env,
                                 stdout=subprocess.PIPE,
