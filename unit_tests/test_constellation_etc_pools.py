@@ -23,6 +23,7 @@ import yaml
 
 from constellation.checks import multipool
 from constellation import etc_pools
+from constellation import poll
 from constellation import ports
 from constellation import render_dns
 
@@ -189,6 +190,9 @@ class FakeStep:
     def probe(self):
         pass
 
+    def zones_active_again(self):
+        pass
+
     def pools_text(self):
         return POOLS
 
@@ -234,7 +238,7 @@ TOTALS = ['{0} t ... ok\n', ' - Passed: 12\n', ' - Skipped: 0\n',
 def test_tests_counted_with_the_checks_and_the_file_gone(tmp_path):
     etc = FakeEtc(str(tmp_path / 'designate' / 'multiple-pools.yaml'))
     step = FakeStep(tests=TOTALS)
-    assert multipool.locked_run(Args, step, etc) == [12 + 6, 0, 0]
+    assert multipool.locked_run(Args, step, etc) == [12 + 7, 0, 0]
     assert step.ran.index('tests') < step.ran.index('restore')
     assert not os.path.exists(str(tmp_path / 'designate'))
 
@@ -248,7 +252,8 @@ def test_pools_restored_and_file_removed_when_the_tests_blow_up(tmp_path):
     assert after == [
         'after: pools restored (--delete), worker restarted', 'restore',
         'after: %s removed' % etc.PATH, 'after: pools and TLDs as before',
-        'after: a zone per pool on its own BIND9']
+        'after: a zone per pool on its own BIND9',
+        'after: the zones ACTIVE before are ACTIVE again']
     assert all(step.results)
     assert not os.path.exists(etc.PATH)
 
@@ -290,3 +295,26 @@ def test_a_failing_tempest_init_is_a_step_failure_with_its_message(
     with pytest.raises(multipool.StepFailed, match=r'init .*ws exited 1: A '
                        r'workspace already exists with name: ws'):
         step.run_tests(str(tmp_path / 'ws'), str(tempest), 60)
+
+
+def _zones_step(statuses):
+    step = multipool.Step.__new__(multipool.Step)   # no constellation
+    step.active_before = ['a.example.', 'b.example.']
+    step.probe_timeout = 0.3
+    step.all_zones = lambda: [{'name': n, 'status': st}
+                              for n, st in statuses.items()]
+    return step
+
+
+def test_zones_active_before_must_be_active_again():
+    step = _zones_step({'a.example.': 'ACTIVE', 'b.example.': 'ACTIVE',
+                        'new.example.': 'PENDING'})
+    assert step.zones_active_again().startswith(
+        '2 zone(s) ACTIVE again after')
+
+
+def test_a_zone_left_pending_or_gone_is_named():
+    step = _zones_step({'a.example.': 'PENDING'})
+    with pytest.raises(poll.Timeout, match='a.example. PENDING, '
+                       'b.example. gone'):
+        step.zones_active_again()

@@ -28,7 +28,9 @@ nameservers on 192.0.2.x) and restore them from the fixed path
    step's own workspace (never in the constellation's);
 5. always: loads the constellation's pools again with --delete,
    restarts designate-worker (it caches pools), removes the file, and
-   checks pools, TLDs and the per-pool zone probe as in 2.
+   checks pools, TLDs and the per-pool zone probe as in 2, and that every
+   zone ACTIVE before the tests is ACTIVE again (their pool updates
+   rewrite the NS records of every zone of the default pool).
 
 Runs with the services venv's python (tools/run-designate-multipool.sh).
 The last line is "N passed, N failed[, N skipped]": the tests' counts
@@ -145,26 +147,51 @@ class Step:
             raise StepFailed('pools/TLDs %s, before the tests %s' % (
                 (pools, tlds), before))
         if before is None:
-            self.no_zones_off_default(pools)
+            zones = self.all_zones()
+            self.no_zones_off_default(pools, zones)
+            self.active_before = sorted(z['name'] for z in zones
+                                        if z['status'] == 'ACTIVE')
         self.before = pools, tlds
         return 'pools %s, TLDs %s' % (
             ', '.join('%s=%s' % kv for kv in sorted(pools.items())),
             tlds or 'none')
 
-    def no_zones_off_default(self, pools):
+    def all_zones(self):
+        """Every project's zones, but those being deleted."""
+        r = self.admin.session.request(
+            self.u('/v2/zones?limit=1000'), 'GET', raise_exc=True,
+            headers={'X-Auth-All-Projects': 'True'}).json()
+        return [z for z in r['zones'] if z['action'] != 'DELETE']
+
+    def zones_active_again(self):
+        """The zones ACTIVE before the tests are ACTIVE again.
+
+        The tests' pool updates rewrite the NS records of every zone of the
+        default pool, and while their pools are loaded the change cannot be
+        pushed: a zone left PENDING is the constellation changed.
+        """
+        want = self.active_before
+
+        def check():
+            status = {z['name']: z['status'] for z in self.all_zones()}
+            pending = ['%s %s' % (n, status.get(n, 'gone')) for n in want
+                       if status.get(n) != 'ACTIVE']
+            return not pending, ', '.join(pending) or 'all ACTIVE'
+        _seen, t = poll.until(check, 'the %d zone(s) ACTIVE before the '
+                              'tests ACTIVE again' % len(want),
+                              self.probe_timeout)
+        return '%d zone(s) ACTIVE again after %.1fs' % (len(want), t)
+
+    def no_zones_off_default(self, pools, zones):
         """No zone on a pool that the tests' `pool update --delete` deletes.
 
         They delete every pool but "default"; central refuses to delete
         one that holds zones (Service.delete_pool, "pool must not contain
         zones").
         """
-        r = self.admin.session.request(
-            self.u('/v2/zones?limit=1000'), 'GET', raise_exc=True,
-            headers={'X-Auth-All-Projects': 'True'}).json()
         ids = {i: n for n, i in pools.items() if n != 'default'}
         held = sorted('%s (pool %s)' % (z['name'], ids[z['pool_id']])
-                      for z in r['zones'] if z['pool_id'] in ids and
-                      z['action'] != 'DELETE')
+                      for z in zones if z['pool_id'] in ids)
         if held:
             raise StepFailed(
                 'zones on a pool the tests delete: %s; designate-manage '
@@ -330,6 +357,8 @@ def locked_run(args, step=Step, etc=etc_pools):
         s.check('after: pools and TLDs as before',
                 lambda: s.check_pools(before))
         s.check('after: a zone per pool on its own BIND9', s.probe)
+        s.check('after: the zones ACTIVE before are ACTIVE again',
+                s.zones_active_again)
     counts = counts or [0, 1, 0]
     passed = sum(1 for r in s.results if r)
     return [counts[0] + passed, counts[1] + len(s.results) - passed,
