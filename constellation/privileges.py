@@ -23,6 +23,7 @@ user and nothing here applies.
 
 import os
 import pwd
+import stat
 
 from constellation import errors
 
@@ -66,10 +67,41 @@ def _chown_tree(path, uid, gid):
                      follow_symlinks=False)
 
 
+def reachable(path, uid=None):
+    """Let other users traverse every directory above ``path``.
+
+    The daemons' users must pass through them to reach the state dir; a
+    clone in ``mktemp -d`` (mode 0700) stops them ("Permission denied" from
+    mariadb-install-db).  A directory of ours without o+x gets it (search
+    only, no listing); one of another user is not touched: a Failure names
+    it.  Returns the directories changed.
+    """
+    uid = os.getuid() if uid is None else uid
+    changed = []
+    d = os.path.dirname(os.path.abspath(path))
+    while True:
+        info = os.stat(d)
+        if not info.st_mode & stat.S_IXOTH:
+            if info.st_uid != uid:
+                raise errors.Failure(
+                    '%s (mode %o, not ours) keeps the daemons\' users '
+                    'from reaching the state dir %s: give it o+x, or use '
+                    'another --state-dir' % (
+                        d, stat.S_IMODE(info.st_mode), path),
+                    service='config')
+            os.chmod(d, stat.S_IMODE(info.st_mode) | stat.S_IXOTH)
+            changed.append(d)
+        parent = os.path.dirname(d)
+        if parent == d:
+            return changed
+        d = parent
+
+
 def hand_over(ctx, st):
     """Give each daemon's user what it reads and writes (root only)."""
     if not as_root(ctx):
         return 'not root: every program runs as %s' % ctx['user']
+    opened = reachable(st.root)
     os.chmod(st.root, 0o711)
     done = []
     for _prog, (user, etc, data, run) in sorted(USERS.items()):
@@ -86,4 +118,6 @@ def hand_over(ctx, st):
             os.makedirs(d, exist_ok=True)
             _chown_tree(d, uid, gid)
         done.append(user)
-    return 'infrastructure runs as %s' % ', '.join(sorted(set(done)))
+    return 'infrastructure runs as %s%s' % (
+        ', '.join(sorted(set(done))),
+        '; made traversable (o+x): %s' % ', '.join(opened) if opened else '')

@@ -15,9 +15,11 @@
 import collections
 import configparser
 import os
+import stat
 
 import pytest
 
+from constellation import errors
 from constellation import ports
 from constellation import privileges
 from constellation import services
@@ -71,6 +73,8 @@ def test_hand_over_gives_each_daemon_its_dirs(tmp_path, monkeypatch):
     owners = {}
     monkeypatch.setattr(privileges.os, 'chown',
                         lambda p, u, g, **kw: owners.__setitem__(p, (u, g)))
+    # (reachable: tested below; pytest's own temp dirs stay as they are)
+    monkeypatch.setattr(privileges, 'reachable', lambda path: [])
     msg = privileges.hand_over(ctx_for(st.root, 0), st)
     assert msg == 'infrastructure runs as bind, mysql, rabbitmq'
     assert os.stat(st.root).st_mode & 0o777 == 0o711
@@ -95,3 +99,33 @@ def test_hand_over_names_a_missing_system_user(tmp_path, monkeypatch):
     with pytest.raises(privileges.errors.Failure) as e:
         privileges.hand_over(ctx_for(st.root, 0), st)
     assert 'system user' in str(e.value)
+
+
+def test_reachable_opens_our_closed_parents_for_search_only(tmp_path):
+    closed = tmp_path / 'mktemp'
+    state = closed / 'clone' / '.constellation'
+    state.mkdir(parents=True)
+    closed.chmod(0o700)
+    modes = {str(d): stat.S_IMODE(d.stat().st_mode)
+             for d in [closed] + list(closed.parents)}
+    try:
+        changed = privileges.reachable(str(state))
+        # the nearest closed parent first (pytest's own may follow)
+        assert changed[0] == str(closed)
+        assert set(changed) <= set(modes)
+        assert stat.S_IMODE(closed.stat().st_mode) == 0o701
+        assert privileges.reachable(str(state)) == []     # nothing left
+    finally:
+        for d, mode in modes.items():
+            os.chmod(d, mode)
+
+
+def test_reachable_leaves_another_users_directory_and_names_it(tmp_path):
+    closed = tmp_path / 'theirs'
+    state = closed / '.constellation'
+    state.mkdir(parents=True)
+    closed.chmod(0o700)
+    with pytest.raises(errors.Failure, match='theirs .mode 700, not ours. '
+                       'keeps the daemons'):
+        privileges.reachable(str(state), uid=os.getuid() + 1)
+    assert stat.S_IMODE(closed.stat().st_mode) == 0o700
