@@ -14,8 +14,9 @@
 
 Rendered with repo_name=cross_service and testclass=CrossServiceTempestPlugin
 every generated path exists here, and the class, option group and entry
-points agree with setup.cfg. Rendered with other names it installs into a
-fresh venv next to Tempest and shows up in ``tempest list-plugins``.
+points agree with pyproject.toml and setup.cfg. Rendered with other names
+it installs into a fresh venv next to Tempest and shows up in
+``tempest list-plugins``.
 """
 
 import ast
@@ -24,6 +25,7 @@ import os
 import subprocess
 import sys
 import time
+import tomllib
 
 import fixtures
 import testtools
@@ -46,9 +48,14 @@ def setup_cfg(path):
     return cfg
 
 
-def entry_points(cfg, group):
-    return sorted(line.split('#')[0].strip() for line in
-                  cfg['entry_points'][group].strip().splitlines())
+def pyproject(path):
+    with open(os.path.join(path, 'pyproject.toml'), 'rb') as f:
+        return tomllib.load(f)
+
+
+def entry_points(project, group):
+    return sorted('%s = %s' % item for item in
+                  project['project']['entry-points'][group].items())
 
 
 def rendered_files(top):
@@ -76,8 +83,8 @@ class TestTemplateIsThisRepository(testtools.TestCase):
                    if not os.path.isfile(os.path.join(REPO, f))]
         self.assertEqual([], missing)
 
-    def test_entry_points_and_packages_agree_with_setup_cfg(self):
-        ours, rendered = setup_cfg(REPO), setup_cfg(self.top)
+    def test_entry_points_and_packages_agree_with_ours(self):
+        ours, rendered = pyproject(REPO), pyproject(self.top)
         for group in ('tempest.test_plugins', 'oslo.config.opts'):
             self.assertEqual(entry_points(ours, group),
                              entry_points(rendered, group))
@@ -85,10 +92,13 @@ class TestTemplateIsThisRepository(testtools.TestCase):
             ['cross_service = cross_service_tempest_plugin.plugin:'
              'CrossServiceTempestPlugin'],
             entry_points(rendered, 'tempest.test_plugins'))
-        self.assertEqual(ours['files']['packages'].split(),
-                         rendered['files']['packages'].split())
-        self.assertEqual(ours['metadata']['license'],
-                         rendered['metadata']['license'])
+        for key in ('license', 'requires-python', 'dynamic'):
+            self.assertEqual(ours['project'][key],
+                             rendered['project'][key], key)
+        self.assertEqual(ours['build-system'], rendered['build-system'])
+        self.assertEqual(ours['tool'], rendered['tool'])
+        self.assertEqual(setup_cfg(REPO)['files']['packages'].split(),
+                         setup_cfg(self.top)['files']['packages'].split())
 
     def test_class_group_and_hooks_agree(self):
         pkg = os.path.join(self.top, 'cross_service_tempest_plugin')

@@ -40,7 +40,7 @@ PYEOF
 
 # Reinstall only when what we install changed.
 stamp_src=$(cat "$constraints" "$repo/requirements.txt" \
-    "$repo/test-requirements.txt" "$repo/setup.cfg" | sha256sum | cut -d' ' -f1)
+    "$repo/test-requirements.txt" "$repo/setup.cfg" "$repo/pyproject.toml" | sha256sum | cut -d' ' -f1)
 stamp=$venv/.unit-tests-installed
 if [[ ! -x $venv/bin/python || $(cat "$stamp" 2>/dev/null) != "$stamp_src" ]]; then
     rm -rf "$venv"
