@@ -27,8 +27,8 @@ records and their checks (:mod:`.records`), the actions steps name
 import logging
 import time
 import traceback
-import uuid
 
+from tempest.lib.common.utils import data_utils
 from tempest.lib import exceptions as lib_exc
 
 from cross_service_tempest_plugin.common import dns_checks
@@ -116,7 +116,7 @@ class ScenarioRun(object):
         self.settings = settings
         self.hooks = normalise_hooks(hooks)
         self.clock = clock
-        self.label = 'cs-%s' % uuid.uuid4().hex[:10]
+        self.label = 'cs-%s' % data_utils.rand_uuid_hex()[:10]
         context = dict(settings.context)
         context.setdefault('zone_email', settings.zone_email)
         context.setdefault('zone_ttl', settings.zone_ttl)
