@@ -131,8 +131,10 @@ CrossServiceGroup = [
             type=ZoneSuffix(),
             default='cross-service.test.',
             help='Parent domain of the test zones, ending with a dot. Each '
-                 'test class creates its own zone <random>.<zone_suffix>, '
-                 'so parallel runs do not clash. If Designate has TLDs '
+                 'scenario run creates its own zone, by default '
+                 '<label>.<zone_suffix> '
+                 '(label: cs- and 10 random hex digits), so parallel runs '
+                 'do not clash. If Designate has TLDs '
                  'configured, the last label must be one of them.'),
     cfg.IntOpt('record_timeout',
                default=120,
