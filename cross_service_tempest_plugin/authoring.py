@@ -214,7 +214,9 @@ def new_scenario(name, output_dir='.', base='floating_ip', description=None,
     """
     check_scenario_input(name, base, dns_name, credentials, description)
     output_dir = os.path.abspath(output_dir)
-    if not os.path.isdir(output_dir):
+    # A directory that does not exist yet is made (as cookiecutter and
+    # git clone do), but only once every check has passed.
+    if os.path.exists(output_dir) and not os.path.isdir(output_dir):
         raise AuthoringError('--output %s is not a directory' % output_dir)
     from cross_service_tempest_plugin.scenarios import loader
     catalog = loader.load_catalog(list(extra_files))
@@ -262,7 +264,8 @@ def add_arguments(sp):
     sp.add_argument('--output', metavar='DIR', default='.',
                     help='where to write: a checkout of this plugin (files '
                          'go into its package) or any directory (files go '
-                         'to DIR/NAME/); default: the current directory')
+                         'to DIR/NAME/; made if missing); default: the '
+                         'current directory')
     sp.add_argument('--description', help='one-paragraph description')
     sp.add_argument('--dns-name', help='DNS label of the published name '
                                        '(default: NAME with - for _)')
@@ -292,6 +295,10 @@ def main(args, stdout, stderr):
     except ValueError as exc:   # the loader's ScenarioError on extra files
         stderr.write('error: %s\n' % exc)
         return 2
+    except OSError as exc:      # --output not writable, disk full
+        stderr.write('error: --output %s: cannot write %s: %s\n'
+                     % (args.output, exc.filename or '', exc.strerror or exc))
+        return 1
     for path in gen.files:
         stdout.write('wrote %s\n' % path)
     if gen.layout == 'tree':

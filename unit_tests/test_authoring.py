@@ -47,6 +47,10 @@ def load_module(path):
     return module
 
 
+def _refuse_move(src, dst):
+    raise PermissionError(13, 'Permission denied', dst)
+
+
 class TestNewScenario(testtools.TestCase):
 
     def setUp(self):
@@ -141,6 +145,34 @@ class TestNewScenario(testtools.TestCase):
                          definition['description'].strip())
         self.assertEqual('admin', definition['credentials'])
 
+    def test_output_directory_made_when_missing(self):
+        out = os.path.join(self.out, 'new', 'dir')
+        rc, stdout, err = run_cli('new', 'fresh', '--output', out)
+        self.assertEqual(0, rc, err)
+        self.assertTrue(os.path.isfile(os.path.join(
+            out, 'fresh', 'scenarios', 'fresh.yaml')), stdout)
+
+    def test_output_directory_not_made_on_bad_input(self):
+        out = os.path.join(self.out, 'never')
+        rc, _, err = run_cli('new', 'x', '--base', 'router', '--output', out)
+        self.assertEqual(2, rc)
+        self.assertIn("--base 'router'", err)
+        self.assertFalse(os.path.exists(out))
+
+    def test_output_not_writable_is_an_error_not_a_traceback(self):
+        ro = os.path.join(self.out, 'ro')
+        os.makedirs(ro)
+        os.chmod(ro, 0o555)
+        self.addCleanup(os.chmod, ro, 0o755)
+        if os.access(ro, os.W_OK):     # root ignores the mode
+            self.useFixture(fixtures.MonkeyPatch(
+                'cross_service_tempest_plugin.authoring.shutil.move',
+                _refuse_move))
+        rc, _, err = run_cli('new', 'fresh', '--output', ro)
+        self.assertEqual(1, rc, err)
+        self.assertIn('error: --output %s: cannot write' % ro, err)
+        self.assertNotIn('Traceback', err)
+
     def test_into_a_plugin_tree(self):
         tree = self.out
         pkg = os.path.join(tree, 'cross_service_tempest_plugin')
@@ -207,9 +239,6 @@ class TestNewScenario(testtools.TestCase):
             (['x', '--dns-name', 'a.b'], "--dns-name 'a.b' must be one DNS "
                                          "label"),
             (['x', '--description', 'a """ b'], '--description must be'),
-            (['x', '--output', os.path.join(self.out, 'nope')],
-             '--output %s is not a directory'
-             % os.path.join(self.out, 'nope')),
         ]
         for args, message in cases:
             if '--output' not in args:
