@@ -26,11 +26,19 @@ ALL_AVAILABLE = """
     api_extensions = dns-integration,dns-domain-ports,router
 """
 
+# A class of one scenario test, as the shipped ones are: servers_dns
+# requires heat, designate, neutron, nova and the DNS extensions.
 SKIP_SNIPPET = """
-    from cross_service_tempest_plugin.tests import base
+    from cross_service_tempest_plugin.tests.scenario import engine_test
+
+    class T(engine_test.ScenarioEngineTest):
+        @engine_test.scenario('servers_dns')
+        def test_it(self):
+            self.run_scenario()
+
     try:
-        base.CrossServiceScenarioTest.skip_checks()
-    except base.CrossServiceScenarioTest.skipException as exc:
+        T.skip_checks()
+    except T.skipException as exc:
         result({'skipped': str(exc)})
     else:
         result({'skipped': None})
@@ -38,6 +46,7 @@ SKIP_SNIPPET = """
 
 
 class TestSkipChecks(testtools.TestCase):
+    """What a test needs is its scenario's ``requires``, stated once."""
 
     def test_names_every_missing_service(self):
         got = tempest_subprocess.run(SKIP_SNIPPET, extra_conf="""
@@ -48,9 +57,8 @@ class TestSkipChecks(testtools.TestCase):
             heat = false
         """)
         self.assertEqual(
-            'Needs these services, which are not enabled: '
-            '[service_available] designate, [service_available] heat',
-            got['skipped'])
+            'scenario servers_dns needs: [service_available] heat, '
+            '[service_available] designate', got['skipped'])
 
     def test_names_missing_network_extensions(self):
         got = tempest_subprocess.run(SKIP_SNIPPET, extra_conf="""
@@ -61,17 +69,18 @@ class TestSkipChecks(testtools.TestCase):
             api_extensions = dns-integration,router
         """)
         self.assertEqual(
-            'Needs Neutron API extension(s) dns-domain-ports, not listed in '
-            '[network-feature-enabled] api_extensions', got['skipped'])
+            'scenario servers_dns needs: Neutron extension dns-domain-ports '
+            '([network-feature-enabled] api_extensions)', got['skipped'])
 
     def test_names_plugin_when_option_not_registered(self):
         # As if heat-tempest-plugin were not installed.
         got = tempest_subprocess.run('''
             from unittest import mock
             from oslo_config import cfg
-            from cross_service_tempest_plugin.tests import base
+            from cross_service_tempest_plugin.tests.scenario import (
+                engine_test)
 
-            real = base.CONF
+            real = engine_test.CONF
 
             class ServiceAvailable(object):
                 def __getattr__(self, name):
@@ -85,22 +94,74 @@ class TestSkipChecks(testtools.TestCase):
                 def __getattr__(self, name):
                     return getattr(real, name)
 
-            with mock.patch.object(base, 'CONF', Conf()):
+            class T(engine_test.ScenarioEngineTest):
+                @engine_test.scenario('floating_ip_dns')
+                def test_it(self):
+                    self.run_scenario()
+
+            with mock.patch.object(engine_test, 'CONF', Conf()):
                 try:
-                    base.CrossServiceScenarioTest.skip_checks()
-                except base.CrossServiceScenarioTest.skipException as exc:
+                    T.skip_checks()
+                except T.skipException as exc:
                     result(str(exc))
                 else:
                     result(None)
         ''', extra_conf=ALL_AVAILABLE)
         self.assertEqual(
-            'Needs these services, which are not enabled: '
-            '[service_available] heat (no such option: install '
-            'heat-tempest-plugin)', got)
+            'scenario floating_ip_dns needs: [service_available] heat (no '
+            'such option: install heat-tempest-plugin)', got)
 
     def test_runs_when_everything_is_there(self):
         got = tempest_subprocess.run(SKIP_SNIPPET, extra_conf=ALL_AVAILABLE)
         self.assertIsNone(got['skipped'])
+
+    def test_scenario_named_once_gives_class_scenarios_and_tags(self):
+        got = tempest_subprocess.run("""
+            from cross_service_tempest_plugin.tests.scenario import (
+                engine_test, test_floating_ip_dns, test_servers_dns,
+                test_zone_pools)
+
+            def attrs(cls, name):
+                return sorted(getattr(getattr(cls, name),
+                                      '__testtools_attrs'))
+
+            fip = test_floating_ip_dns.FloatingIpDnsTest
+            srv = test_servers_dns.ServersDnsTest
+            pools = test_zone_pools.ZonePoolsTest
+            result({
+                'fip': list(fip.scenarios),
+                'srv_attrs': [a for a in attrs(
+                    srv, 'test_servers_ports_published_through_floating_ips')
+                    if not a.startswith('id-')],
+                'pools_attrs': [a for a in attrs(
+                    pools, 'test_default_zone_not_served_by_second_pool')
+                    if not a.startswith('id-')],
+            })
+        """, extra_conf=ALL_AVAILABLE)
+        self.assertEqual({
+            'fip': ['floating_ip_dns', 'floating_ip_no_zone'],
+            # servers_dns requires nova and neutron: compute, network.
+            'srv_attrs': ['compute', 'network', 'slow'],
+            # zone_on_default_pool requires neutron, not nova.
+            'pools_attrs': ['network', 'slow'],
+        }, got)
+
+    def test_run_scenario_without_a_decorator_says_how(self):
+        got = tempest_subprocess.run("""
+            from cross_service_tempest_plugin.tests.scenario import (
+                engine_test)
+
+            class T(engine_test.ScenarioEngineTest):
+                def test_plain(self):
+                    self.run_scenario()
+
+            try:
+                T('test_plain').test_plain()
+            except TypeError as exc:
+                result(str(exc))
+        """, extra_conf=ALL_AVAILABLE)
+        self.assertIn('decorate the test with @engine_test.scenario(NAME) '
+                      'or pass the scenario name to run_scenario()', got)
 
 
 class TestClientsAndConfig(testtools.TestCase):

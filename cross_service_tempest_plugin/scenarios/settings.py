@@ -25,7 +25,7 @@ import typing
 from cross_service_tempest_plugin import config as cs_config
 
 # Neutron API extensions the DNS scenarios need (``requires:
-# dns_extensions`` in a definition; every test class checks them).
+# dns_extensions`` in a definition).
 DNS_EXTENSIONS = ('dns-integration', 'dns-domain-ports')
 # ``requires: dns_domain_keywords``: dns_domain may name <project_id>,
 # <project_name>, <user_id>, <user_name>.
@@ -34,6 +34,10 @@ KEYWORDS_EXTENSION = 'dns-integration-domain-keywords'
 # ``requires:`` entry → [service_available] option.
 SERVICES = {'heat': 'heat', 'designate': 'designate', 'neutron': 'neutron',
             'nova': 'nova'}
+# [service_available] options a Tempest plugin registers: who, for the
+# message when the option does not exist.
+REGISTERED_BY = {'designate': 'designate-tempest-plugin',
+                 'heat': 'heat-tempest-plugin'}
 
 
 # What ``requires:`` may list: the SERVICES plus these checks.
@@ -176,8 +180,17 @@ def missing_requirements(definition, conf, extension_enabled=None):
     missing = []
     for req in definition.get('requires') or []:
         if req in SERVICES:
-            if not getattr(conf.service_available, SERVICES[req], False):
-                missing.append('[service_available] %s' % SERVICES[req])
+            option = SERVICES[req]
+            try:
+                available = getattr(conf.service_available, option)
+            except AttributeError:      # oslo.config's NoSuchOptError
+                missing.append('[service_available] %s (no such option: '
+                               'install %s)' % (
+                                   option, REGISTERED_BY.get(option,
+                                                             'tempest')))
+                continue
+            if not available:
+                missing.append('[service_available] %s' % option)
         elif req == 'dns_extensions':
             for ext in DNS_EXTENSIONS:
                 if extension_enabled and not extension_enabled(ext,

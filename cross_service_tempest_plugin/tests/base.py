@@ -12,8 +12,6 @@
 
 """Base class of the cross-service scenario tests."""
 
-from oslo_config import cfg
-from tempest.common import utils
 from tempest import config
 from tempest.lib import exceptions as lib_exc
 from tempest import test
@@ -22,14 +20,6 @@ from cross_service_tempest_plugin import config as cs_config
 from cross_service_tempest_plugin.scenarios import settings
 
 CONF = config.CONF
-
-# [service_available] option -> who registers it.
-REQUIRED_SERVICES = (
-    ('nova', 'tempest'),
-    ('neutron', 'tempest'),
-    ('designate', 'designate-tempest-plugin'),
-    ('heat', 'heat-tempest-plugin'),
-)
 
 
 def orchestration_clients(manager):
@@ -47,36 +37,14 @@ def orchestration_clients(manager):
 class CrossServiceScenarioTest(test.BaseTestCase):
     """Nova + Neutron + Designate + Heat, driven through Heat stacks.
 
+    What a test needs is stated once, in its scenario's ``requires``
+    (checked by ``engine_test.ScenarioEngineTest.skip_checks``).
+
     ``scenario_clients['primary'|'admin']``: the clients a scenario run
     uses when its stacks belong to the primary or the admin project.
     """
 
     credentials = ['primary', 'admin']
-
-    @classmethod
-    def skip_checks(cls):
-        super().skip_checks()
-        missing = []
-        for service, registered_by in REQUIRED_SERVICES:
-            try:
-                available = getattr(CONF.service_available, service)
-            except cfg.NoSuchOptError:
-                missing.append('[service_available] %s (no such option: '
-                               'install %s)' % (service, registered_by))
-                continue
-            if not available:
-                missing.append('[service_available] %s' % service)
-        if missing:
-            raise cls.skipException(
-                'Needs these services, which are not enabled: %s'
-                % ', '.join(missing))
-        missing_ext = [ext for ext in settings.DNS_EXTENSIONS
-                       if not utils.is_extension_enabled(ext, 'network')]
-        if missing_ext:
-            raise cls.skipException(
-                'Needs Neutron API extension(s) %s, not listed in '
-                '[network-feature-enabled] api_extensions'
-                % ', '.join(missing_ext))
 
     @classmethod
     def setup_credentials(cls):

@@ -12,16 +12,21 @@
 
 """Tempest front door to the scenario engine (shared by the test classes).
 
-The test classes only name the scenarios; the engine (the same one as
-``cross_service_tempest_plugin.api``) runs the steps with the clients of the
-base class, and the test fails with the failing step's message.
+Each test method names its scenario once, with :func:`scenario`; the
+class's ``scenarios`` and Tempest's tags (``slow``, the service tags) are
+derived from it and from the definition's ``requires``. The engine (the
+same one as ``cross_service_tempest_plugin.api``) runs the steps with the
+clients of the base class, and the test fails with the failing step's
+message.
 """
 
+import functools
 import json
 
 from oslo_log import log as logging
 from tempest.common import utils
 from tempest import config
+from tempest.lib import decorators
 
 from cross_service_tempest_plugin.scenarios import engine
 from cross_service_tempest_plugin.scenarios import loader
@@ -29,6 +34,40 @@ from cross_service_tempest_plugin.tests import base
 
 CONF = config.CONF
 LOG = logging.getLogger(__name__)
+
+
+# ``requires:`` entry -> Tempest's service tag (tempest.common.utils.
+# services knows these; Heat and Designate have no tag there).
+SERVICE_TAGS = {'nova': 'compute', 'neutron': 'network'}
+
+
+@functools.lru_cache(maxsize=1)
+def _shipped_catalog():
+    return loader.load_catalog()
+
+
+def scenario(name):
+    """Decorate a test method: it runs scenario ``name``.
+
+    The method's body calls ``self.run_scenario()``. Every scenario test
+    deploys stacks and waits for DNS propagation, so it is tagged
+    ``slow``; a shipped definition's ``requires`` also gives Tempest's
+    service tags (``compute``, ``network``). A scenario defined only in
+    ``[cross_service] scenario_files`` gets no service tags (the
+    configuration is not read at import); its ``requires`` are checked
+    in ``skip_checks`` like every other's.
+    """
+    catalog = _shipped_catalog()
+    requires = (catalog.get(name).get('requires') or []
+                if name in catalog.names() else [])
+    tags = [SERVICE_TAGS[r] for r in requires if r in SERVICE_TAGS]
+
+    def decorator(f):
+        f.scenario = name
+        if tags:
+            f = utils.services(*tags)(f)
+        return decorators.attr(type='slow')(f)
+    return decorator
 
 
 def progress_hook(name):
@@ -54,9 +93,18 @@ def progress_hook(name):
 class ScenarioEngineTest(base.CrossServiceScenarioTest):
     """Runs named scenario definitions through the engine."""
 
-    # Scenarios the class runs: a missing requirement skips the class,
-    # naming the service, extension or option.
+    # Scenarios the class runs, derived from its @scenario methods (a
+    # class may also list more by hand): a missing requirement skips the
+    # class, naming the service, extension or option.
     scenarios = ()
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        named = [getattr(m, 'scenario', None) for m in vars(cls).values()]
+        own = tuple(n for n in named if n)
+        cls.scenarios = tuple(dict.fromkeys(
+            tuple(cls.__dict__.get('scenarios', ())) + own +
+            tuple(super(cls, cls).scenarios)))
 
     @classmethod
     def skip_checks(cls):
@@ -74,8 +122,20 @@ class ScenarioEngineTest(base.CrossServiceScenarioTest):
         return loader.load_catalog(CONF.cross_service.scenario_files,
                                    CONF.cross_service.template_dir)
 
-    def run_scenario(self, name, overrides=None):
-        """Run every step of ``name``; fail with the failing step's error."""
+    def run_scenario(self, name=None, overrides=None):
+        """Run every step of ``name``; fail with the failing step's error.
+
+        ``name``: by default the one the test method's :func:`scenario`
+        decorator names.
+        """
+        if name is None:
+            method = getattr(self, self._testMethodName)
+            name = getattr(method, 'scenario', None)
+            if name is None:
+                raise TypeError('%s: decorate the test with '
+                                '@engine_test.scenario(NAME) or pass the '
+                                'scenario name to run_scenario()'
+                                % self.id())
         definition = self._catalog().get(name)
         run = engine.ScenarioRun(
             name, definition,

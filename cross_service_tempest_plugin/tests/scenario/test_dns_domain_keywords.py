@@ -27,9 +27,8 @@ class DnsDomainKeywordsTest(engine_test.ScenarioEngineTest):
     Here a port's (Heat cannot pass a keyword on a network's dns_domain).
     """
 
-    scenarios = ('dns_domain_keywords',)
-
     @decorators.idempotent_id('2267a6ff-5170-4144-9385-1dd5be111506')
+    @engine_test.scenario('dns_domain_keywords')
     def test_ports_published_in_the_projects_keyword_zone(self):
         """Port dns_domain <project_id>.…: A in the project's zone + PTR."""
-        self.run_scenario('dns_domain_keywords')
+        self.run_scenario()

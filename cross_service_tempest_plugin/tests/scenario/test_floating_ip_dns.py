@@ -23,14 +23,14 @@ class FloatingIpDnsTest(engine_test.ScenarioEngineTest):
     A floating IP with its own dns_name and dns_domain.
     """
 
-    scenarios = ('floating_ip_dns', 'floating_ip_no_zone')
-
     @decorators.idempotent_id('117c9e44-8d92-4b6f-9929-6b7989d52a33')
+    @engine_test.scenario('floating_ip_dns')
     def test_floating_ip_own_dns_name_and_domain(self):
         """A + PTR in the API and on every nameserver; gone after delete."""
-        self.run_scenario('floating_ip_dns')
+        self.run_scenario()
 
     @decorators.idempotent_id('e91b6314-62a4-45c0-9ccf-600035a65301')
+    @engine_test.scenario('floating_ip_no_zone')
     def test_floating_ip_dns_domain_without_zone(self):
         """Neutron skips publishing: FIP keeps its DNS attributes, no A/PTR.
 
@@ -38,4 +38,4 @@ class FloatingIpDnsTest(engine_test.ScenarioEngineTest):
         (_add_ips_to_external_dns_service logs "The DNS domain ... was not
         found" and creates neither the A nor the PTR record).
         """
-        self.run_scenario('floating_ip_no_zone')
+        self.run_scenario()

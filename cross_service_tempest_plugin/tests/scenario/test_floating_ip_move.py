@@ -26,9 +26,8 @@ class FloatingIpMoveTest(engine_test.ScenarioEngineTest):
     class on one worker, and this is the suite's longest test.
     """
 
-    scenarios = ('floating_ip_move',)
-
     @decorators.idempotent_id('3dbd37b8-bc84-4e88-84ae-0db7675b068b')
+    @engine_test.scenario('floating_ip_move')
     def test_floating_ip_moved_to_another_port(self):
         """Stack update moves the FIP: old name's A goes, new one comes."""
-        self.run_scenario('floating_ip_move')
+        self.run_scenario()

@@ -28,14 +28,14 @@ class ProviderPortDnsTest(engine_test.ScenarioEngineTest):
     never creates that segment twice at the same time.
     """
 
-    scenarios = ('provider_port_dns', 'provider_port_rename')
-
     @decorators.idempotent_id('3d485f8b-fde7-4c7c-8c65-c1c4d24f7b80')
+    @engine_test.scenario('provider_port_dns')
     def test_provider_port_published_directly(self):
         """A (+AAAA with IPv6) and PTRs, dns_assignment fqdn; gone after."""
-        self.run_scenario('provider_port_dns')
+        self.run_scenario()
 
     @decorators.idempotent_id('b0fc9f13-1cd3-4277-aa4e-1d55764ece19')
+    @engine_test.scenario('provider_port_rename')
     def test_port_dns_name_renamed_by_stack_update(self):
         """Rename via stack update: old records go, new ones come."""
-        self.run_scenario('provider_port_rename')
+        self.run_scenario()

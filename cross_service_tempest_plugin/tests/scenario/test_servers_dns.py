@@ -25,9 +25,8 @@ class ServersDnsTest(engine_test.ScenarioEngineTest):
     Servers' ports with dns_name, network with dns_domain.
     """
 
-    scenarios = ('servers_dns',)
-
     @decorators.idempotent_id('aade1382-4a57-4dc2-904d-54979adadc4e')
+    @engine_test.scenario('servers_dns')
     def test_servers_ports_published_through_floating_ips(self):
         """Two servers: one A per server name + one PTR per floating IP."""
-        self.run_scenario('servers_dns')
+        self.run_scenario()

@@ -24,14 +24,14 @@ class ZonePoolsTest(engine_test.ScenarioEngineTest):
     second_pool_nameservers (else the class is skipped naming them).
     """
 
-    scenarios = ('zone_on_second_pool', 'zone_on_default_pool')
-
     @decorators.idempotent_id('ad86c50e-e808-4cbc-8814-b5665006bb25')
+    @engine_test.scenario('zone_on_second_pool')
     def test_zone_with_pool_id_served_by_that_pool_only(self):
         """pool_id attribute: A on the second pool, absent on the default."""
-        self.run_scenario('zone_on_second_pool')
+        self.run_scenario()
 
     @decorators.idempotent_id('e6578a94-9fda-429c-8874-2ca12612cc83')
+    @engine_test.scenario('zone_on_default_pool')
     def test_default_zone_not_served_by_second_pool(self):
         """No attribute: A on the default pool, absent on the second."""
-        self.run_scenario('zone_on_default_pool')
+        self.run_scenario()

@@ -25,9 +25,8 @@ class {{ cookiecutter.__class_name }}(engine_test.ScenarioEngineTest):
     {{ cookiecutter.description | wordwrap(72) | indent(4) }}
     """
 
-    scenarios = ('{{ cookiecutter.name }}',)
-
     @decorators.idempotent_id('{{ cookiecutter.__idempotent_id }}')
+    @engine_test.scenario('{{ cookiecutter.name }}')
     def test_{{ cookiecutter.name }}(self):
         """Records in the API and on every nameserver; gone after delete."""
-        self.run_scenario('{{ cookiecutter.name }}')
+        self.run_scenario()
