@@ -161,8 +161,9 @@ CrossServiceGroup = [
     cfg.BoolOpt('check_reverse',
                 default=True,
                 help='Check PTR records of floating IPs and ports. Needs '
-                     'Neutron\'s [DEFAULT] allow_reverse_dns_lookup (or '
-                     'dns_domain_ports) set up for reverse zones.'),
+                     'Neutron\'s [designate] allow_reverse_dns_lookup '
+                     '(its default) and the ptr_zone_prefix_size options '
+                     'there.'),
     cfg.StrOpt('provider_network_type',
                choices=PROVIDER_NETWORK_TYPES,
                help='Network type of the provider network that the '
