@@ -100,3 +100,19 @@ def test_tempest_half_catches_a_wrong_group(tmp_path):
                                   out=lines.append)
     assert unknown == 1
     assert 'registered in [dns]' in lines[0], lines
+
+
+def test_documented_tempest_conf_options_exist():
+    # doc/source/existing-cloud-tempest.conf, shown in doc/source/devstack.rst
+    import configparser
+    parser = configparser.ConfigParser(interpolation=None)
+    parser.optionxform = str
+    parser.read(os.path.join(REPO, 'doc', 'source',
+                             'existing-cloud-tempest.conf'))
+    items = [check_options.Setting('tempest', group, name,
+                                   'existing-cloud-tempest.conf')
+             for group in parser.sections() for name in parser[group]]
+    assert len(items) > 40
+    lines = []
+    assert check_options.check(items, check_options.tempest_options(),
+                               out=lines.append) == 0, lines
