@@ -78,6 +78,15 @@ SERVICE_DISTS = {
 RUNTIME_CONF = {'designate': 'designate.conf', 'nova': 'nova.conf'}
 
 
+# option values that name a driver: (service, group, option) -> the entry
+# point group the service loads it from
+DRIVER_VALUES = {
+    ('neutron', 'ml2', 'extension_drivers'): 'neutron.ml2.extension_drivers',
+    ('neutron', 'DEFAULT', 'external_dns_driver'):
+        'neutron.services.external_dns_drivers',
+}
+
+
 def _yaml():
     import yaml
     return yaml
@@ -136,6 +145,31 @@ def from_settings():
                     os.path.relpath(settings.PATH, REPO) + ' [%s:%s]' % (
                         o.file, o.group))
             for o in settings.options()]
+
+
+def check_driver_values(out=print):
+    """The shared settings' driver names: each one the service can load.
+
+    Returns (checked, unknown).
+    """
+    from importlib import metadata
+    checked = unknown = 0
+    # the drivers that ours replace are ML2 drivers too
+    replaced = settings.Option('ml2', 'ml2', 'extension_drivers', ','.join(
+        settings.csv('extension_drivers', 'replaced')))
+    for o in settings.options() + [replaced]:
+        group = DRIVER_VALUES.get((SETTINGS_FILES[o.file], o.group, o.name))
+        if not group:
+            continue
+        names = {ep.name for ep in metadata.entry_points(group=group)}
+        for value in [v.strip() for v in o.value.split(',') if v.strip()]:
+            checked += 1
+            if value not in names:
+                unknown += 1
+                out('UNKNOWN: %s [%s] %s = %s: no %s entry point of that '
+                    'name (known: %s)' % (o.file, o.group, o.name, value,
+                                          group, ', '.join(sorted(names))))
+    return checked, unknown
 
 
 def _add(known, group, opts):
@@ -258,6 +292,11 @@ def main(argv=None):
                 unknown += len(mine)
                 continue
             unknown += check(mine, known)
+        if not args.no_plugin:
+            n, bad_values = check_driver_values()
+            print('%d driver names of the service settings checked, %d '
+                  'unknown' % (n, bad_values))
+            unknown += bad_values
     unknown += len(bad)
     print('%d options checked, %d unknown (%s, %s)' % (
         len(items) + len(bad), unknown, args.part,
