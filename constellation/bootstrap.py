@@ -13,7 +13,6 @@
 """Keystone catalog/users and the cloud's base resources, over REST."""
 
 import configparser
-import ipaddress
 import os
 import urllib.parse
 
@@ -22,6 +21,8 @@ from constellation import poll
 from constellation import render
 from constellation import rest
 from constellation import tempestconf
+import cross_service_settings as settings
+from cross_service_settings import reverse
 
 SERVICES = [
     # type, name, path appended to the endpoint base
@@ -184,15 +185,18 @@ def hypervisor_mapped(ctx):
     return bool(s.get(nova + '/os-hypervisors')['hypervisors'])
 
 
-# Neutron's IPAM (neutrondb_ipam driver, MAX_WIN) picks a fixed IP at random
-# among the first 1000 free addresses of a subnet's allocation pool: the
-# reverse zones holding them are the ones its first PTRs go to.
-IPAM_WINDOW = 1000
+# Neutron's IPAM picks a fixed IP among the first addresses of a subnet's
+# allocation pool: the reverse zones holding them are the ones its first
+# PTRs go to (the window and the subnets: the shared service settings,
+# cross_service_settings/service-settings.ini [reverse_zones]).
+IPAM_WINDOW = settings.ipam_window()
 # the subnets whose addresses Neutron publishes with PTRs in the suite:
-# floating IPs (public network), ports on the provider network, and the
-# tenant subnet publishing fixed IPs ([cross_service] published_cidr)
-PTR_CIDRS = (render.PUBLIC_CIDR, tempestconf.PROVIDER_CIDR,
-             tempestconf.PROVIDER_IPV6_CIDR, tempestconf.PUBLISHED_CIDR)
+# floating IPs (public network), and the [cross_service] CIDRs (ports on
+# the provider network, the tenant subnet publishing fixed IPs)
+PTR_CIDRS = tuple([render.PUBLIC_CIDR] + settings.reverse_zone_cidrs({
+    'provider_cidr': tempestconf.PROVIDER_CIDR,
+    'provider_ipv6_cidr': tempestconf.PROVIDER_IPV6_CIDR,
+    'published_cidr': tempestconf.PUBLISHED_CIDR}))
 
 
 def neutron_designate(ctx):
@@ -202,40 +206,14 @@ def neutron_designate(ctx):
     return dict(parser['designate'])
 
 
-def _skipped(version, designate):
-    """Labels of a reverse name that vary inside one of Neutron's zones."""
-    if version == 4:
-        return int((32 - int(designate['ipv4_ptr_zone_prefix_size'])) / 8)
-    return int((128 - int(designate['ipv6_ptr_zone_prefix_size'])) / 4)
-
-
-def reverse_zone(address, designate):
-    """The reverse zone Neutron puts ``address``'s PTR in.
-
-    As neutron.services.externaldns.drivers.designate.driver.Designate
-    ._get_in_addr_zone_name: the address's reverse name without the
-    (32 - ipv4_ptr_zone_prefix_size) / 8 bytes or
-    (128 - ipv6_ptr_zone_prefix_size) / 4 nibbles that vary in the zone.
-    """
-    ip = ipaddress.ip_address(address)
-    name = ip.reverse_pointer + '.'
-    return '.'.join(name.split('.')[_skipped(ip.version, designate):])
+# Neutron's names (cross_service_settings.reverse, shared with the
+# devstack plugin)
+reverse_zone = reverse.zone
 
 
 def reverse_zones(cidrs, designate, window=IPAM_WINDOW):
     """Neutron's reverse zones of each subnet's first ``window`` addresses."""
-    zones = []
-    for cidr in cidrs:
-        net = ipaddress.ip_network(cidr)
-        units = _skipped(net.version, designate)
-        span = (256 if net.version == 4 else 16) ** units
-        first = int(net.network_address)
-        end = first + min(window, net.num_addresses)
-        for addr in list(range(first, end, span)) + [end - 1]:
-            zone = reverse_zone(ipaddress.ip_address(addr), designate)
-            if zone not in zones:
-                zones.append(zone)
-    return zones
+    return reverse.zones(cidrs, designate, window)
 
 
 def neutron_reverse_zones(ctx, log, timeout=60):

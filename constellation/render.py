@@ -18,6 +18,8 @@ Context keys: ``root`` (state dir), ``venv``, ``ports`` (ports.allocate),
 
 import os
 
+import cross_service_settings as settings
+
 HOST = '127.0.0.1'
 REGION = 'RegionOne'
 SERVICE_USERS = ('glance', 'placement', 'nova', 'neutron', 'designate',
@@ -212,7 +214,6 @@ def neutron_conf(ctx):
         'auth_strategy': 'keystone',
         'allow_overlapping_ips': True,
         'dns_domain': DNS_DOMAIN,
-        'external_dns_driver': 'designate',
         'notify_nova_on_port_status_changes': True,
         'notify_nova_on_port_data_changes': True,
         'api_workers': 1,
@@ -220,15 +221,17 @@ def neutron_conf(ctx):
         'rpc_state_report_workers': 0,
         'state_path': data(ctx, 'neutron'),
     })
+    # the shared service settings (cross_service_settings/
+    # service-settings.ini): external_dns_driver, ...
+    default.update(settings.section('neutron', 'DEFAULT'))
     designate = auth(ctx, 'neutron')
     designate.pop('region_name')
     designate.update({
         'url': url(ctx, 'designate', '/v2'),
-        'allow_reverse_dns_lookup': True,
-        'ipv4_ptr_zone_prefix_size': 24,
-        'ipv6_ptr_zone_prefix_size': 116,
         'ptr_zone_email': PTR_EMAIL,
     })
+    # PTRs and their zones' prefix sizes: the shared service settings
+    designate.update(settings.section('neutron', 'designate'))
     return ini({
         'DEFAULT': default,
         'database': {'connection': db_url(ctx, 'neutron')},
@@ -250,10 +253,9 @@ def ml2_conf(ctx):
             'type_drivers': 'flat,vlan,vxlan',
             'tenant_network_types': 'vxlan',
             'mechanism_drivers': 'constellation_agentless',
-            # dns_domain_keywords subclasses subnet_dns_publish_fixed_ip and
-            # dns_domain_ports (all of Neutron's DNS API extensions); two of
-            # them at once: duplicate NetworkDNSDomain on network create.
-            'extension_drivers': 'port_security,dns_domain_keywords',
+            # the shared service settings' drivers (dns_domain_keywords:
+            # all of Neutron's DNS API extensions), nothing else loaded
+            'extension_drivers': settings.extension_drivers([]),
             'overlay_ip_version': 4,
         },
         'ml2_type_flat': {'flat_networks': PUBLIC_PHYSNET},

@@ -16,6 +16,7 @@ import collections
 import os
 
 from constellation import render
+import cross_service_settings as settings
 
 
 # Designate's pools, one BIND9 each: dir (its etc/, data/ and run/ dir),
@@ -165,12 +166,18 @@ def designate_conf(ctx):
         # zone update in flight): give up polling BIND after ~9 s instead
         # of ~5 min, and let the producer's periodic recovery retry zones
         # in ERROR/PENDING every 5 s instead of every 120 s.
-        'service:worker': {'workers': 1, 'poll_delay': 1,
-                           'poll_timeout': 2, 'poll_max_retries': 3,
-                           'poll_retry_interval': 1,
-                           'threshold_percentage': 100},
+        # poll_delay: the shared service settings
+        'service:worker': dict({'workers': 1,
+                                'poll_timeout': 2, 'poll_max_retries': 3,
+                                'poll_retry_interval': 1,
+                                'threshold_percentage': 100},
+                               **settings.section('designate',
+                                                  'service:worker')),
         'service:producer': {'workers': 1},
-        'producer_task:increment_serial': {'interval': 1},
+        # the shared service settings (interval 1 s: the constellation
+        # only, see service-settings.ini)
+        'producer_task:increment_serial': settings.section(
+            'designate', 'producer_task:increment_serial'),
         'producer_task:worker_periodic_recovery': {'interval': 5},
         'service:mdns': {'workers': 1,
                          'listen': '%s:%d' % (render.HOST,

@@ -14,10 +14,14 @@
 
 from constellation import render
 from constellation import render_dns
+import cross_service_settings as settings
 
-PROVIDER_CIDR = '198.51.100.0/24'          # TEST-NET-2, never routed
-PROVIDER_IPV6_CIDR = '2001:db8:3001::/64'  # documentation prefix
-PUBLISHED_CIDR = '10.249.0.0/24'    # a tenant subnet publishing fixed IPs
+# the subnets published with PTRs (documentation ranges, never routed):
+# the shared service settings, [tempest:cross_service]
+_CROSS_SERVICE = settings.section('tempest', 'cross_service')
+PROVIDER_CIDR = _CROSS_SERVICE['provider_cidr']
+PROVIDER_IPV6_CIDR = _CROSS_SERVICE['provider_ipv6_cidr']
+PUBLISHED_CIDR = _CROSS_SERVICE['published_cidr']  # a tenant subnet
 ZONE_SUFFIX = 'cross-service.test.'
 # Advertised by Neutron's ML2/router plugins but backed by agents that a
 # constellation does not run (no L2/L3/DHCP agents): Tempest tests of these

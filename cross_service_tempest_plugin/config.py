@@ -163,8 +163,9 @@ CrossServiceGroup = [
     cfg.BoolOpt('check_reverse',
                 default=True,
                 help='Check PTR records of floating IPs and ports. Needs '
-                     'Neutron\'s [DEFAULT] allow_reverse_dns_lookup (or '
-                     'dns_domain_ports) set up for reverse zones.'),
+                     'Neutron\'s [designate] allow_reverse_dns_lookup '
+                     '(its default) and the ptr_zone_prefix_size options '
+                     'there.'),
     cfg.StrOpt('provider_network_type',
                choices=PROVIDER_NETWORK_TYPES,
                help='Network type of the provider network that the '
@@ -231,6 +232,13 @@ CrossServiceGroup = [
                 default=[],
                 help='Extra scenario definition YAML files to run in '
                      'addition to the packaged ones.'),
+    cfg.ListOpt('fixed_known_bugs',
+                default=[],
+                help='Scenarios whose known_bug (a service bug the scenario '
+                     'asserts as such) is fixed in the cloud under test: '
+                     'their records must be removed as usual. Set it per '
+                     'series once the upstream fix has landed there '
+                     '(doc/source/devstack.rst, "known bugs").'),
 ]
 
 

@@ -19,9 +19,15 @@
 #   5. unless SKIP_TEMPEST_SMOKE is set, runs Tempest's smoke API tests of
 #      compute/network/image, designate-tempest-plugin's zone, recordset,
 #      quota and TSIG key API tests and heat-tempest-plugin's API tests;
-#   6. runs the constellation's own acceptance checks (DNS on the wire, a
-#      Heat server stack, restarts of designate-worker and nova-compute,
-#      down with no process/listener left, up again);
+#   6. checks the devstack job without Zuul (tools/check-devstack-job.sh):
+#      every option .zuul.yaml and the devstack plugin set exists in its
+#      service's group (and the old .zuul.yaml's defect 3 is reported),
+#      .zuul.yaml's keys and parents, and the devstack plugin's phases run
+#      under a stand-in for devstack's functions against the constellation
+#      (on copies of its configs; the zones it makes for itself deleted);
+#      then runs the constellation's own acceptance checks (DNS on the
+#      wire, a Heat server stack, restarts of designate-worker and
+#      nova-compute, down with no process/listener left, up again);
 # and in both
 #   7. writes the HTML report of the scenario results (report.html next
 #      to the logs; CROSS_SERVICE_THRESHOLDS names a thresholds file);
@@ -212,7 +218,15 @@ fi
 # tools/run-designate-multipool.sh runs them on a constellation you can
 # destroy afterwards.
 
-# 6. the constellation's own acceptance checks: DNS on the wire, a Heat
+# 6. the devstack job checked here: options, .zuul.yaml, and the devstack
+# plugin under the stand-in against this constellation (copies of its
+# configs; its own zones deleted again)
+step "devstack job checks (options, .zuul.yaml, plugin stand-in)" \
+    "$logs/devstack-job.log" env UNIT_VENV="$venv" \
+    bash "$repo/tools/check-devstack-job.sh"
+count "$logs/devstack-job.log"
+
+# the constellation's own acceptance checks: DNS on the wire, a Heat
 # server stack, restarts of designate-worker and nova-compute, then down
 # (no process, no listener left) and up again
 step "constellation checks" "$logs/checks.log" \

@@ -30,7 +30,8 @@ OPTION_NAMES = [
     'provider_network_type', 'provider_physical_network',
     'provider_segmentation_id', 'provider_cidr', 'provider_ipv6_cidr',
     'published_cidr', 'second_pool_id', 'second_pool_nameservers',
-    'template_dir', 'cleanup_timeout', 'results_dir', 'scenario_files']
+    'template_dir', 'cleanup_timeout', 'results_dir', 'scenario_files',
+    'fixed_known_bugs']
 
 
 class ConfTestCase(testtools.TestCase):

@@ -83,6 +83,7 @@ SCENARIO_SCHEMA = {
     'known_bug': {
         'summary': str,     # what is wrong, where (file/function)
         'lingering': list,  # record types left behind, e.g. [A]
+        'upstream': str,    # the upstream change that fixes it (to look for)
     },
     # Limits (SLA) the run's result carries and the report (or run
     # --fail-on-breach) checks: items as in report/thresholds.py, e.g.

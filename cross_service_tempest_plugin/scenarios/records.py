@@ -269,8 +269,14 @@ def assert_known_bug(checker, bug, lingering, scenario):
         values, _statuses = checker.lookup.lookup(rec)
         if not values & rec.values:
             raise StepFailure(
-                'known bug no longer reproduces: %s was removed with the '
-                'stack (expected it to linger: %s). Remove known_bug from '
-                'scenario %s.' % (rec, bug['summary'], scenario))
+                'known bug no longer reproduces in scenario %s: %s was '
+                'removed with the stack (expected it to linger: %s). Look '
+                'for the upstream fix: %s. Add %s to [cross_service] '
+                'fixed_known_bugs where the cloud has it (.zuul.yaml: the '
+                'jobs of those series); once all have it, delete the '
+                'known_bug of scenario %s.' % (
+                    scenario, rec, bug['summary'],
+                    bug.get('upstream', 'a change to the code named above'),
+                    scenario, scenario))
         still.append(dict(rec.to_dict(), seen=sorted(values)))
     return {'summary': bug['summary'], 'lingering': still}

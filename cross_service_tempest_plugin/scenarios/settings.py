@@ -93,6 +93,7 @@ class Settings:
     # request was interrupted: Heat may still be storing it.
     create_settle: float = 15
     results_dir: typing.Optional[str] = _opt('results_dir')
+    fixed_known_bugs: list = dataclasses.field(default_factory=list)
 
     def __post_init__(self):
         self.nameservers = list(self.nameservers or [])
@@ -136,7 +137,8 @@ class Settings:
                                    getattr(heat, 'build_interval', None)),
                    template_dir=cs.template_dir, context=context,
                    cleanup_timeout=cs.cleanup_timeout,
-                   results_dir=cs.results_dir)
+                   results_dir=cs.results_dir,
+                   fixed_known_bugs=list(cs.fixed_known_bugs or []))
 
 
 @dataclasses.dataclass
