@@ -47,11 +47,14 @@ import os
 
 from cross_service_tempest_plugin import config as cs_config
 from cross_service_tempest_plugin.scenarios import engine
+from cross_service_tempest_plugin.scenarios import errors
 from cross_service_tempest_plugin.scenarios import loader
+from cross_service_tempest_plugin.scenarios import placeholders
 from cross_service_tempest_plugin.scenarios import settings as run_settings
+from cross_service_tempest_plugin.scenarios import yaml_files
 
-ScenarioError = loader.ScenarioError
-UnknownScenario = loader.UnknownScenario
+ScenarioError = errors.ScenarioError
+UnknownScenario = errors.UnknownScenario
 ScenarioResult = engine.ScenarioResult
 StepResult = engine.StepResult
 
@@ -95,7 +98,7 @@ def load_config(config_file=None):
             'config file %s does not exist (pass config_file / --config, or '
             'set TEMPEST_CONFIG_DIR and TEMPEST_CONFIG)' % path)
     try:
-        loader.read_text(path, 'config file', 'an INI file (tempest.conf)')
+        yaml_files.read_text(path, 'config file', 'an INI file (tempest.conf)')
     except ScenarioError as exc:    # unreadable, not UTF-8, binary
         raise ConfigError(str(exc))
     if _loaded_path and _loaded_path != path:
@@ -121,7 +124,7 @@ def load_config(config_file=None):
 
 def _catalog(conf=None, scenario_files=()):
     files = list(conf.cross_service.scenario_files) if conf else []
-    files += loader.file_list(scenario_files)
+    files += yaml_files.file_list(scenario_files)
     return loader.load_catalog(
         files, conf.cross_service.template_dir if conf else None)
 
@@ -295,13 +298,13 @@ class Scenario(object):
         self.name = name
         self.config_file = config_file
         # Checks that need no tempest.conf first.
-        self.overrides = loader.Overrides.of(overrides)
+        self.overrides = placeholders.Overrides.of(overrides)
         try:
             engine.normalise_hooks(hooks)
         except ValueError as exc:
             raise ScenarioError(str(exc))
         self.hooks = hooks
-        self.scenario_files = loader.file_list(scenario_files)
+        self.scenario_files = yaml_files.file_list(scenario_files)
         self.run_ = None
         self._creds = None
         self._values, self._settings = _split_overrides(self.overrides)

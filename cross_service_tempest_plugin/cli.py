@@ -130,8 +130,8 @@ def cmd_show(args, stdout, stderr):
 
 def cmd_run(args, stdout, stderr):
     from cross_service_tempest_plugin import api
-    from cross_service_tempest_plugin.scenarios import loader
-    overrides = loader.Overrides.parse(args.overrides, '--set')
+    from cross_service_tempest_plugin.scenarios import placeholders
+    overrides = placeholders.Overrides.parse(args.overrides, '--set')
     state = {}
     lines = stderr if args.json else stdout
     old_int = signal.signal(signal.SIGINT, _interrupt_handler(state, lines))

@@ -28,6 +28,7 @@ import yaml
 from cross_service_tempest_plugin import authoring
 from cross_service_tempest_plugin import cli
 from cross_service_tempest_plugin.scenarios import loader
+from cross_service_tempest_plugin.scenarios import templates
 from cross_service_tempest_plugin.tests.scenario import engine_test
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -80,7 +81,7 @@ class TestNewScenario(testtools.TestCase):
             self.assertIn('check_removed', definition['steps'])
             # The template resolves without template_dir, and every nested
             # type it uses is one of the packaged templates.
-            path = loader.find_template(definition['stack']['template'])
+            path = templates.find_template(definition['stack']['template'])
             self.assertEqual(gen.template_file, path)
             with open(path) as f:
                 hot = yaml.safe_load(f)
@@ -90,7 +91,7 @@ class TestNewScenario(testtools.TestCase):
                        for r in hot['resources'].values()
                        if r['type'] == 'OS::Heat::ResourceGroup'}
             self.assertTrue(nested)
-            self.assertLessEqual(nested, set(loader.template_files()))
+            self.assertLessEqual(nested, set(templates.template_files()))
             # Every stack parameter the definition passes is declared.
             self.assertEqual(set(hot['parameters']),
                              set(definition['stack']['parameters']))
@@ -197,7 +198,7 @@ class TestNewScenario(testtools.TestCase):
         definition = loader.load_catalog(
             [expected[0]], os.path.join(pkg, 'templates')).get('in_tree')
         self.assertEqual('in_tree.yaml', definition['stack']['template'])
-        self.assertEqual(expected[1], loader.find_template(
+        self.assertEqual(expected[1], templates.find_template(
             'in_tree.yaml', os.path.join(pkg, 'templates')))
         rc, out, err = run_cli('new', 'in_tree', '--output', tree)
         self.assertEqual(2, rc)

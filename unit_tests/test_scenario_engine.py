@@ -16,6 +16,7 @@ import json
 import unittest
 
 from cross_service_tempest_plugin.scenarios import engine
+from cross_service_tempest_plugin.scenarios import errors
 from cross_service_tempest_plugin.scenarios import loader
 from unit_tests import scenario_fakes
 
@@ -366,11 +367,11 @@ class TestFailuresAndCleanup(EngineTestCase):
 
     def test_unknown_until_step(self):
         run = self.cloud.run(self.catalog, 'floating_ip_dns')
-        self.assertRaisesRegex(loader.ScenarioError, "no step 'nope'",
+        self.assertRaisesRegex(errors.ScenarioError, "no step 'nope'",
                                run.run, until='nope')
 
     def test_bad_override_key_is_named(self):
-        self.assertRaisesRegex(loader.ScenarioError, "unknown key 'colour'",
+        self.assertRaisesRegex(errors.ScenarioError, "unknown key 'colour'",
                                self.cloud.run, self.catalog,
                                'floating_ip_dns', overrides={'colour': 1})
 

@@ -17,7 +17,7 @@ import time
 from tempest.lib import exceptions as lib_exc
 
 from cross_service_tempest_plugin.scenarios import engine
-from cross_service_tempest_plugin.scenarios import loader
+from cross_service_tempest_plugin.scenarios import errors
 from unit_tests.test_scenario_engine import EngineTestCase
 
 
@@ -103,11 +103,11 @@ class TestNoReuse(EngineTestCase):
         run = self.cloud.run(self.catalog, 'floating_ip_dns')
         run.run(until='deploy')
         calls = len(self.cloud.stacks.calls)
-        with self.assertRaises(loader.ScenarioError) as ctx:
+        with self.assertRaises(errors.ScenarioError) as ctx:
             run.run_step('check_api')
         self.assertIn("run_step('check_api') after this run was cleaned up",
                       str(ctx.exception))
-        self.assertRaisesRegex(loader.ScenarioError, r'run\(\) after',
+        self.assertRaisesRegex(errors.ScenarioError, r'run\(\) after',
                                run.run)
         self.assertEqual(calls, len(self.cloud.stacks.calls))
         self.assertNothingLeft(run)
@@ -116,7 +116,7 @@ class TestNoReuse(EngineTestCase):
         run = self.cloud.run(self.catalog, 'floating_ip_dns')
         run.run_step('create_zone')
         run.cleanup()
-        self.assertRaisesRegex(loader.ScenarioError, 'start a new run',
+        self.assertRaisesRegex(errors.ScenarioError, 'start a new run',
                                run.run_step, 'deploy')
         self.assertEqual([], self.cloud.stacks.live())
 

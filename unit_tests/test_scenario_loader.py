@@ -18,8 +18,12 @@ import unittest
 
 import yaml
 
+from cross_service_tempest_plugin.scenarios import errors
 from cross_service_tempest_plugin.scenarios import loader
+from cross_service_tempest_plugin.scenarios import placeholders
+from cross_service_tempest_plugin.scenarios import schema
 from cross_service_tempest_plugin.scenarios import settings
+from cross_service_tempest_plugin.scenarios import templates
 
 SHIPPED = ('dns_domain_keywords', 'floating_ip_dns', 'floating_ip_move',
            'floating_ip_no_zone', 'provider_port_dns', 'provider_port_rename',
@@ -48,15 +52,15 @@ class TestShipped(unittest.TestCase):
         catalog = loader.load_catalog()
         for name in catalog.names():
             template = catalog.get(name)['stack']['template']
-            loader.find_template(template)
-        for fname, text in loader.template_files().items():
+            templates.find_template(template)
+        for fname, text in templates.template_files().items():
             data = yaml.safe_load(text)
             self.assertGreaterEqual(str(data['heat_template_version']),
                                     '2018-08-31', fname)
             self.assertTrue(data.get('description'), fname)
 
     def test_nested_template_types_are_shipped(self):
-        files = loader.template_files()
+        files = templates.template_files()
         for fname, text in files.items():
             for res in (yaml.safe_load(text).get('resources') or {}).values():
                 types = [res['type']]
@@ -67,7 +71,7 @@ class TestShipped(unittest.TestCase):
                         self.assertIn(t, files, fname)
 
     def test_no_removed_or_wrong_heat_properties(self):
-        for fname, text in loader.template_files().items():
+        for fname, text in templates.template_files().items():
             for rname, res in (yaml.safe_load(text).get('resources')
                                or {}).items():
                 self.assertNotEqual('OS::Designate::Domain', res['type'])
@@ -81,12 +85,12 @@ class TestShipped(unittest.TestCase):
         context = {k: 'x' for k in settings.PLACEHOLDERS}
         for name in catalog.names():
             d = catalog.get(name)
-            loader.render(d.get('zone_name', ''), context, name)
+            placeholders.render(d.get('zone_name', ''), context, name)
             values = dict(context, **(d.get('vars') or {}))
-            loader.render(d['stack']['parameters'], values, name)
-            loader.render(d.get('update') or {}, values, name)
+            placeholders.render(d['stack']['parameters'], values, name)
+            placeholders.render(d.get('update') or {}, values, name)
             for rec in d['records']:
-                loader.render(rec, dict(values, label='l'), name)
+                placeholders.render(rec, dict(values, label='l'), name)
 
 
 class TestMerge(TempFiles):
@@ -147,7 +151,7 @@ scenarios:
     stack:
       tempalte: x.yaml
 """)
-        with self.assertRaises(loader.ScenarioError) as ctx:
+        with self.assertRaises(errors.ScenarioError) as ctx:
             loader.load_catalog([path])
         self.assertIn(path, str(ctx.exception))
         self.assertIn('scenarios.floating_ip_dns.stack.tempalte',
@@ -160,7 +164,7 @@ scenarios:
     known_bug:
       summary: something is wrong
 """)
-        with self.assertRaises(loader.ScenarioError) as ctx:
+        with self.assertRaises(errors.ScenarioError) as ctx:
             loader.load_catalog([path])
         self.assertIn(path, str(ctx.exception))
         self.assertIn('scenarios.floating_ip_dns.known_bug: needs summary '
@@ -174,7 +178,7 @@ scenarios:
     stack: {template: zone.yaml}
     steps: [deploy]
 """)
-        with self.assertRaises(loader.ScenarioError) as ctx:
+        with self.assertRaises(errors.ScenarioError) as ctx:
             loader.load_catalog([path])
         self.assertIn(path, str(ctx.exception))
         self.assertIn('scenarios.half.records: is missing',
@@ -196,31 +200,31 @@ scenarios:
         for body, message in cases.items():
             path = self.write('t.yaml', 'scenarios:\n  floating_ip_dns:\n'
                               '    %s\n' % body)
-            with self.assertRaises(loader.ScenarioError) as ctx:
+            with self.assertRaises(errors.ScenarioError) as ctx:
                 loader.load_catalog([path])
             self.assertIn(message, str(ctx.exception), body)
 
     def test_second_pool_needs_the_second_pool_requirement(self):
         path = self.write('t.yaml', 'scenarios:\n  provider_port_dns:\n'
                           '    pool: second\n')
-        with self.assertRaises(loader.ScenarioError) as ctx:
+        with self.assertRaises(errors.ScenarioError) as ctx:
             loader.load_catalog([path])
         self.assertIn('scenarios.provider_port_dns.requires: pool: second '
                       'needs the requirement second_pool', str(ctx.exception))
 
     def test_bad_files(self):
         missing = os.path.join(self.tmp.name, 'nope.yaml')
-        self.assertRaisesRegex(loader.ScenarioError, 'nope.yaml: cannot be '
+        self.assertRaisesRegex(errors.ScenarioError, 'nope.yaml: cannot be '
                                'read', loader.load_catalog, [missing])
         bad = self.write('bad.yaml', 'scenarios: [\n')
-        self.assertRaisesRegex(loader.ScenarioError, 'not valid YAML',
+        self.assertRaisesRegex(errors.ScenarioError, 'not valid YAML',
                                loader.load_catalog, [bad])
         other = self.write('other.yaml', 'scenario: {}\n')
-        self.assertRaisesRegex(loader.ScenarioError, "'scenarios' mapping",
+        self.assertRaisesRegex(errors.ScenarioError, "'scenarios' mapping",
                                loader.load_catalog, [other])
 
     def test_unknown_scenario_lists_available(self):
-        with self.assertRaises(loader.UnknownScenario) as ctx:
+        with self.assertRaises(errors.UnknownScenario) as ctx:
             loader.load_catalog().get('nope')
         for name in SHIPPED:
             self.assertIn(name, str(ctx.exception))
@@ -229,34 +233,34 @@ scenarios:
 class TestRender(unittest.TestCase):
 
     def test_whole_placeholder_keeps_type(self):
-        self.assertEqual(2, loader.render('{n}', {'n': 2}, 'w'))
-        self.assertEqual('a-2.z.', loader.render('a-{n}.{z}',
-                                                 {'n': 2, 'z': 'z.'}, 'w'))
-        self.assertEqual({'x': [3]}, loader.render({'x': ['{n}']},
-                                                   {'n': 3}, 'w'))
+        self.assertEqual(2, placeholders.render('{n}', {'n': 2}, 'w'))
+        self.assertEqual('a-2.z.', placeholders.render(
+            'a-{n}.{z}', {'n': 2, 'z': 'z.'}, 'w'))
+        self.assertEqual({'x': [3]}, placeholders.render({'x': ['{n}']},
+                                                         {'n': 3}, 'w'))
 
     def test_missing_value_names_key_and_place(self):
-        with self.assertRaises(loader.ScenarioError) as ctx:
-            loader.render({'p': 'x-{zone}'}, {'zone_name': 'z'},
-                          'scenarios.s.stack')
+        with self.assertRaises(errors.ScenarioError) as ctx:
+            placeholders.render({'p': 'x-{zone}'}, {'zone_name': 'z'},
+                                'scenarios.s.stack')
         self.assertIn('scenarios.s.stack.p: no value for {zone}',
                       str(ctx.exception))
 
     def test_parse_override(self):
         self.assertEqual(('server_count', 3),
-                         loader.parse_override('server_count=3'))
+                         placeholders.parse_override('server_count=3'))
         self.assertEqual(('dns_name', 'a=b'),
-                         loader.parse_override('dns_name=a=b'))
+                         placeholders.parse_override('dns_name=a=b'))
         self.assertEqual(('check_reverse', False),
-                         loader.parse_override('check_reverse=false'))
-        self.assertRaisesRegex(loader.ScenarioError, 'expected KEY=VALUE',
-                               loader.parse_override, 'novalue')
+                         placeholders.parse_override('check_reverse=false'))
+        self.assertRaisesRegex(errors.ScenarioError, 'expected KEY=VALUE',
+                               placeholders.parse_override, 'novalue')
 
     def test_step_spec(self):
-        self.assertEqual(('a', 'a'), loader.step_spec('a'))
-        self.assertEqual(('x', 'check_api'), loader.step_spec(
+        self.assertEqual(('a', 'a'), schema.step_spec('a'))
+        self.assertEqual(('x', 'check_api'), schema.step_spec(
             {'name': 'x', 'action': 'check_api'}))
-        self.assertRaises(loader.ScenarioError, loader.step_spec, {'x': 1})
+        self.assertRaises(errors.ScenarioError, schema.step_spec, {'x': 1})
 
 
 class TestTemplateDir(TempFiles):
@@ -264,14 +268,14 @@ class TestTemplateDir(TempFiles):
     def test_override_dir_wins_by_file_name(self):
         self.write('zone.yaml', 'heat_template_version: 2021-04-16\n')
         self.assertEqual(os.path.join(self.tmp.name, 'zone.yaml'),
-                         loader.find_template('zone.yaml', self.tmp.name))
-        files = loader.template_files(self.tmp.name)
+                         templates.find_template('zone.yaml', self.tmp.name))
+        files = templates.template_files(self.tmp.name)
         self.assertIn('2021-04-16', files['zone.yaml'])
         self.assertIn('servers.yaml', files)
 
     def test_missing_template_named(self):
-        self.assertRaisesRegex(loader.ScenarioError, "template 'x.yaml' not "
-                               "found", loader.find_template, 'x.yaml')
+        self.assertRaisesRegex(errors.ScenarioError, "template 'x.yaml' not "
+                               "found", templates.find_template, 'x.yaml')
 
 
 class TestThresholds(TempFiles):
@@ -289,7 +293,7 @@ scenarios:
       - {metric: propagation, max: 5}
       - {metric: propagaton, max: 5}
 """)
-        with self.assertRaises(loader.ScenarioError) as ctx:
+        with self.assertRaises(errors.ScenarioError) as ctx:
             loader.load_catalog([path])
         msg = str(ctx.exception)
         self.assertIn(path, msg)
@@ -302,7 +306,7 @@ scenarios:
   floating_ip_dns:
     thresholds: [{metric: step_duration, step: deplyo, max: 60}]
 """)
-        with self.assertRaises(loader.ScenarioError) as ctx:
+        with self.assertRaises(errors.ScenarioError) as ctx:
             loader.load_catalog([path])
         self.assertIn("thresholds[0]: no step 'deplyo'", str(ctx.exception))
 
@@ -312,7 +316,7 @@ scenarios:
   floating_ip_dns:
     thresholds: {metric: propagation, max: 5}
 """)
-        with self.assertRaises(loader.ScenarioError) as ctx:
+        with self.assertRaises(errors.ScenarioError) as ctx:
             loader.load_catalog([path])
         self.assertIn('key scenarios.floating_ip_dns.thresholds must be a '
                       'list', str(ctx.exception))

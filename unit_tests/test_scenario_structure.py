@@ -21,6 +21,7 @@ import unittest
 
 from cross_service_tempest_plugin import config as cs_config
 from cross_service_tempest_plugin.scenarios import actions
+from cross_service_tempest_plugin.scenarios import errors
 from cross_service_tempest_plugin.scenarios import loader
 from cross_service_tempest_plugin.scenarios import results
 from cross_service_tempest_plugin.scenarios import settings
@@ -77,7 +78,7 @@ class TestSchemaPaths(unittest.TestCase):
             path = os.path.join(tmp, 'bad.yaml')
             with open(path, 'w') as f:
                 f.write('scenarios:\n  floating_ip_dns:\n' + body)
-            with self.assertRaises(loader.ScenarioError) as ctx:
+            with self.assertRaises(errors.ScenarioError) as ctx:
                 loader.load_catalog([path])
         self.assertIn(path, str(ctx.exception))
         return str(ctx.exception)

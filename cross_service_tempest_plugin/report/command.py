@@ -23,6 +23,7 @@ import os
 from cross_service_tempest_plugin import report
 from cross_service_tempest_plugin.report import fault_matrix
 from cross_service_tempest_plugin.report import results as results_mod
+from cross_service_tempest_plugin.scenarios import errors
 
 EXIT_OK, EXIT_BREACH, EXIT_USAGE = 0, 1, 2
 
@@ -88,7 +89,6 @@ def run(args, stdout, stderr):
                         report.INSTALL_HINT))
         return EXIT_USAGE
     from cross_service_tempest_plugin.report import render
-    from cross_service_tempest_plugin.scenarios import loader
     try:
         matrices = []
         runs, skipped = results_mod.load(args.results, matrices)
@@ -102,7 +102,7 @@ def run(args, stdout, stderr):
         if not os.path.isdir(out_dir):
             raise results_mod.ReportError('-o %s: directory %s does not '
                                           'exist' % (args.output, out_dir))
-    except (results_mod.ReportError, loader.ScenarioError) as exc:
+    except (results_mod.ReportError, errors.ScenarioError) as exc:
         stderr.write('error: %s\n' % exc)
         return EXIT_USAGE
     for path, why in skipped:

@@ -34,67 +34,22 @@ import yaml
 from cross_service_tempest_plugin.report import propagation
 from cross_service_tempest_plugin.report import results as results_mod
 from cross_service_tempest_plugin.report import stats
+from cross_service_tempest_plugin import threshold_items
 
-METRICS = {
-    'propagation': propagation.PUBLISH,
-    'update_propagation': propagation.UPDATE,
-    'withdrawal': propagation.WITHDRAWN,
-    'removal': propagation.REMOVAL,
-    'step_duration': None,
-    'scenario_duration': None,
-}
-STATS = ('max', 'p95', 'p90', 'median')
-KEYS = {'metric', 'max', 'stat', 'scenario', 'step', 'record_type',
-        'nameserver', 'name'}
+METRICS = dict(zip(threshold_items.METRICS, (
+    propagation.PUBLISH, propagation.UPDATE, propagation.WITHDRAWN,
+    propagation.REMOVAL, None, None)))
+STATS = threshold_items.STATS
+KEYS = threshold_items.KEYS
 PASS, BREACH, NO_DATA = 'pass', 'breach', 'no data'
-
-
-def _fail(origin, index, text):
-    raise results_mod.ReportError('%s: thresholds[%d]: %s'
-                                  % (origin, index, text))
 
 
 def validate(items, origin, scenario=None):
     """Check a list of threshold items → normalised dicts (with origin)."""
-    if not isinstance(items, list):
-        raise results_mod.ReportError(
-            '%s: thresholds must be a list of mappings, got %s'
-            % (origin, type(items).__name__))
-    out = []
-    for i, item in enumerate(items):
-        if not isinstance(item, dict):
-            _fail(origin, i, 'must be a mapping, got %r' % (item,))
-        unknown = set(item) - KEYS
-        if unknown:
-            _fail(origin, i, 'unknown key(s) %s (known: %s)' % (
-                ', '.join(sorted(unknown)), ', '.join(sorted(KEYS))))
-        metric = item.get('metric')
-        if metric not in METRICS:
-            _fail(origin, i, 'metric must be one of %s, got %r'
-                  % (', '.join(sorted(METRICS)), metric))
-        limit = item.get('max')
-        if isinstance(limit, bool) or not isinstance(limit, (int, float)) \
-                or limit < 0:
-            _fail(origin, i, 'max must be a number of seconds >= 0, got %r'
-                  % (limit,))
-        stat = item.get('stat', 'max')
-        if stat not in STATS:
-            _fail(origin, i, 'stat must be one of %s, got %r'
-                  % (', '.join(STATS), stat))
-        if metric == 'step_duration' and not item.get('step'):
-            _fail(origin, i, 'metric step_duration needs a step')
-        if metric in ('step_duration', 'scenario_duration') and (
-                item.get('record_type') or item.get('nameserver')):
-            _fail(origin, i, 'record_type/nameserver apply to the '
-                  'propagation metrics only')
-        norm = dict(item, stat=stat, max=float(limit), origin=origin)
-        if scenario is not None:
-            if item.get('scenario') not in (None, scenario):
-                _fail(origin, i, 'scenario %r in the definition of %s'
-                      % (item['scenario'], scenario))
-            norm['scenario'] = scenario
-        out.append(norm)
-    return out
+    try:
+        return threshold_items.validate(items, origin, scenario)
+    except threshold_items.ThresholdError as exc:
+        raise results_mod.ReportError(str(exc))
 
 
 def load_file(path):

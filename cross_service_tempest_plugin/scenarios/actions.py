@@ -24,7 +24,7 @@ function here with ``@action('name')`` and describe it in
 import json
 
 from cross_service_tempest_plugin.common import dns_checks
-from cross_service_tempest_plugin.scenarios import loader
+from cross_service_tempest_plugin.scenarios import errors
 from cross_service_tempest_plugin.scenarios import records
 from cross_service_tempest_plugin.scenarios.results import NOT_RUN
 from cross_service_tempest_plugin.scenarios.results import PASSED
@@ -63,7 +63,7 @@ def _pool(run):
 @action('create_zone')
 def create_zone(run, step):
     if not run.definition.get('zone', True):
-        raise loader.ScenarioError('scenarios.%s: create_zone step but '
+        raise errors.ScenarioError('scenarios.%s: create_zone step but '
                                    'zone: false' % run.name)
     params = {'zone_name': run.values['zone_name'],
               'email': str(run.values['zone_email']),
@@ -241,7 +241,7 @@ def _section(run, step):
     key = NEEDS[step.action]
     spec = run.definition.get(key)
     if not spec:
-        raise loader.ScenarioError('scenarios.%s: %s needs a %s section'
+        raise errors.ScenarioError('scenarios.%s: %s needs a %s section'
                                    % (run.name, step.action, key))
     return spec
 

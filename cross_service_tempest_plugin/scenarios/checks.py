@@ -23,10 +23,15 @@ import os
 import re
 
 from cross_service_tempest_plugin.scenarios import actions
-from cross_service_tempest_plugin.scenarios import loader
+from cross_service_tempest_plugin.scenarios import errors
+from cross_service_tempest_plugin.scenarios import placeholders
+from cross_service_tempest_plugin.scenarios import schema
 from cross_service_tempest_plugin.scenarios import settings
+from cross_service_tempest_plugin.scenarios import stacks
+from cross_service_tempest_plugin.scenarios import templates
+from cross_service_tempest_plugin.scenarios import yaml_files
 
-ScenarioError = loader.ScenarioError
+ScenarioError = errors.ScenarioError
 
 
 def check(name, definition, files, template_file=None, template_dir=None):
@@ -41,7 +46,7 @@ def check(name, definition, files, template_file=None, template_dir=None):
         raise ScenarioError('%s: scenarios.%s%s: %s' % (
             files, name, '.' + key if key else '', problem))
 
-    for key in loader.REQUIRED_KEYS:
+    for key in schema.REQUIRED_KEYS:
         if definition.get(key) in (None, '', [], {}):
             fail(key, 'is missing')
     _check_basics(definition, fail)
@@ -52,13 +57,13 @@ def check(name, definition, files, template_file=None, template_dir=None):
 
 def _check_basics(definition, fail):
     creds = definition.get('credentials', 'primary')
-    if creds not in loader.CREDENTIALS:
+    if creds not in schema.CREDENTIALS:
         fail('credentials', 'must be one of %s, got %r'
-             % (', '.join(loader.CREDENTIALS), creds))
+             % (', '.join(schema.CREDENTIALS), creds))
     pool = definition.get('pool', 'default')
-    if pool not in loader.POOLS:
+    if pool not in schema.POOLS:
         fail('pool', 'must be one of %s, got %r'
-             % (', '.join(loader.POOLS), pool))
+             % (', '.join(schema.POOLS), pool))
     if pool == 'second' and creds != 'admin':
         fail('pool', "second needs credentials: admin (Designate's policy "
              'zone_create_forced_pool: a zone names its pool_id as admin)')
@@ -84,7 +89,7 @@ def _check_steps(definition, fail):
     seen = set()
     known = actions.names()
     for i, step in enumerate(definition['steps']):
-        step_name, action = loader.step_spec(step)
+        step_name, action = schema.step_spec(step)
         where = 'steps[%d]' % i
         if action not in known:
             fail(where, 'unknown action %r (known: %s)'
@@ -97,7 +102,7 @@ def _check_steps(definition, fail):
         section = actions.NEEDS.get(action)
         if section:
             spec = definition.get(section) or {}
-            want = sorted(loader.SCENARIO_SCHEMA[section])
+            want = sorted(schema.SCENARIO_SCHEMA[section])
             missing = [k for k in want if spec.get(k) in (None, '')]
             if missing:
                 fail(section, 'the step %s (action %s) needs this section '
@@ -112,13 +117,14 @@ def _check_template(definition, fail, template_file, template_dir):
     if not name:
         fail('stack.template', 'is missing')
     try:
-        path = loader.find_template(name, template_dir, template_file)
+        path = templates.find_template(name, template_dir, template_file)
     except ScenarioError as exc:
         fail('stack.template', exc)
     if (template_file and not os.path.isabs(name) and
-            os.path.dirname(path) not in (template_dir, loader.TEMPLATES_DIR)):
+            os.path.dirname(path) not in (template_dir,
+                                          templates.TEMPLATES_DIR)):
         stack['template'] = os.path.abspath(path)
-    hot = loader.load_yaml_file(path, 'template')
+    hot = yaml_files.load_yaml_file(path, 'template')
     if not isinstance(hot, dict) or 'heat_template_version' not in hot:
         fail('stack.template', '%s is not a HOT template (no '
              'heat_template_version)' % path)
@@ -138,7 +144,7 @@ def _check_template(definition, fail, template_file, template_dir):
 def _placeholders(text):
     """Names of the ``{placeholders}`` in ``text``; ValueError if bad."""
     names = []
-    for _literal, field, spec, _conv in loader._FORMATTER.parse(text):
+    for _literal, field, spec, _conv in placeholders._FORMATTER.parse(text):
         if field is None:
             continue
         base = re.split(r'[.\[]', field, maxsplit=1)[0]
@@ -230,19 +236,18 @@ def check_parameters(definition, values, template_dir, where):
     ``where(placeholder)`` names an overridden placeholder's origin (or
     None). Checked as deployed and as after the ``update`` section.
     """
-    from cross_service_tempest_plugin.scenarios import stacks
-    path = loader.find_template(definition['stack']['template'],
-                                template_dir)
-    declared = loader.load_yaml_file(path, 'template').get(
+    path = templates.find_template(definition['stack']['template'],
+                                   template_dir)
+    declared = yaml_files.load_yaml_file(path, 'template').get(
         'parameters') or {}
     raw = definition['stack'].get('parameters') or {}
     update = (definition.get('update') or {}).get('vars') or {}
     phases = [('', values)]
     if update:
-        phases.append((' after the update', dict(values, **loader.render(
+        phases.append((' after the update', dict(values, **placeholders.render(
             update, values, 'update.vars'))))
     for phase, phase_values in phases:
-        params = stacks.heat_parameters(loader.render(
+        params = stacks.heat_parameters(placeholders.render(
             raw, phase_values, 'stack.parameters'))
         for key, value in params.items():
             problem = parameter_problem(value, declared.get(key))

@@ -33,9 +33,11 @@ from tempest.lib import exceptions as lib_exc
 
 from cross_service_tempest_plugin.common import dns_checks
 from cross_service_tempest_plugin.scenarios import actions
-from cross_service_tempest_plugin.scenarios import loader
+from cross_service_tempest_plugin.scenarios import errors
+from cross_service_tempest_plugin.scenarios import placeholders
 from cross_service_tempest_plugin.scenarios import records
 from cross_service_tempest_plugin.scenarios import results
+from cross_service_tempest_plugin.scenarios import schema
 from cross_service_tempest_plugin.scenarios import settings as settings_mod
 from cross_service_tempest_plugin.scenarios import stacks
 
@@ -84,7 +86,7 @@ def apply_overrides(definition, context, overrides, origin='overrides'):
     values.update(definition.get('vars') or {})
     for key, value in (overrides or {}).items():
         if key not in allowed:
-            raise loader.ScenarioError(
+            raise errors.ScenarioError(
                 '%s: unknown key %r (settable: %s)'
                 % (origin, key, ', '.join(sorted(allowed))))
         values[key] = value
@@ -93,9 +95,9 @@ def apply_overrides(definition, context, overrides, origin='overrides'):
 
 def check_step(scenario, definition, step, option):
     """``step`` must name a step of ``definition`` (``option`` says who)."""
-    names = loader.step_names(definition)
+    names = schema.step_names(definition)
     if step is not None and step not in names:
-        raise loader.ScenarioError('%s: scenario %s has no step %r (steps: '
+        raise errors.ScenarioError('%s: scenario %s has no step %r (steps: '
                                    '%s)' % (option, scenario, step,
                                             ', '.join(names)))
 
@@ -127,11 +129,11 @@ class ScenarioRun(object):
             if getattr(clients, key, None):
                 context[key] = getattr(clients, key)
         if definition.get('zone_name'):
-            context['zone_name'] = loader.render(
+            context['zone_name'] = placeholders.render(
                 definition['zone_name'], context,
                 'scenarios.%s.zone_name' % name)
         self.values = apply_overrides(definition, context, overrides)
-        self.steps = [StepResult(*loader.step_spec(s))
+        self.steps = [StepResult(*schema.step_spec(s))
                       for s in definition['steps']]
         self.result = ScenarioResult(name, self.steps)
         self.result.values = self.public_values()
@@ -170,8 +172,8 @@ class ScenarioRun(object):
         return [s.name for s in self.steps if s.status == NOT_RUN]
 
     def render(self, value, where):
-        return loader.render(value, self.values,
-                             'scenarios.%s.%s' % (self.name, where))
+        return placeholders.render(value, self.values,
+                                   'scenarios.%s.%s' % (self.name, where))
 
     def stack_parameters(self):
         return stacks.heat_parameters(self.render(
@@ -290,7 +292,7 @@ class ScenarioRun(object):
             step.status = FAILED
             step.error = '%s: %s' % (type(exc).__name__, exc)
             if not isinstance(exc, (StepFailure, AssertionError,
-                                    loader.ScenarioError)):
+                                    errors.ScenarioError)):
                 step.details['traceback'] = traceback.format_exc()
         except BaseException as exc:
             # Ctrl-C, SystemExit: marked, re-raised; cleanup still runs
@@ -308,7 +310,7 @@ class ScenarioRun(object):
     def _refuse_after_cleanup(self, what):
         # A step after cleanup would create resources nobody deletes.
         if self._cleaned:
-            raise loader.ScenarioError(
+            raise errors.ScenarioError(
                 'scenario %s: %s after this run was cleaned up (by run() or '
                 'cleanup()); its resources are gone and new ones would '
                 'leak: start a new run' % (self.name, what))

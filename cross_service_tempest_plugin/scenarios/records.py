@@ -22,7 +22,7 @@ the nameservers, every place polled by its own thread from the same moment.
 import threading
 
 from cross_service_tempest_plugin.common import dns_checks
-from cross_service_tempest_plugin.scenarios import loader
+from cross_service_tempest_plugin.scenarios import placeholders
 from cross_service_tempest_plugin.scenarios.results import StepFailure
 
 # ``gone`` value of an item of wait_records: the record must be present.
@@ -57,7 +57,7 @@ def compute_records(definition, outputs, values, scenario, check_reverse):
             pairs = list(zip(labels, addresses))
         else:
             pairs = [(labels, a) for a in addresses]
-        zone = (loader.render(spec['zone'], values, prefix + '.zone')
+        zone = (placeholders.render(spec['zone'], values, prefix + '.zone')
                 if spec.get('zone') else None)
         for label, address in pairs:
             if not address:
@@ -67,7 +67,8 @@ def compute_records(definition, outputs, values, scenario, check_reverse):
             rec_values = dict(values)
             if label is not None:
                 rec_values['label'] = label
-            name = loader.render(spec['name'], rec_values, prefix + '.name')
+            name = placeholders.render(spec['name'], rec_values,
+                                       prefix + '.name')
             triples.append((name, address, zone))
         with_ptr = check_reverse and spec.get('ptr', True)
         records = dns_checks.build_expected(triples, with_ptr)

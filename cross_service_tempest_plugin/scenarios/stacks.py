@@ -23,8 +23,8 @@ from tempest.lib import exceptions as lib_exc
 
 from cross_service_tempest_plugin.common import waiters
 from cross_service_tempest_plugin import owner
-from cross_service_tempest_plugin.scenarios import loader
 from cross_service_tempest_plugin.scenarios.results import StepFailure
+from cross_service_tempest_plugin.scenarios import templates
 
 
 class Resources(object):
@@ -73,12 +73,12 @@ class Stacks(object):
         self._clock = clock
 
     def template(self, name):
-        path = loader.find_template(name, self.settings.template_dir)
+        path = templates.find_template(name, self.settings.template_dir)
         with open(path) as f:
             return f.read()
 
     def files(self):
-        return loader.template_files(self.settings.template_dir)
+        return templates.template_files(self.settings.template_dir)
 
     def create(self, stack_name, role, template_name, parameters):
         """Create a stack; returns ``(name, id)``.
