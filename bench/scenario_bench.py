@@ -31,8 +31,22 @@ While the suite runs, each finished test's stestr line is printed with
 Tempest test's "progress:" log lines, followed in Tempest's log file when
 the config names one: [DEFAULT] log_file).
 
+Each run also prints what each stestr worker ran (tests, seconds): a
+schedule is balanced when its workers end together.
+
+``--schedule`` measures the first run's schedule instead: three runs,
+(1) a fresh workspace as before (stestr deals unknown tests round-robin),
+(2) a fresh workspace seeded with the shipped durations
+(``tools/suite-durations.json``, as ``tools/run-scenario-job.sh`` does),
+(3) run (2)'s workspace again (its own durations: balanced); each wall
+time is printed beside (3)'s, as a ratio.  ``--durations-out FILE``
+writes the durations of the last run's workspace to FILE (how the
+shipped file is refreshed; never edit it by hand).
+
     eval "$(tools/constellation env)"     # TEMPEST_CONFIG_DIR/TEMPEST_CONFIG
     bench/scenario_bench.py                  # or --config FILE
+    bench/scenario_bench.py --schedule --durations-out \
+        tools/suite-durations.json
     bench/scenario_bench.py --results DIR    # only summarise result files
 """
 
@@ -53,11 +67,34 @@ import time
 from cross_service_tempest_plugin.report import propagation
 from cross_service_tempest_plugin.report import results as report_results
 
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(REPO, 'tools', 'lib'))
+import suite_durations  # noqa: E402
+
+SHIPPED = os.path.join(REPO, 'tools', 'suite-durations.json')
+
 
 # A test id as `tempest run --list-tests` prints it; stestr's line for a
 # finished test: "{worker} test.id [1.23s] ... ok".
 TEST_ID = re.compile(r'^[A-Za-z_][\w.]*\.test\w*(\[.*\])?$')
 FINISHED = re.compile(r'^\{\d+\} \S+ .*\.\.\. ')
+WORKER = re.compile(r'^\{(\d+)\} .* \[([\d.]+)s\] \.\.\. ')
+
+
+def workers(stdout):
+    """{worker: (tests, seconds)} from stestr's lines of finished tests."""
+    out = {}
+    for line in stdout.splitlines():
+        m = WORKER.match(line)
+        if m:
+            n, secs = out.get(int(m.group(1)), (0, 0.0))
+            out[int(m.group(1))] = (n + 1, secs + float(m.group(2)))
+    return out
+
+
+def load():
+    with open('/proc/loadavg') as f:
+        return ' '.join(f.read().split()[:3])
 
 
 def tempest_log(config, workspace):
@@ -93,16 +130,24 @@ def follow_progress(path, stop, interval=1.0):
                       flush=True)
 
 
+def init_workspace(workspace):
+    """The stestr repository ``tempest run`` wants (``.stestr``)."""
+    os.makedirs(workspace, exist_ok=True)
+    if not os.path.isdir(os.path.join(workspace, '.stestr')):
+        # tempest run writes .stestr.conf but wants the repository to exist
+        subprocess.run([os.path.join(os.path.dirname(sys.executable),
+                                     'stestr'), 'init'],
+                       cwd=workspace, capture_output=True)
+    return os.path.join(workspace, '.stestr')
+
+
 def run_suite(config, concurrency, results_dir, workspace, regex):
     env = dict(os.environ, OS_CROSS_SERVICE__RESULTS_DIR=results_dir)
     env['TEMPEST_CONFIG_DIR'] = os.path.dirname(os.path.abspath(config))
     env['TEMPEST_CONFIG'] = os.path.basename(config)
     bindir = os.path.dirname(sys.executable)
     tempest = os.path.join(bindir, 'tempest')
-    if not os.path.isdir(os.path.join(workspace, '.stestr')):
-        # tempest run writes .stestr.conf but wants the repository to exist
-        subprocess.run([os.path.join(bindir, 'stestr'), 'init'],
-                       cwd=workspace, capture_output=True)
+    init_workspace(workspace)
     cmd = [tempest, 'run', '--config-file', os.path.abspath(config),
            '-r', regex, '--concurrency', str(concurrency)]
     listed = subprocess.run(cmd[:2] + ['--list-tests'] + cmd[2:-2],
@@ -209,6 +254,12 @@ def main(argv=None):
                    'files in DIR instead of running')
     p.add_argument('--keep', metavar='DIR', help='write the result files to '
                    'DIR (default: a temporary directory)')
+    p.add_argument('--schedule', action='store_true', help="the first "
+                   "run's schedule: fresh, fresh seeded with the shipped "
+                   'durations, balanced (three runs; --repeat ignored)')
+    p.add_argument('--durations-out', metavar='FILE', help="write the last "
+                   "run's test durations to FILE (e.g. "
+                   'tools/suite-durations.json)')
     args = p.parse_args(argv)
     if args.results:
         summarise(read_results(args.results))
@@ -223,24 +274,52 @@ def main(argv=None):
                 'constellation env)" for TEMPEST_CONFIG_DIR/TEMPEST_CONFIG)')
     if not os.path.isfile(config):
         p.error('--config: %s is not a file' % config)
-    rc_all = 0
+    if args.schedule and not os.path.isfile(SHIPPED):
+        p.error('--schedule: no shipped durations at %s' % SHIPPED)
     with tempfile.TemporaryDirectory() as tmp:
         results_dir = args.keep or os.path.join(tmp, 'results')
-        workspace = args.workspace or tmp
-        walls = []
-        for i in range(args.repeat):
-            wall, rc, tail, _out = run_suite(config, args.concurrency,
-                                             results_dir, workspace,
-                                             args.regex)
+        if args.schedule:
+            runs = [('fresh workspace (round-robin)', 'a', False),
+                    ('fresh workspace, shipped durations', 'b', True),
+                    ('balanced (its own durations)', 'b', False)]
+        else:
+            runs = [('run %d' % (i + 1), args.workspace or 'a', False)
+                    for i in range(args.repeat)]
+        walls, rc_all, ws = [], 0, None
+        for label, where, seed in runs:
+            ws = os.path.join(tmp, where) if not os.path.isabs(where) \
+                else where
+            repo = init_workspace(ws)
+            if seed:
+                n, _m = suite_durations.seed(SHIPPED, repo)
+                print('seeded %d expected duration(s) from %s' % (
+                    n, SHIPPED))
+            wall, rc, tail, out = run_suite(config, args.concurrency,
+                                            results_dir, ws, args.regex)
             walls.append(wall)
             rc_all = rc_all or rc
-            print('suite run %d: tempest run -r %s --concurrency %d: wall '
-                  '%.1f s, rc %d' % (i + 1, args.regex, args.concurrency,
-                                     wall, rc))
+            print('%s: tempest run -r %s --concurrency %d: wall %.1f s, rc '
+                  '%d, load %s' % (label, args.regex, args.concurrency, wall,
+                                   rc, load()))
+            for w, (n, secs) in sorted(workers(out).items()):
+                print('    worker %d: %d test(s), %.1f s' % (w, n, secs))
             for line in tail:
                 print('   ', line)
-        print('wall time median %.1f s over %d run(s)'
-              % (statistics.median(walls), len(walls)))
+        if args.schedule:
+            print('\nFirst-run schedule (same constellation, same run of '
+                  'this bench):')
+            for (label, _w, _s), wall in zip(runs, walls):
+                print('  %-38s %7.1f s  %.2f x balanced' % (
+                    label, wall, wall / walls[-1]))
+        else:
+            print('wall time median %.1f s over %d run(s)'
+                  % (statistics.median(walls), len(walls)))
+        if args.durations_out and not rc_all:
+            n = suite_durations.write(
+                os.path.join(ws, '.stestr'), args.durations_out, args.regex,
+                {'concurrency': args.concurrency, 'load': load(),
+                 'by': 'bench/scenario_bench.py'})
+            print('%d duration(s) written to %s' % (n, args.durations_out))
         summarise(read_results(results_dir))
     return rc_all
 

@@ -10,14 +10,20 @@
 # License for the specific language governing permissions and limitations
 # under the License.
 
-"""Install: the Debian packages and the services venv (pinned, hashed)."""
+"""Install: the Debian packages and the services venv (pinned, hashed).
+
+The venv is filled by uv, or by pip when uv cannot be had
+(``installer``), from the same requirements and constraints.
+"""
 
 import hashlib
 import os
 import subprocess
 import sys
+import time
 
 from constellation import errors
+from constellation import installer
 from constellation import services
 
 Failure = errors.Failure
@@ -120,11 +126,12 @@ def install_hash():
     )).hexdigest()[:16]
 
 
-def install_venv(st):
+def install_venv(st, environ=None):
     """Build (or keep) the services venv of state ``st``.
 
-    Up to date is a comparison of hashes (no pip run).  When only our
-    glue (ext) changed, only ext is reinstalled.
+    Up to date is a comparison of hashes (no installer run).  When only
+    our glue (ext) changed, only ext is reinstalled.  Returns what was
+    done, with the installer and the seconds it took.
     """
     want, lock = install_hash(), lock_hash()
     have = os.path.exists(st.bin('gunicorn'))
@@ -133,21 +140,36 @@ def install_venv(st):
     glue_only = st.marker('venv_lock') == lock and have
     st.clear_marker('installed')
     if not os.path.exists(st.bin('python')):
-        subprocess.run([sys.executable, '-m', 'venv', st.venv], check=True)
-    pip = [st.bin('python'), '-m', 'pip', 'install', '-q',
-           '--disable-pip-version-check']
+        # pip in the venv only to bootstrap uv or to install without it
+        # (ensurepip took 8.5 s); installer.ensure_pip adds it if needed
+        lean = installer.choice(environ) != 'pip' and installer.cached_uv()
+        subprocess.run([sys.executable, '-m', 'venv'] + (
+            ['--without-pip'] if lean else []) + [st.venv], check=True)
     steps = [['--no-deps', '--force-reinstall', os.path.join(HERE, 'ext')]]
     if not glue_only:
         st.clear_marker('venv_lock')
         steps.insert(0, ['-r', os.path.join(HERE, 'requirements.txt'),
                          '-c', os.path.join(HERE, 'lock.txt')])
+    t = time.monotonic()
     with open(st.log('install'), 'a') as log:
+        inst = installer.pick(st.bin('python'), log, environ)
+        log.write('\n# installer: %s\n' % inst.note)
+        log.flush()
         for args in steps:
-            r = subprocess.run(pip + args, stdout=log, stderr=log)
+            r = subprocess.run(inst.argv(args), stdout=log, stderr=log,
+                               env=inst.env(environ))
             if r.returncode:
-                raise Failure('pip install %s failed (exit %d)' % (
-                    ' '.join(args), r.returncode), service='install')
+                raise Failure('%s install %s failed (exit %d)' % (
+                    inst.name, ' '.join(args), r.returncode),
+                    service='install')
             if args[0] == '-r':
                 st.set_marker('venv_lock', lock)
+        if inst.compile_argv() and not glue_only:
+            r = subprocess.run(inst.compile_argv(), stdout=log, stderr=log)
+            if r.returncode:
+                raise Failure('compiling the venv\'s bytecode failed (exit '
+                              '%d)' % r.returncode, service='install')
     st.set_marker('installed', want)
-    return 'installed our glue (ext) only' if glue_only else 'installed'
+    return '%s with %s in %.1fs' % (
+        'installed our glue (ext) only' if glue_only else 'installed',
+        inst.note, time.monotonic() - t)

@@ -132,15 +132,20 @@ tempest init --workspace-path "$ws/.tempest-workspaces.yaml" "$ws" \
 cp "$conf" "$ws/etc/tempest.conf"
 # Test durations of earlier jobs: stestr gives each worker test classes
 # of about equal total duration when its repository knows them, and deals
-# them round-robin when it does not (one worker then ran ~25 s longer).
-# They are kept with the constellation's state (times.dbm of stestr's
-# repository, one entry per test, the latest duration), so the next job
-# on this machine starts balanced; a fresh clone starts without.
+# them round-robin when it does not (a fresh workspace ran one worker
+# 153 s, the other 67 s). They are kept with the constellation's state
+# (times.dbm of stestr's repository, one entry per test, the latest
+# duration), so the next job on this machine starts balanced; the tests
+# they do not know (all, in a fresh clone) get the durations shipped in
+# tools/suite-durations.json (written by bench/scenario_bench.py
+# --durations-out): the first run is scheduled as a later one would be.
 times=$CONSTELLATION_STATE_DIR/stestr-times
 if compgen -G "$times/times.dbm.*" >/dev/null; then
     cp "$times"/times.dbm.* "$ws/.stestr/"
     say "test durations of earlier jobs: $times"
 fi
+say "$(python "$repo/tools/lib/suite_durations.py" seed \
+    "$repo/tools/suite-durations.json" "$ws/.stestr")"
 keep_times() {
     if compgen -G "$ws/.stestr/times.dbm.*" >/dev/null; then
         mkdir -p "$times" && cp "$ws"/.stestr/times.dbm.* "$times/"

@@ -168,3 +168,19 @@ def test_changed_command_reruns_only_that_service(st, ctx, fake):
     database.db_syncs(st, ctx2, lambda m: None)
     assert fake['manage']
     assert all('keystone' in c for c in fake['manage'])
+
+
+def test_nova_cells_migrate_side_by_side_longest_first(st, ctx):
+    jobs = database.sync_jobs(st, ctx)
+    # each nova database its own unit; cell0's URL (it holds the DB
+    # password) travels in the environment, never in argv
+    (cell1, env1), = jobs['nova']
+    (cell0, env0), = jobs['nova-cell0']
+    assert cell1[-3:] == cell0[-3:] == ['db', 'sync', '--local_cell']
+    assert not env1 and env0['OS_DATABASE__CONNECTION'].endswith(
+        '/nova_cell0?charset=utf8')
+    assert ctx['secrets']['db'] not in ' '.join(cell0)
+    assert [a[-2:] for a, _e in jobs['nova-api']] == [
+        ['api_db', 'sync'], ['cell_v2', 'map_cell0']]
+    # submitted in this order: the longest start first
+    assert list(jobs)[:3] == ['neutron', 'nova', 'nova-cell0']

@@ -2,7 +2,10 @@
 # the plugin venv ($venv) holds Tempest, the two plugins this one builds on,
 # this plugin (editable, with its [report] extra) and the test
 # requirements, all pinned by constraints/plugin.txt; reinstalls only when
-# what it installs changed.
+# what it installs changed. The installer is uv when it can be had (pinned
+# and bootstrapped by constellation/installer.py, shared with the services
+# venv; CONSTELLATION_INSTALLER=pip forces pip), else pip: the same
+# constraints either way.
 # The caller sets $repo and $venv.
 constraints=$repo/constraints/plugin.txt
 
@@ -47,10 +50,23 @@ if [[ ! -x $venv/bin/python || $(cat "$stamp" 2>/dev/null) != "$stamp_src" ]]; t
     echo "plugin-venv: creating $venv with $py" >&2
     make_venv "$py"
     log=$venv/install.log
+    t_install=$(date +%s)
+    # uv's path, or nothing (then pip; the reason is in the log)
+    uv=$(cd "$repo" && "$py" -m constellation.installer uv \
+        "$venv/bin/python" 2>>"$log") || {
+        cat "$log" >&2; echo "plugin-venv: no installer" >&2; exit 1; }
     # Editable: the entry points resolve to this checkout.
-    if ! { "$venv/bin/python" -m pip install --upgrade pip &&
-           "$venv/bin/python" -m pip install -c "$constraints" \
-               -r "$repo/test-requirements.txt" -e "$repo[report]"; } >"$log" 2>&1
+    if [[ -n $uv ]]; then
+        installer="uv ($uv)"
+        venv_install() { UV_LINK_MODE=${UV_LINK_MODE:-copy} "$uv" pip install \
+            -q --python "$venv/bin/python" "$@"; }
+    else
+        installer=pip
+        venv_install() { "$venv/bin/python" -m pip install --upgrade pip &&
+            "$venv/bin/python" -m pip install "$@"; }
+    fi
+    if ! venv_install -c "$constraints" -r "$repo/test-requirements.txt" \
+            -e "$repo[report]" >>"$log" 2>&1
     then
         tail -n 40 "$log" >&2
         echo "plugin-venv: installing into $venv failed (log: $log)" >&2
@@ -58,7 +74,7 @@ if [[ ! -x $venv/bin/python || $(cat "$stamp" 2>/dev/null) != "$stamp_src" ]]; t
     fi
     echo "plugin-venv: installed: $("$venv/bin/python" -m pip freeze |
         grep -iE '^(tempest|designate-tempest-plugin|heat-tempest-plugin|hacking|flake8)==' |
-        tr '\n' ' ')" >&2
+        tr '\n' ' ')(with $installer in $(( $(date +%s) - t_install ))s)" >&2
     echo "$stamp_src" > "$stamp"
 fi
 
