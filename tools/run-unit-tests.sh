@@ -23,6 +23,10 @@ flake8_rc=$?
 if [[ $flake8_rc == 0 ]]; then
     echo "run-unit-tests: flake8 clean"
 fi
+# The layering (.importlinter): a cycle or an arrow the wrong way fails.
+echo "run-unit-tests: lint-imports (import layers, .importlinter)"
+PYTHONPATH=$repo "$venv/bin/lint-imports" --no-cache
+layers_rc=$?
 
 "$venv/bin/python" -m pytest -q -p no:cacheprovider unit_tests "$@"
 rc=$?
@@ -38,6 +42,11 @@ if [[ $rc == 5 ]]; then
 fi
 if [[ $flake8_rc != 0 ]]; then
     echo "run-unit-tests: FAILED: flake8 found problems (listed above)" >&2
+    exit 1
+fi
+if [[ $layers_rc != 0 ]]; then
+    echo "run-unit-tests: FAILED: lint-imports found a broken contract" \
+         "(listed above)" >&2
     exit 1
 fi
 exit $rc
