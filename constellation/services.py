@@ -43,6 +43,10 @@ NAMES = tuple(ORDER)
 # nothing else: `constellation env` exports CONSTELLATION_STATE_DIR to
 # clients (Tempest runs, CI scripts), which must never be taken for ours.
 MARK = 'CONSTELLATION_SUPERVISED_BY'
+# Designate 23's serial fix (constellation_ext.designate_serial applies it)
+DESIGNATE_SERIAL_PATCH = os.path.join(
+    os.path.dirname(os.path.abspath(__file__)), 'patches',
+    'designate-23-increment-serial.patch')
 
 API_PORT = {'keystone': 'keystone', 'glance': 'glance',
             'placement': 'placement', 'nova-api': 'nova',
@@ -144,7 +148,14 @@ def programs(ctx):
         stopwait=40, check='nova')
     des = ['--config-file', e('designate', 'designate.conf')]
     for svc in ('central', 'worker', 'producer', 'mdns'):
-        add('designate-' + svc, 'rpc', one_process('designate-' + svc) + des,
+        command = one_process('designate-' + svc)
+        if svc == 'central':
+            # with the upstream fix of Designate 23's serial in whole
+            # seconds, kept as a patch (constellation_ext.designate_serial)
+            command = [venv_bin('python'), '-m',
+                       'constellation_ext.designate_serial', '--patch',
+                       DESIGNATE_SERIAL_PATCH, 'designate-central']
+        add('designate-' + svc, 'rpc', command + des,
             check='designate', port='mdns' if svc == 'mdns' else None)
     # one process too, with a 0.2 s scheduler tick instead of Heat's fixed
     # 1 s (constellation_ext.heat_tick)

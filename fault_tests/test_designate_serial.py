@@ -40,6 +40,13 @@ shows nothing and is retried (bounded); when enough of them fit and the
 serial moves on every time, the bug is fixed upstream and the test fails
 saying what to remove.
 
+The constellation runs designate-central with the upstream fix
+(``constellation_ext.designate_serial``); the test switches it off for
+its run (the switch file, removed again at the end) so that it keeps
+proving Designate's own ``increment_serial``. With
+``SERIAL_COLLISION_PATCHED=1`` it leaves the fix on and fails saying the
+bug no longer reproduces: the patch works.
+
 It stops a service: run it alone (the main job runs the fault tests after
 the suite, one at a time). Its zone is named like the suite's (the
 sweeper knows it) and deleted at the end::
@@ -51,6 +58,7 @@ import json
 import os
 import queue
 import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -61,6 +69,10 @@ from cross_service_tempest_plugin.common import dns_checks
 from cross_service_tempest_plugin.faults import base as faultbase
 from cross_service_tempest_plugin.faults import constellation
 from fault_tests import common
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(
+    os.path.abspath(__file__))), 'constellation', 'ext'))
+from constellation_ext import designate_serial  # noqa: E402
 
 ATTEMPTS = 10                   # attempts at most
 # attempts whose second pass ran in S's second and moved on: bug fixed
@@ -348,6 +360,15 @@ class TestDesignateSerialCollision(unittest.TestCase):
         controller = constellation.ConstellationController(
             common.constellation_cmd(), state_dir=state_dir)
         undo = faultbase.UndoStack()
+        # the constellation's designate-central runs with the upstream fix
+        # (constellation_ext.designate_serial): switched off for this test,
+        # which proves Designate's own method; SERIAL_COLLISION_PATCHED=1
+        # leaves it on (the test then fails: "no longer reproduces")
+        if os.environ.get('SERIAL_COLLISION_PATCHED') != '1':
+            switch = os.path.join(state_dir, designate_serial.SWITCH)
+            with open(switch, 'w') as f:
+                f.write('fault_tests/test_designate_serial.py\n')
+            undo.push('remove %s' % switch, os.remove, switch)
         # stops designate-producer; leaving starts it again (waits for its
         # heartbeat), also when the block failed
         with faultbase.Fault(controller, 'designate-producer', 'stop',

@@ -75,13 +75,17 @@ def test_oslo_service_daemons_run_without_their_master():
     ctx = {'root': '/st', 'venv': '/st/venv', 'ports': ports.allocate(25100),
            'port_base': 25100, 'user': 'u', 'group': 'g'}
     by_name = {p.name: p for p in services.programs(ctx)}
-    for name in ('nova-conductor', 'nova-scheduler', 'designate-central',
-                 'designate-worker', 'designate-producer', 'designate-mdns'):
+    for name in ('nova-conductor', 'nova-scheduler', 'designate-worker',
+                 'designate-producer', 'designate-mdns'):
         assert by_name[name].command[1:4] == [
             '-m', 'constellation_ext.nofork', name], name
     # heat-engine through heat_tick, which runs it as nofork does
     assert by_name['heat-engine'].command[1:4] == [
         '-m', 'constellation_ext.heat_tick', 'heat-engine']
+    # designate-central through designate_serial, which runs it so too
+    assert by_name['designate-central'].command[1:6] == [
+        '-m', 'constellation_ext.designate_serial', '--patch',
+        services.DESIGNATE_SERIAL_PATCH, 'designate-central']
 
 
 def test_prepare_runs_after_the_script_is_imported(monkeypatch):
