@@ -30,7 +30,7 @@ APPLETS = ('sbin/init', 'bin/sh', 'sbin/getty', 'sbin/udhcpc', 'bin/mount',
            'bin/id', 'bin/whoami', 'bin/dd', 'bin/rm', 'bin/cp', 'bin/mv',
            'bin/touch', 'bin/ifconfig', 'sbin/route', 'bin/wc', 'bin/sort',
            'bin/xargs', 'bin/find', 'bin/stat', 'bin/date', 'bin/sync',
-           'bin/test', 'bin/[', 'bin/printf', 'bin/blkid', 'bin/env',
+           'bin/test', 'bin/[', 'bin/printf', 'bin/env',
            'bin/vi', 'bin/less', 'bin/md5sum', 'bin/sha256sum', 'bin/uptime',
            'bin/ln', 'bin/true', 'bin/false', 'bin/kill', 'sbin/arp',
            'bin/netstat', 'bin/hexdump', 'bin/od', 'bin/dirname',
@@ -133,6 +133,22 @@ esac
 exit 0
 """
 
+# busybox's blkid lists; Tempest's mount_config_drive asks
+# ``blkid -L config-2 -o device``
+BLKID = r"""#!/bin/sh
+if [ "$1" = "-L" ]; then
+    for dev in /dev/sr* /dev/vd*; do
+        [ -b "$dev" ] || continue
+        if busybox blkid "$dev" | grep -q "LABEL=\"$2\""; then
+            echo "$dev"
+            exit 0
+        fi
+    done
+    exit 2
+fi
+exec busybox blkid "$@"
+"""
+
 SUDO = """#!/bin/sh
 # the guest runs everything as root: sudo runs its command
 [ "$1" = "-n" ] && shift
@@ -155,5 +171,6 @@ def files(modules):
                              'dropbear)\n'),
         'etc/hosts': (0o644, '127.0.0.1 localhost\n'),
         'usr/bin/sudo': (0o755, SUDO),
+        'bin/blkid': (0o755, BLKID),
         'www/index.html': (0o644, 'localhost\n'),
     }
