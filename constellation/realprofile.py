@@ -35,7 +35,9 @@ APT_PACKAGES = ('openvswitch-switch', 'ovn-central', 'ovn-host',
                 'qemu-system-x86', 'qemu-utils', 'libvirt-daemon-system',
                 'libvirt-daemon-driver-qemu', 'libvirt-clients',
                 'python3-libvirt', 'genisoimage', 'syslinux',
-                'syslinux-common', 'mtools', 'dosfstools', 'cpio')
+                'syslinux-common', 'mtools', 'dosfstools', 'cpio',
+                # Tempest pings floating IPs from the host
+                'iputils-ping')
 APT_BINARIES = {'openvswitch-switch': 'ovs-vswitchd',
                 'ovn-central': 'ovn-northd', 'ovn-host': 'ovn-controller',
                 'qemu-system-x86': 'qemu-system-x86_64',
@@ -48,7 +50,8 @@ APT_BINARIES = {'openvswitch-switch': 'ovs-vswitchd',
                                    'libvirt.py',
                 'genisoimage': 'genisoimage', 'syslinux': 'syslinux',
                 'syslinux-common': '/usr/lib/syslinux/mbr/mbr.bin',
-                'mtools': 'mcopy', 'dosfstools': 'mkfs.vfat', 'cpio': 'cpio'}
+                'mtools': 'mcopy', 'dosfstools': 'mkfs.vfat', 'cpio': 'cpio',
+                'iputils-ping': 'ping'}
 # Debian's libvirt binding (python3-libvirt 9.0, built for this libvirt and
 # python 3.11): its files, linked into the services venv
 LIBVIRT_PY = ('libvirt.py', 'libvirt_qemu.py', 'libvirt_lxc.py',

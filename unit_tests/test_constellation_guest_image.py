@@ -97,3 +97,11 @@ def test_guest_boots_to_login_serves_hostname_and_reads_keys():
     assert 'hostname > /www/index.html' in dhcp
     # a locked password ('!') makes dropbear refuse even a key
     assert files['etc/shadow'][1].startswith('root:*:')
+
+
+def test_blkid_for_tempest_is_a_script_over_findfs():
+    # Debian's busybox-static has no blkid applet: a link to it would be
+    # "applet not found" when Tempest mounts the config drive
+    assert 'bin/blkid' not in guest_files.APPLETS
+    mode, text = guest_files.files([])['bin/blkid']
+    assert mode & 0o111 and 'findfs "LABEL=$2"' in text
