@@ -17,8 +17,10 @@ import os
 import urllib.parse
 
 from constellation import errors
+from constellation import netns
 from constellation import poll
 from constellation import render
+from constellation import render_ovn
 from constellation import rest
 from constellation import tempestconf
 import cross_service_settings as settings
@@ -34,6 +36,12 @@ SERVICES = [
     ('orchestration', 'heat', 'heat', '/v1/$(project_id)s'),
 ]
 IMAGE_NAME = 'constellation-fake-image'
+# the real profile's guest (constellation.guest_image): what Nova's libvirt
+# driver needs to know of it
+GUEST_IMAGE_NAME = 'constellation-guest'
+GUEST_PROPERTIES = {'hw_disk_bus': 'virtio', 'hw_vif_model': 'virtio',
+                    'hw_cdrom_bus': 'ide', 'hw_machine_type': 'pc',
+                    'os_type': 'linux'}
 # Roles of the service users in project ``service``: ``service`` is what the
 # services' policies look for (Nova binding ports and Neutron sending
 # server events, Placement, token validation).  Neutron also needs
@@ -46,13 +54,28 @@ IMAGE_NAME = 'constellation-fake-image'
 # would need more than ``service`` too.
 SERVICE_ROLES = {'neutron': ('service', 'admin')}
 DEFAULT_SERVICE_ROLES = ('service',)
+# The real profile's Nova waits for Neutron's network-vif-plugged event;
+# Neutron sends it as the ``nova`` user ([nova] of neutron.conf), and Nova's
+# external-events API looks the server up with that user's context
+# (InstanceList.get_by_filters, filtered by project unless the context is
+# admin): with ``service`` only every event is a 404 "unknown instance" and
+# the boot times out. devstack gives the nova user admin as well.
+REAL_SERVICE_ROLES = dict(SERVICE_ROLES, nova=('service', 'admin'))
+
+
+def service_roles(ctx):
+    roles = REAL_SERVICE_ROLES if render_ovn.is_real(ctx) else SERVICE_ROLES
+    return {u: roles.get(u, DEFAULT_SERVICE_ROLES)
+            for u in render.SERVICE_USERS}
+
+
 FLAVORS = [('42', 'm1.nano', 128, 1, 1), ('84', 'm1.micro', 192, 1, 1)]
 
 
 def keystone_key(ctx):
     """What keystone() set up: redone when the ports or the roles change."""
-    roles = ','.join('%s=%s' % (u, '+'.join(SERVICE_ROLES.get(
-        u, DEFAULT_SERVICE_ROLES))) for u in render.SERVICE_USERS)
+    roles = ','.join('%s=%s' % (u, '+'.join(r))
+                     for u, r in service_roles(ctx).items())
     return '%d %s' % (ctx['port_base'], roles)
 
 
@@ -111,7 +134,7 @@ def keystone(ctx, log):
     user('demo', ctx['secrets']['demo'], projects['demo'], ['member'])
     for name in render.SERVICE_USERS:
         user(name, ctx['secrets']['service'], projects['service'],
-             SERVICE_ROLES.get(name, DEFAULT_SERVICE_ROLES))
+             service_roles(ctx)[name])
     for stype, sname, port_name, path in SERVICES:
         svc = _ensure(s, ks + '/services', 'services', 'service',
                       {'type': stype}, {'type': stype, 'name': sname})
@@ -130,22 +153,54 @@ def keystone(ctx, log):
         '%d catalog entries' % (len(render.SERVICE_USERS), len(SERVICES)))
 
 
+def _image(s, ctx):
+    """The fast profile's few random bytes, or the real guest's qcow2.
+
+    The real guest's image carries the hash of its build inputs
+    (``constellation_guest``); an image of an older build is replaced.
+    """
+    glance = render.url(ctx, 'glance')
+    real = render_ovn.is_real(ctx)
+    name = GUEST_IMAGE_NAME if real else IMAGE_NAME
+    key = os.path.basename(os.path.dirname(ctx['guest_image'])) \
+        if real else None
+    imgs = s.get(glance + '/v2/images?name=' + name)['images']
+    for i in imgs:
+        if i['status'] == 'active' and i.get('constellation_guest') == key:
+            return i['id']
+    for i in imgs:   # older builds of the guest
+        s.delete('%s/v2/images/%s' % (glance, i['id']))
+    body = {'name': name, 'container_format': 'bare',
+            'disk_format': 'qcow2' if real else 'raw',
+            'visibility': 'public'}
+    if real:
+        body.update(GUEST_PROPERTIES, constellation_guest=key)
+        with open(ctx['guest_image'], 'rb') as f:
+            data = f.read()
+    else:
+        data = os.urandom(1024)
+    img = s.post(glance + '/v2/images', body)
+    s.put('%s/v2/images/%s/file' % (glance, img['id']), data, raw=True)
+    return img['id']
+
+
+def public_subnet(ctx):
+    """(cidr, gateway, pool start, pool end) of the public network.
+
+    The real profile's is routed to the host (``netns.plan``): one of its
+    own per port block; the fast profile's is never routed anywhere.
+    """
+    if render_ovn.is_real(ctx):
+        p = netns.plan(ctx)
+        return p['cidr'], p['gateway'], p['pool_start'], p['pool_end']
+    return render.PUBLIC_CIDR, '203.0.113.1', '203.0.113.10', '203.0.113.250'
+
+
 def resources(ctx, log):
     """Image, flavors, external network (idempotent); returns their ids."""
     s = admin_session(ctx)
     out = {}
-    glance = render.url(ctx, 'glance')
-    imgs = s.get(glance + '/v2/images?name=' + IMAGE_NAME)['images']
-    imgs = [i for i in imgs if i['status'] == 'active']
-    if imgs:
-        out['image_id'] = imgs[0]['id']
-    else:
-        img = s.post(glance + '/v2/images', {
-            'name': IMAGE_NAME, 'container_format': 'bare',
-            'disk_format': 'raw', 'visibility': 'public'})
-        s.put('%s/v2/images/%s/file' % (glance, img['id']),
-              os.urandom(1024), raw=True)
-        out['image_id'] = img['id']
+    out['image_id'] = _image(s, ctx)
     nova = render.url(ctx, 'nova', '/v2.1')
     have = {f['id'] for f in s.get(nova + '/flavors')['flavors']}
     for fid, name, ram, vcpus, disk in FLAVORS:
@@ -163,19 +218,20 @@ def resources(ctx, log):
             'name': 'public', 'router:external': True,
             'provider:network_type': 'flat',
             'provider:physical_network': render.PUBLIC_PHYSNET}})['network']
+    cidr, gateway, start, end = public_subnet(ctx)
     if not s.get(neutron + '/subnets?network_id=' + net['id'])['subnets']:
         s.post(neutron + '/subnets', {'subnet': {
             'name': 'public-subnet', 'network_id': net['id'],
-            'cidr': render.PUBLIC_CIDR, 'ip_version': 4,
-            'gateway_ip': '203.0.113.1', 'enable_dhcp': False,
-            'allocation_pools': [{'start': '203.0.113.10',
-                                  'end': '203.0.113.250'}]}})
+            'cidr': cidr, 'ip_version': 4,
+            'gateway_ip': gateway, 'enable_dhcp': False,
+            'allocation_pools': [{'start': start, 'end': end}]}})
     out['public_network_id'] = net['id']
     exts = s.get(neutron + '/extensions')['extensions']
     out['network_extensions'] = sorted(e['alias'] for e in exts)
     log('resources: image %s, flavors %s/%s, network public %s (%s)' % (
         out['image_id'], out['flavor_ref'], out['flavor_ref_alt'],
-        net['id'], render.PUBLIC_CIDR))
+        net['id'], cidr))
+    out['public_cidr'] = cidr
     return out
 
 
@@ -197,6 +253,11 @@ PTR_CIDRS = tuple([render.PUBLIC_CIDR] + settings.reverse_zone_cidrs({
     'provider_cidr': tempestconf.PROVIDER_CIDR,
     'provider_ipv6_cidr': tempestconf.PROVIDER_IPV6_CIDR,
     'published_cidr': tempestconf.PUBLISHED_CIDR}))
+
+
+def ptr_cidrs(ctx):
+    """PTR_CIDRS with this profile's public CIDR first."""
+    return (public_subnet(ctx)[0],) + PTR_CIDRS[1:]
 
 
 def neutron_designate(ctx):
@@ -232,7 +293,7 @@ def neutron_reverse_zones(ctx, log, timeout=60):
     s = rest.Session(conf['auth_url'], conf['username'], conf['password'],
                      conf['project_name'], conf['project_domain_name'])
     zones_url = conf['url'].rstrip('/') + '/zones'
-    names = reverse_zones(PTR_CIDRS, conf)
+    names = reverse_zones(ptr_cidrs(ctx), conf)
 
     def find(name):
         found = s.get('%s?%s' % (zones_url, urllib.parse.urlencode(

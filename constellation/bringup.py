@@ -21,12 +21,15 @@ from constellation import bootstrap
 from constellation import configs
 from constellation import database
 from constellation import errors
+from constellation import guest_image
 from constellation import install as installmod
 from constellation import lifecycle
 from constellation import pool
 from constellation import ports as portmod
 from constellation import privileges
+from constellation import realprofile
 from constellation import render
+from constellation import render_ovn
 from constellation import services
 from constellation import state as statemod
 from constellation import tempestconf
@@ -55,19 +58,34 @@ DATA_DIRS = ('mysql', 'rabbitmq/mnesia', 'bind', 'bind2', 'glance/images',
 RUN_DIRS = ('mysql', 'bind', 'bind2', 'rabbitmq')
 
 
-def install_steps(c):
+def install_steps(c, profile):
     c.step('Debian packages (%s)' % ', '.join(installmod.APT_PACKAGES),
            installmod.check_apt, service='apt')
+    if profile == 'real':
+        c.say(c.step('Debian packages of the real profile (%s)' % ', '.join(
+            realprofile.APT_PACKAGES), installmod.check_apt,
+            realprofile.APT_PACKAGES, realprofile.APT_BINARIES,
+            service='apt'))
     c.say('venv %s: %s' % (c.st.venv, c.step(
         'services venv (pinned by constellation/lock.txt)',
         installmod.install_venv, c.st, service='install')))
+    if profile == 'real':
+        c.say(c.step('libvirt binding in the venv',
+                     realprofile.link_libvirt_python, c.st.venv,
+                     service='install'))
+        path, how = c.step('guest image (Debian kernel, busybox, dropbear)',
+                           guest_image.build, os.path.join(
+                               statemod.cache_root(), 'guest-image'),
+                           service='guest-image')
+        c.st.set_marker('guest_image', path)
+        c.say('guest image %s: %s' % (path, how))
 
 
 def install(c):
     """Debian packages + the services venv only (no process started)."""
     c.st.ensure_dirs()
     with c.st.locked():
-        install_steps(c)
+        install_steps(c, c.check_profile())
     return 0
 
 
@@ -130,7 +148,7 @@ def env_lines(st):
 def _all_running(c):
     info = c.sup.info()
     return info and all(info.get(n, {}).get('statename') == 'RUNNING'
-                        for n in services.NAMES)
+                        for n in services.names(c.ctx()))
 
 
 def up(c, clean=False, snapshot=True):
@@ -172,11 +190,12 @@ def _start_first(c, ctx):
 
 
 def _up(c, snapshot=True):
+    profile = c.check_profile()
     kind, pid = c.sup.state()
     if kind == 'running' and _all_running(c) and c.st.marker('ready'):
         c.say('constellation in %s is already up (supervisord pid %d, %d '
               'programs RUNNING): nothing to do'
-              % (c.st.root, pid, len(services.NAMES)))
+              % (c.st.root, pid, len(services.names(c.ctx()))))
         return 0
     msg = c.recover_stale()
     if msg:
@@ -186,7 +205,16 @@ def _up(c, snapshot=True):
     ctx = c.ctx()
     _check_ports(c, ctx)
     c.st.set_marker('port_base', ctx['port_base'])
-    install_steps(c)
+    c.st.set_marker('profile', profile)
+    ctx = c.ctx()
+    real = render_ovn.is_real(ctx)
+    if real:
+        if c.sup.state()[0] != 'running':
+            # what a killed run left in its namespace (guests) goes first
+            realprofile.teardown(c, ctx)
+        # before anything starts: a range overlapping the host's is refused
+        realprofile.prepare(c, ctx)
+    install_steps(c, profile)
     c.step('render configs (ports %d-%d)' % (
         ctx['port_base'], ctx['port_base'] + portmod.SPAN - 1),
         write_configs, c, ctx, service='config')
@@ -199,6 +227,10 @@ def _up(c, snapshot=True):
     c.step('MariaDB datadir', database.init_mysql, c.st,
            service='mysql-install')
     c.step('supervisord', _supervisord, c, service='supervisord')
+    if real:
+        c.step('data plane (OVS, OVN, libvirt in namespace %s)'
+               % realprofile.netns.plan(ctx)['netns'], realprofile.start, c,
+               ctx, service='ovs-vswitchd')
     c.step('start epmd', c.start, ctx, 'epmd', service='epmd')
     for name in ('mysql', 'rabbitmq', 'named', 'named2'):
         c.start(ctx, name, wait=False)
@@ -234,14 +266,17 @@ def _up(c, snapshot=True):
     c.say('start %s' % ', '.join(LATER))
     for name in LATER:
         c.start(ctx, name, wait=False)
-    c.step('all %d services answering' % len(services.NAMES),
-           lambda: [c.wait_ready(ctx, n) for n in services.NAMES])
+    names = services.names(ctx)
+    c.step('all %d services answering' % len(names),
+           lambda: [c.wait_ready(ctx, n) for n in names])
     c.step('nova-compute reports up', c.wait_listed, ctx,
            c.program(ctx, 'nova-compute'), c.t0, service='nova-compute')
     c.step('nova cell host discovery', pool.discover_hosts, c.st, ctx,
            service='nova-compute')
     c.say(c.step('TSIG key of the second pool', pool.pool_tsigkeys, ctx,
                  service='designate-api'))
+    if real:
+        ctx['guest_image'] = c.st.marker('guest_image')
     res = c.step('image, flavors, public network', bootstrap.resources, ctx,
                  c.say, service='neutron')
     c.step('reverse zones for Neutron', bootstrap.neutron_reverse_zones,
@@ -249,8 +284,8 @@ def _up(c, snapshot=True):
     c.step('tempest.conf + clouds.yaml', write_outputs, c, ctx, res,
            service='config')
     c.st.set_marker('ready', True)
-    c.say('constellation is UP (%d programs) - state %s' % (
-        len(services.NAMES), c.st.root))
+    c.say('constellation is UP (%d programs, profile %s) - state %s' % (
+        len(names), profile, c.st.root))
     for line in env_lines(c.st):
         c.out.write(line + '\n')
     return 0

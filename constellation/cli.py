@@ -41,12 +41,18 @@ def parser():
     up = sub.add_parser('up', help='install if needed and start everything')
     up.add_argument('--clean', action='store_true',
                     help='destroy the state dir first')
+    up.add_argument('--profile', choices=('fast', 'real'), default=None,
+                    help='fast (default): fake guests, agentless Neutron; '
+                         'real: QEMU guests on Neutron ML2/OVN in a network '
+                         'namespace of its own (remembered in the state '
+                         'dir; also $CONSTELLATION_PROFILE)')
     up.add_argument('--no-snapshot', action='store_true',
                     help='run the schema migrations even when a snapshot '
                          'of migrated schemas for this install is cached '
                          '(also CONSTELLATION_DB_SNAPSHOT=0)')
-    sub.add_parser('install', help='only install: Debian packages and the '
-                   'services venv')
+    ins = sub.add_parser('install', help='only install: Debian packages and '
+                         'the services venv (and the guest image: real)')
+    ins.add_argument('--profile', choices=('fast', 'real'), default=None)
     sub.add_parser('down', help='stop every process; keep the state')
     sub.add_parser('status', help='health and RSS per service')
     for verb, text in (
@@ -68,7 +74,8 @@ def main(argv=None):
     root = args.state_dir or state.default_root(core.REPO)
     try:
         c = core.Constellation(root, port_base=args.port_base,
-                               debug=args.debug)
+                               debug=args.debug,
+                               profile=getattr(args, 'profile', None))
         if args.verb == 'up':
             return c.up(clean=args.clean, snapshot=not args.no_snapshot)
         if args.verb == 'install':

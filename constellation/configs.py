@@ -15,6 +15,7 @@
 from constellation import render
 from constellation import render_dns
 from constellation import render_infra
+from constellation import render_ovn
 
 
 def config_files(ctx):
@@ -36,4 +37,6 @@ def config_files(ctx):
         'heat/heat.conf': render.heat_conf(ctx),
     }
     files.update(render_dns.bind_files(ctx))
+    if render_ovn.is_real(ctx):
+        files.update(render_ovn.files(ctx))
     return files

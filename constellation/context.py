@@ -25,6 +25,7 @@ from constellation import health
 from constellation import poll
 from constellation import ports as portmod
 from constellation import procs
+from constellation import render_ovn
 from constellation import services
 from constellation import state as statemod
 from constellation import supervisor
@@ -33,13 +34,15 @@ Failure = errors.Failure
 
 
 class Context:
-    def __init__(self, root, port_base=None, out=None, debug=False):
+    def __init__(self, root, port_base=None, out=None, debug=False,
+                 profile=None):
         self.st = statemod.State(root)
         self.sup = supervisor.Supervisor(self.st)
         self.out = out or sys.stdout
         self.t0 = time.time()  # wall clock: compared with heartbeats
         self._m0 = time.monotonic()
         self._port_base_arg = port_base
+        self._profile_arg = profile
         self.debug = debug
 
     # --- output ----------------------------------------------------------
@@ -84,6 +87,32 @@ class Context:
                           % (self.st.root, stored, wanted))
         return stored or wanted or portmod.DEFAULT_BASE
 
+    def wanted_profile(self):
+        """The profile asked for (--profile, $CONSTELLATION_PROFILE)."""
+        wanted = self._profile_arg or os.environ.get('CONSTELLATION_PROFILE')
+        if wanted and wanted not in render_ovn.PROFILES:
+            raise Failure('--profile must be one of %s, got %r' % (
+                ', '.join(render_ovn.PROFILES), wanted))
+        return wanted
+
+    def profile(self):
+        """fast (default) or real: chosen at the first `up`, remembered.
+
+        A state dir keeps the profile it was set up with (`up` refuses
+        another one, see :meth:`check_profile`).
+        """
+        return (self.st.marker('profile') or self.wanted_profile() or
+                render_ovn.DEFAULT_PROFILE)
+
+    def check_profile(self):
+        stored, wanted = self.st.marker('profile'), self.wanted_profile()
+        if stored and wanted and stored != wanted:
+            raise Failure('state dir %s was set up with --profile %s, not '
+                          '%s (its Neutron and Nova databases belong to that '
+                          'profile); use `up --clean --profile %s` to start '
+                          'over' % (self.st.root, stored, wanted, wanted))
+        return stored or wanted or render_ovn.DEFAULT_PROFILE
+
     def pick_default_base(self, probe=portmod.port_in_use, tries=20):
         """Choose the port base on the first `up` without an explicit one.
 
@@ -120,6 +149,7 @@ class Context:
             'root': self.st.root, 'venv': self.st.venv,
             'ports': portmod.allocate(base), 'port_base': base,
             'secrets': self.st.secrets(), 'debug': self.debug,
+            'profile': self.profile(),
             'user': getpass.getuser(),
             'group': grp.getgrgid(os.getgid()).gr_name,
         }

@@ -12,9 +12,12 @@
 
 """Is a program healthy: its port, its HTTP answer, its service list."""
 
+import os
+import socket
 import time
 
 from constellation import bootstrap
+from constellation import dataplane
 from constellation import ports as portmod
 from constellation import render
 from constellation import rest
@@ -31,6 +34,26 @@ def http_check(port):
         return False, 'no answer on :%d (%s)' % (port, e)
 
 
+def socket_check(path, statename):
+    """A data-plane program: its unix socket accepts a connection."""
+    st = statename()
+    if st != 'RUNNING':
+        return False, 'supervisor: %s' % st
+    if path is None:
+        return True, 'supervisor: RUNNING'
+    if not os.path.exists(path):
+        return False, 'no socket %s yet' % path
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    s.settimeout(5)
+    try:
+        s.connect(path)
+    except OSError as e:
+        return False, 'socket %s: %s' % (path, e)
+    finally:
+        s.close()
+    return True, 'answering on %s' % os.path.basename(path)
+
+
 def health(ctx, prog, statename, quick=False, lists=None):
     """(ok, text) for one program.
 
@@ -38,6 +61,8 @@ def health(ctx, prog, statename, quick=False, lists=None):
     trusts it for RPC services (no service-list round trip); ``lists`` is
     a :func:`service_lists` result to reuse.
     """
+    if prog.check == 'socket':
+        return socket_check(dataplane.socket_of(ctx, prog.name), statename)
     if prog.check in ('tcp', 'http') or quick and prog.port:
         port = ctx['ports'][prog.port] if prog.port else None
         if prog.check == 'http':

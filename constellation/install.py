@@ -58,8 +58,14 @@ def _no_daemon_starts():
     return True
 
 
-def check_apt():
-    missing = [p for p in APT_PACKAGES if not services.which(APT_BINARIES[p])]
+def _present(binary):
+    if os.path.isabs(binary):
+        return os.path.exists(binary)
+    return services.which(binary)
+
+
+def check_apt(packages=APT_PACKAGES, binaries=APT_BINARIES):
+    missing = [p for p in packages if not _present(binaries[p])]
     if not missing:
         return 'present'
     cmd = 'apt-get install -y --no-install-recommends ' + ' '.join(missing)

@@ -24,6 +24,8 @@ from constellation import poll
 from constellation import ports as portmod
 from constellation import privileges
 from constellation import procs
+from constellation import realprofile
+from constellation import render_ovn
 from constellation import services
 from constellation import state as statemod
 
@@ -42,16 +44,17 @@ def _down(c):
     kind, pid = c.sup.state()
     if kind == 'running' and c.sup.reachable():
         info = c.sup.info()
-        live = [n for n in reversed(services.NAMES)
+        live = [n for n in reversed(services.ALL_NAMES)
                 if info.get(n, {}).get('statename') in (
                     'RUNNING', 'STARTING', 'BACKOFF')]
         # OpenStack services in parallel (each may take seconds to drain),
-        # then the infrastructure in reverse start order.
-        osk = [n for n in live if n not in services.INFRA]
+        # then the data plane and the infrastructure in reverse start order
+        serial = services.INFRA + services.DATAPLANE
+        osk = [n for n in live if n not in serial]
         if osk:
             c.step('stop %d OpenStack services' % len(osk), _stop_parallel,
                    c, osk, service='supervisord')
-        for name in [n for n in live if n in services.INFRA]:
+        for name in [n for n in live if n in serial]:
             c.step('stop %s' % name, c.sup.stop, name, service=name)
         c.step('stop supervisord (pid %d)' % pid, c.sup.shutdown, pid,
                service='supervisord')
@@ -68,6 +71,9 @@ def _down(c):
         ctx = c.ctx()
     except statemod.StateError:
         ctx = None
+    if ctx and render_ovn.is_real(ctx):
+        c.step('remove the namespace, its devices, route and guests',
+               realprofile.teardown, c, ctx, service='netns')
     if ctx:
         busy = portmod.busy_ports(ctx['ports'])
         if busy:
@@ -151,10 +157,10 @@ def status(c):
         out.write('%-20s %-9s %8s %9.0f  %s %s\n' % (
             prog.name, i.get('statename', '?'), ppid or '-', rss / 1024.0,
             'OK ' if ok else 'BAD', text))
+    n = len(services.names(ctx))
     out.write('total RSS %.0f MiB, PSS %.0f MiB (incl. supervisord); %d of '
               '%d healthy\n' % (total / 1024.0, total_mib(c, procs.pss_kib),
-                                len(services.NAMES) - bad,
-                                len(services.NAMES)))
+                                n - bad, n))
     return 0 if not bad else 1
 
 
@@ -167,9 +173,9 @@ def total_mib(c, measure=procs.rss_kib):
 
 
 def check_name(name):
-    if name not in services.NAMES:
+    if name not in services.ALL_NAMES:
         raise Failure('unknown service %r; valid names: %s' % (
-            name, ', '.join(services.NAMES)))
+            name, ', '.join(services.ALL_NAMES)))
 
 
 def _locked_verb(c, name, fn):

@@ -26,7 +26,7 @@ from constellation import services
 # the names our programs run under: supervisor's program names, the titles
 # they set (``nova-compute: master process [...]``, ``gunicorn: worker``)
 # and the executables of the infrastructure programs
-OUR_NAMES = frozenset(services.NAMES) | {
+OUR_NAMES = frozenset(services.ALL_NAMES) | {
     'supervisord', 'gunicorn', 'mariadbd', 'mysqld', 'named', 'epmd',
     'beam.smp', 'rabbitmq-server', 'constellation-nova-compute'}
 _TITLE = re.compile(r'^([\w.-]+): ')

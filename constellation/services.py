@@ -16,10 +16,12 @@ import collections
 import os
 import shutil
 
+from constellation import dataplane
 from constellation import privileges
 from constellation import render
 from constellation import render_dns
 from constellation import render_infra
+from constellation import render_ovn
 
 Program = collections.namedtuple(
     'Program', 'name kind command env stopwait port check user')
@@ -38,6 +40,15 @@ ORDER = INFRA + ('keystone', 'glance', 'placement', 'designate-central',
                  'designate-mdns', 'neutron', 'nova-api', 'nova-conductor',
                  'nova-scheduler', 'nova-compute', 'heat-engine', 'heat-api')
 NAMES = tuple(ORDER)
+# the real profile's data plane (constellation.dataplane) comes first
+DATAPLANE = dataplane.PROGRAMS
+ALL_NAMES = DATAPLANE + NAMES
+
+
+def names(ctx):
+    """The programs of this context's profile, in start order."""
+    return ALL_NAMES if render_ovn.is_real(ctx) else NAMES
+
 
 # Set by supervisord in its own environment and every program's, and by
 # nothing else: `constellation env` exports CONSTELLATION_STATE_DIR to
@@ -163,6 +174,20 @@ def programs(ctx):
         venv_bin('python'), '-m', 'constellation_ext.heat_tick',
         'heat-engine', '--config-file', e('heat', 'heat.conf')],
         stopwait=20, check='heat')
+    if render_ovn.is_real(ctx):
+        data_env = dataplane.env(ctx)
+        for name, cmd in dataplane.commands(ctx).items():
+            add(name, 'dataplane', cmd, env=dict(data_env),
+                stopwait=30 if name == 'libvirtd' else 10, check='socket')
+        for p in progs:
+            if p.name == 'nova-compute':
+                p.env.update(data_env)
+            if p.name == 'neutron':
+                # the OVN driver's hash ring waits for this many API
+                # workers; Neutron reads the count from uWSGI, mod_wsgi or
+                # $ASGI_WORKERS (neutron/common/wsgi_utils.py): gunicorn
+                # runs one (_gunicorn)
+                p.env['ASGI_WORKERS'] = '1'
     for p in progs:
         p.env.setdefault('PATH', '%s:/usr/local/sbin:/usr/local/bin:'
                          '/usr/sbin:/usr/bin:/sbin:/bin' %
@@ -172,7 +197,7 @@ def programs(ctx):
         # keep several mostly-empty 64 MiB arenas each
         p.env.setdefault('MALLOC_ARENA_MAX', '2')
     by_name = {p.name: p for p in progs}
-    return [by_name[n] for n in ORDER]
+    return [by_name[n] for n in names(ctx)]
 
 
 def _env_str(env):

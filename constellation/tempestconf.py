@@ -12,8 +12,10 @@
 
 """tempest.conf and clouds.yaml for a running constellation (pure)."""
 
+from constellation import netns
 from constellation import render
 from constellation import render_dns
+from constellation import render_ovn
 import cross_service_settings as settings
 
 # the subnets published with PTRs (documentation ranges, never routed):
@@ -37,13 +39,45 @@ def api_extensions(aliases):
     return sorted(a for a in aliases if a not in AGENT_ONLY_EXTENSIONS)
 
 
+# the real profile's guest (constellation.guest_image): root over SSH with
+# the server's keypair (from the config drive), its floating IP reachable
+# from the host through the namespace's veth
+GUEST_SSH_USER = 'root'
+
+
+def real_tempest(ctx):
+    """What the real profile changes: guests can be reached and logged in."""
+    return {
+        'validation': {
+            'run_validation': True, 'connect_method': 'floating',
+            'auth_method': 'keypair', 'ip_version_for_ssh': 4,
+            'image_ssh_user': GUEST_SSH_USER,
+            'image_alt_ssh_user': GUEST_SSH_USER,
+            'network_for_ssh': 'public', 'floating_ip_range':
+                netns.plan(ctx)['cidr'],
+            'ssh_timeout': 120, 'connect_timeout': 10, 'ping_timeout': 60,
+            'ping_count': 1, 'ping_size': 56,
+        },
+        'compute-feature-enabled': {
+            'config_drive': True, 'metadata_service': False,
+            'console_output': True, 'rescue': False,
+            'resize': False, 'suspend': False, 'pause': True,
+            'shelve': False, 'snapshot': True, 'interface_attach': True,
+            'cold_migration': False, 'live_migration': False,
+        },
+        'compute': {'build_timeout': 300},
+        'network': {'project_networks_reachable': False,
+                    'build_timeout': 300},
+    }
+
+
 def tempest_conf(ctx, res):
     """res: output of bootstrap.resources (image, flavors, network, exts)."""
     sec = ctx['secrets']
     ks = render.url(ctx, 'keystone', '/v3')
     image = res['image_id']
     exts = api_extensions(res.get('network_extensions') or ['all'])
-    return render.ini({
+    text = render.ini({
         'DEFAULT': {'log_file': 'tempest.log', 'use_stderr': False},
         'auth': {
             'admin_username': 'admin', 'admin_password': sec['admin'],
@@ -155,6 +189,9 @@ def tempest_conf(ctx, res):
             'second_pool_nameservers': '127.0.0.1:%d' % ctx['ports']['dns2'],
         },
     })
+    if render_ovn.is_real(ctx):
+        text = render_ovn.patch(text, real_tempest(ctx))
+    return text
 
 
 def clouds_yaml(ctx):

@@ -98,7 +98,22 @@ say "logs of this job: $logs ($([[ -n $full ]] && echo 'full set' ||
 source "$repo/tools/lib/plugin-venv.sh"
 export PATH=$venv/bin:$PATH
 
-# 2. constellation
+# 2. constellation ($CONSTELLATION_PROFILE: fast by default, or real:
+# QEMU guests on ML2/OVN, see doc/source/constellation.rst); the host's
+# /etc files, hostname, routes and addresses are compared after the last
+# down (tools/host_untouched.py)
+host_before=$logs/host-before.json
+python3 "$repo/tools/host_untouched.py" snapshot "$host_before"
+host_check() {
+    if [[ -n ${KEEP_CONSTELLATION:-} ]]; then
+        say "host untouched check: not run (KEEP_CONSTELLATION: still up)"
+        return
+    fi
+    step "host untouched (/etc, hostname, routes) after down" \
+        "$logs/host.log" python3 "$repo/tools/host_untouched.py" compare \
+        "$host_before"
+    count "$logs/host.log"
+}
 down() {
     if [[ -n ${KEEP_CONSTELLATION:-} ]]; then
         say "KEEP_CONSTELLATION set: leaving the constellation up"
@@ -114,7 +129,7 @@ if ! step "constellation up" "$logs/up.log" "$constellation" up; then
     summary
     exit 1
 fi
-trap 'down; say "job finished after $(( $(date +%s) - t_job ))s"; summary' EXIT
+trap 'down; host_check; say "job finished after $(( $(date +%s) - t_job ))s"; summary' EXIT
 eval "$("$constellation" env)"
 conf=$TEMPEST_CONFIG_DIR/$TEMPEST_CONFIG
 
@@ -279,6 +294,7 @@ count "$logs/workshop.log"
 full_only=
 trap - EXIT
 down
+host_check
 say "job finished after $(( $(date +%s) - t_job ))s"
 summary
 [[ $failed -eq 0 ]]

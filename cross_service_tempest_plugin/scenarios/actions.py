@@ -347,3 +347,7 @@ def delete_zone(run, step):
     if run.zone_id:
         raise StepFailure('zone %s (%s) still exists after its stack was '
                           'deleted' % (run.values['zone_name'], run.zone_id))
+
+
+# registers check_reachable (its own module: a guest reached over the wire)
+from cross_service_tempest_plugin.scenarios import reachable  # noqa

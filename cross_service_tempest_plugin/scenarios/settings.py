@@ -94,6 +94,9 @@ class Settings:
     create_settle: float = 15
     results_dir: typing.Optional[str] = _opt('results_dir')
     fixed_known_bugs: list = dataclasses.field(default_factory=list)
+    # Tempest's [validation]: whether and how a guest can be reached
+    # (check_reachable); None: not read, the step is skipped
+    validation: typing.Optional[dict] = None
 
     def __post_init__(self):
         self.nameservers = list(self.nameservers or [])
@@ -138,7 +141,21 @@ class Settings:
                    template_dir=cs.template_dir, context=context,
                    cleanup_timeout=cs.cleanup_timeout,
                    results_dir=cs.results_dir,
-                   fixed_known_bugs=list(cs.fixed_known_bugs or []))
+                   fixed_known_bugs=list(cs.fixed_known_bugs or []),
+                   validation=_validation(conf))
+
+
+# [validation] options check_reachable reads
+VALIDATION_OPTIONS = ('run_validation', 'connect_method', 'connect_timeout',
+                      'ssh_timeout')
+
+
+def _validation(conf):
+    section = getattr(conf, 'validation', None)
+    if section is None:
+        return None
+    return {name: getattr(section, name, None)
+            for name in VALIDATION_OPTIONS}
 
 
 @dataclasses.dataclass
