@@ -88,6 +88,14 @@ class TestReportCommand(report_command_case.ReportCommandCase):
         # Tooltips on the step bars.
         self.assertIn('<title>floating_ip_dns / deploy: failed', page)
 
+    def test_dash_writes_the_page_to_stdout(self):
+        rc, out, err = self.main(os.path.join(DATA, 'servers_dns-1.json'),
+                                 '-o', '-')
+        self.assertEqual(0, rc, err)
+        self.assertTrue(out.lstrip().startswith('<!DOCTYPE html>'), out[:80])
+        self.assertIn('-> stdout', err)
+        self.assertFalse(os.path.exists('-'))
+
     def test_one_timeline_per_session(self):
         for day in (0, 1):
             with open(os.path.join(DATA, 'servers_dns-1.json')) as f:
