@@ -55,3 +55,61 @@ class TestPlan(unittest.TestCase):
         text = out.getvalue()
         self.assertRegex(text, r'a#1 +\| cs-1 +\| PASSED +\| 3.0')
         self.assertRegex(text, r'a#2 +\| - +\| NOT STARTED')
+
+
+CHILD = r'''
+import json, signal, sys, time
+def stop(signum, frame):
+    sys.stderr.write('cleaning up\n')
+    sys.stderr.flush()
+    time.sleep(0.3)
+    print(json.dumps({'scenario': sys.argv[1], 'duration': 1.0,
+                      'values': {'name_prefix': 'cs-' + sys.argv[1]}}))
+    sys.exit(130)
+signal.signal(signal.SIGINT, stop)
+sys.stderr.write('started\n')
+sys.stderr.flush()
+time.sleep(60)
+'''
+
+
+class TestInterruptConcurrentRuns(unittest.TestCase):
+
+    def test_ctrl_c_reaches_every_started_run_once_and_waits(self):
+        import os
+        import signal
+        import sys
+        import threading
+        import time
+        from unittest import mock
+
+        args = _args(names=['a', 'b', 'c'], concurrency=2)
+        out = io.StringIO()
+        started = time.monotonic()
+
+        def interrupt():
+            # once both runs have started (a loaded machine may be slow)
+            deadline = time.monotonic() + 60
+            while (out.getvalue().count('] started') < 2 and
+                   time.monotonic() < deadline):
+                time.sleep(0.05)
+            os.kill(os.getpid(), signal.SIGINT)
+        timer = threading.Thread(target=interrupt, daemon=True)
+        with mock.patch.object(runs, '_check'), \
+                mock.patch.object(runs, 'child_argv',
+                                  lambda a, name, o=None: [
+                                      sys.executable, '-c', CHILD, name]):
+            timer.start()
+            rc = runs.run_all(args, out, io.StringIO())
+        text = out.getvalue()
+        self.assertEqual(cli.EXIT_INTERRUPTED, rc, text)
+        self.assertLess(time.monotonic() - started, 70, text)
+        self.assertIn('interrupted: 2 run(s) cleaning up, 1 not started',
+                      text)
+        for name in ('a', 'b'):
+            self.assertIn('[%s] started' % name, text)
+            self.assertIn('[%s] cleaning up' % name, text)
+            self.assertRegex(text, r'%s +\| cs-%s +\| INTERRUPTED'
+                             % (name, name))
+        self.assertNotIn('[c]', text)
+        self.assertRegex(text, r'c +\| - +\| NOT STARTED')
