@@ -142,7 +142,11 @@ def env_lines(st):
             'export OS_CLIENT_CONFIG_FILE=%s' % q(os.path.join(
                 d, 'clouds.yaml')),
             'export OS_CLOUD=constellation-admin',
-            'export CONSTELLATION_STATE_DIR=%s' % q(st.root)]
+            'export CONSTELLATION_STATE_DIR=%s' % q(st.root),
+            # the openstack client of the services venv, unless the
+            # shell has one (a function: the venv's python stays off PATH)
+            'command -v openstack >/dev/null 2>&1 || '
+            'openstack() { %s "$@"; }' % q(st.bin('openstack'))]
 
 
 def _all_running(c):

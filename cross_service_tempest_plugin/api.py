@@ -300,11 +300,14 @@ class Scenario(object):
     ``hooks``: an object or dict with ``before_step(run, step_name)`` and/or
     ``after_step(run, step_result)``, or a list of them.
     ``overrides``: values for the scenario's vars and placeholders, plus the
-    engine settings in ``SETTING_OVERRIDES``.
+    engine settings in ``SETTING_OVERRIDES``. ``results_dir``: where the
+    result file goes (default ``[cross_service] results_dir``; none when
+    both are unset); the ``results_dir`` attribute may be changed before
+    entering.
     """
 
     def __init__(self, name, config_file=None, overrides=None, hooks=None,
-                 scenario_files=()):
+                 scenario_files=(), results_dir=None):
         self.name = name
         self.config_file = config_file
         # Checks that need no tempest.conf first.
@@ -320,6 +323,9 @@ class Scenario(object):
         self._lease = None
         self._values, self._settings = _split_overrides(self.overrides)
         self.conf = load_config(config_file)
+        # where the result file goes (None: no file)
+        self.results_dir = (results_dir or
+                            self.conf.cross_service.results_dir)
         catalog = _catalog(self.conf, self.scenario_files)
         self.definition = catalog.get(name)
         self.files = catalog.files_of(name)
@@ -353,6 +359,7 @@ class Scenario(object):
 
     def _run_settings(self):
         return dataclasses.replace(engine.Settings.from_conf(self.conf),
+                                   results_dir=self.results_dir,
                                    **self._settings)
 
     def check_step(self, step, option='until'):
@@ -383,6 +390,7 @@ class Scenario(object):
                                            overrides=self._values,
                                            hooks=self.hooks,
                                            lease=self._lease)
+            self._provenance(admin)
         except BaseException:
             self._creds.clear()
             self._release_lease(True)
@@ -393,6 +401,15 @@ class Scenario(object):
         if getattr(self, '_lease', None) is not None:
             self._lease.release(forget=forget)
             self._lease = None
+
+    def _provenance(self, admin):
+        """The cloud, the overrides and the services' versions."""
+        from cross_service_tempest_plugin.scenarios import provenance
+        result = self.run_.result
+        result.cloud = provenance.cloud(self.conf)
+        result.overrides = dict(self.overrides)
+        result.service_versions = provenance.service_versions(
+            admin.auth_provider, self.conf)
 
     def __exit__(self, exc_type, exc, tb):
         self.cleanup()

@@ -10,109 +10,164 @@
 # License for the specific language governing permissions and limitations
 # under the License.
 
-"""``cross-service-scenario``: list, show and run the scenarios; ``new``
-writes a new one (cross_service_tempest_plugin.authoring); ``cleanup``
-sweeps what killed runs left (cross_service_tempest_plugin.sweeper_cloud).
+"""``cross-service-scenario``: a cliff application, as ``tempest`` and
+``openstack`` are. Its commands are the entry points of the
+``cross_service_tempest_plugin.cli`` namespace (pyproject.toml), defined
+in :mod:`cross_service_tempest_plugin.commands`: ``list``/``show`` (cliff
+Lister/ShowOne: ``-f table|json|yaml|value|csv``, ``-c COLUMN``), ``run``
+(several scenarios, ``--repeat``, ``--concurrency``), ``new``
+(:mod:`cross_service_tempest_plugin.authoring`), ``report``
+(:mod:`cross_service_tempest_plugin.report.command`), ``cleanup``
+(:mod:`cross_service_tempest_plugin.sweeper_cloud`), plus cliff's ``help``
+and ``complete``.
 
 Exit codes: 0 passed, 1 scenario failed, 2 bad input (unknown scenario,
 bad --set key, missing/invalid config), 130 interrupted (after cleanup).
-``report``: see :mod:`cross_service_tempest_plugin.report.command`.
 """
 
 import argparse
 import contextlib
+import logging
+import os
 import sys
 
-import yaml
+from cliff import app
+from cliff import commandmanager
 
-from cross_service_tempest_plugin import authoring
-from cross_service_tempest_plugin.report import command as report_command
+from cross_service_tempest_plugin.common import progress
+from cross_service_tempest_plugin.scenarios import provenance
 from cross_service_tempest_plugin import stop_signals
-from cross_service_tempest_plugin import sweeper_cloud
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+NAME = 'cross-service-scenario'
+NAMESPACE = 'cross_service_tempest_plugin.cli'
+# Loggers -v/--debug show on stderr. Not the root logger: loading
+# tempest.conf (oslo.log) replaces the root logger's handlers.
+VERBOSE_LOGGERS = ('cross_service_tempest_plugin', 'tempest')
 
 
-def _common(sp):
-    sp.add_argument('--config', metavar='FILE',
-                    help='tempest.conf (default: TEMPEST_CONFIG_DIR/'
-                         'TEMPEST_CONFIG as Tempest reads them)')
-    sp.add_argument('--scenario-file', metavar='FILE', action='append',
-                    default=[], help='extra scenario YAML merged over '
-                    'the shipped ones (repeatable; later wins)')
+class _Version(argparse.Action):
+    """--version on the application's stdout.
+
+    argparse's goes to sys.stdout, which main() redirects to stderr.
+    """
+
+    def __init__(self, option_strings, dest, application=None, **kwargs):
+        super().__init__(option_strings, dest, nargs=0, **kwargs)
+        self.application = application
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        self.application.stdout.write(
+            '%s %s\n' % (NAME, provenance.plugin_version()))
+        raise SystemExit(EXIT_OK)
 
 
-def _list_args(sp):
-    _common(sp)
+class App(app.App):
+    """The ``cross-service-scenario`` application."""
 
+    NAME = NAME
+    LOG = logging.getLogger(NAME)
 
-def _show_args(sp):
-    sp.add_argument('name')
-    _common(sp)
+    def __init__(self, stdout=None, stderr=None):
+        super().__init__(
+            description='Run the Nova/Neutron/Designate/Heat DNS scenarios '
+                        'against the cloud described by a tempest.conf.',
+            version=provenance.plugin_version(),
+            command_manager=commandmanager.CommandManager(NAMESPACE),
+            stdout=stdout, stderr=stderr, deferred_help=True)
+        self._handlers = []
 
+    def build_option_parser(self, description, version,
+                            argparse_kwargs=None):
+        parser = super().build_option_parser(
+            description, version,
+            dict(argparse_kwargs or {}, prog=NAME,
+                 conflict_handler='resolve'))
+        parser.add_argument('--version', action=_Version, application=self,
+                            help="show the program's version and exit")
+        return parser
 
-def _run_args(sp):
-    sp.add_argument('name')
-    _common(sp)
-    sp.add_argument('--set', metavar='KEY=VALUE', action='append',
-                    default=[], dest='overrides',
-                    help='override a scenario var/placeholder or an engine '
-                         'setting (record_timeout, stack_timeout, ...)')
-    sp.add_argument('--until', metavar='STEP',
-                    help='stop after this step (then clean up)')
-    sp.add_argument('--json', action='store_true',
-                    help='print the result as JSON on stdout (step lines go '
-                         'to stderr)')
-    sp.add_argument('--fail-on-breach', action='store_true',
-                    help='exit 1 when the run breaches a threshold of the '
-                         'scenario definition (thresholds:)')
+    def configure_logging(self):
+        """-v: INFO, -vv or --debug: DEBUG on stderr (default: none)."""
+        level = self.options.verbose_level
+        if self.options.debug:
+            level = max(level, 3)
+        # cliff's own messages (an unexpected error of a command).
+        errors = logging.StreamHandler(self.stderr)
+        errors.setFormatter(logging.Formatter('error: %(message)s'))
+        self.LOG.propagate = False
+        self.LOG.addHandler(errors)
+        self._handlers.append((self.LOG, errors))
+        if level <= 1 and not self.options.log_file:
+            return
+        handlers = []
+        if level > 1:
+            console = logging.StreamHandler(self.stderr)
+            console.setLevel(logging.INFO if level == 2 else logging.DEBUG)
+            console.setFormatter(logging.Formatter(
+                '%(asctime)s %(levelname)s %(name)s %(message)s'))
+            handlers.append(console)
+        if self.options.log_file:
+            handler = logging.FileHandler(self.options.log_file)
+            handler.setFormatter(logging.Formatter(
+                self.LOG_FILE_MESSAGE_FORMAT))
+            handlers.append(handler)
+        for name in VERBOSE_LOGGERS:
+            logger = logging.getLogger(name)
+            logger.setLevel(logging.DEBUG if level > 2 or
+                            self.options.log_file else logging.INFO)
+            for handler in handlers:
+                logger.addHandler(handler)
+                self._handlers.append((logger, handler))
 
+    def remove_handlers(self):
+        for logger, handler in self._handlers:
+            logger.removeHandler(handler)
+            handler.close()
+        self._handlers = []
 
-def _parser():
-    p = argparse.ArgumentParser(
-        prog='cross-service-scenario',
-        description='Run the Nova/Neutron/Designate/Heat DNS scenarios '
-                    'against the cloud described by a tempest.conf.')
-    sub = p.add_subparsers(dest='command', metavar='COMMAND')
-    sub.required = True
-    for name, (add_args, _func, help_text) in COMMANDS.items():
-        add_args(sub.add_parser(name, help=help_text))
-    return p
+    def interact(self):
+        # No command: a usage error (cliff's interactive shell is not
+        # offered; "help" lists the commands).
+        self.parser.print_usage(self.stderr)
+        self.stderr.write('%s: error: the following arguments are '
+                          'required: COMMAND (see "%s help")\n'
+                          % (NAME, NAME))
+        raise SystemExit(EXIT_USAGE)
 
 
 class _Printer(object):
-    """Live line per step: name, status, elapsed."""
+    """Live line per step: name, status, elapsed; the run's names."""
 
     def __init__(self, stream):
         self.stream = stream
+        self.named = set()
+        self.ticker = None
+
+    def _names(self, run):
+        names = [('run', run.label), ('zone', run.values.get('zone_name'))]
+        names += [('stack', s[0]) for s in (run.zone_stack, run.stack) if s]
+        new = ['%s %s' % n for n in names if n[1] and n not in self.named]
+        self.named.update(names)
+        if new:
+            self.stream.write('%s\n' % ', '.join(new))
 
     def before_step(self, run, name):
+        self._names(run)
         self.stream.write('%-32s ...\n' % name)
         self.stream.flush()
+        self.ticker = progress.Ticker(self.stream, name).start()
 
     def after_step(self, run, step):
+        if self.ticker is not None:
+            self.ticker.stop()
         extra = ''
         if step.error:
             extra = '  ' + step.error.splitlines()[0][:300]
         self.stream.write('%-32s %-11s %7.2fs%s\n' % (
             step.name, step.status.upper(), step.duration or 0.0, extra))
+        self._names(run)
         self.stream.flush()
-
-
-def cmd_list(args, stdout, stderr):
-    from cross_service_tempest_plugin import api
-    for name, desc in api.describe_scenarios(
-            args.config, args.scenario_file).items():
-        stdout.write('%-24s %s\n' % (name, desc))
-    return EXIT_OK
-
-
-def cmd_show(args, stdout, stderr):
-    from cross_service_tempest_plugin import api
-    definition = api.show_scenario(args.name, args.config,
-                                   args.scenario_file)
-    stdout.write(yaml.safe_dump(definition, sort_keys=False))
-    return EXIT_OK
 
 
 def cmd_run(args, stdout, stderr):
@@ -128,7 +183,10 @@ def cmd_run(args, stdout, stderr):
 def _run(api, args, overrides, state, lines, stdout, stderr):
     sc = api.Scenario(args.name, config_file=args.config,
                       overrides=overrides, hooks=_Printer(lines),
-                      scenario_files=args.scenario_file)
+                      scenario_files=args.scenario_file,
+                      results_dir=getattr(args, 'results_dir', None))
+    if not sc.results_dir:
+        sc.results_dir = default_results_dir()
     sc.check_step(args.until, '--until')
     try:
         with sc:
@@ -146,6 +204,7 @@ def _run(api, args, overrides, state, lines, stdout, stderr):
         stderr.write('error: scenario could not start\n')
         return (EXIT_INTERRUPTED if state.get('interrupted')
                 else EXIT_FAILED)
+    args.result = result    # for runs.run_all's summary
     for err in result.cleanup_errors:
         lines.write('cleanup error: %s\n' % err)
     if args.json:
@@ -155,11 +214,37 @@ def _run(api, args, overrides, state, lines, stdout, stderr):
             result.name, 'PASSED' if result.passed and not state.get(
                 'interrupted') else 'FAILED', result.duration or 0.0,
             (': ' + result.error) if result.error else ''))
+    _where(sc, lines)
     if state.get('interrupted'):
         return EXIT_INTERRUPTED
     if args.fail_on_breach and _breached(result, lines, stderr):
         return EXIT_FAILED
     return EXIT_OK if result.passed else EXIT_FAILED
+
+
+def default_results_dir():
+    """Where ``run`` writes result files by default.
+
+    ``$XDG_STATE_HOME/cross-service-scenario/results`` (default
+    ``~/.local/state/...``), when neither ``--results-dir`` nor
+    ``[cross_service] results_dir`` says.
+    """
+    state = os.environ.get('XDG_STATE_HOME') or os.path.join(
+        os.path.expanduser('~'), '.local', 'state')
+    return os.path.join(state, NAME, 'results')
+
+
+def _where(sc, lines):
+    """Print where the run's result file and Tempest's log went."""
+    path = sc.run_.result_file if sc.run_ else None
+    lines.write('result: %s\n' % (path or 'not written (see the log)'))
+    conf = sc.conf
+    if conf.log_file:
+        log = os.path.join(conf.log_dir or os.getcwd(), conf.log_file)
+        lines.write('log: %s\n' % os.path.abspath(log))
+    else:
+        lines.write('log: stderr (tempest.conf sets no log_file)\n')
+    lines.flush()
 
 
 def _breached(result, lines, stderr):
@@ -178,39 +263,27 @@ def _breached(result, lines, stderr):
     return bool(breaches)
 
 
-# verb → (add its arguments, run it → exit code, help). A new verb: two
-# functions and a line here.
-COMMANDS = {
-    'list': (_list_args, cmd_list, 'list the scenarios'),
-    'show': (_show_args, cmd_show, 'show a scenario definition'),
-    'run': (_run_args, cmd_run, 'run a scenario (cleanup always runs)'),
-    'new': (authoring.add_arguments, authoring.main, authoring.HELP),
-    'report': (report_command.add_arguments, report_command.run,
-               'HTML report of results (needs the [report] extra)'),
-    'cleanup': (sweeper_cloud.add_arguments, sweeper_cloud.main,
-                sweeper_cloud.HELP),
-}
-
-
 def main(argv=None, stdout=None, stderr=None):
-    from cross_service_tempest_plugin import api
+    """Run the application → exit code (``stdout``/``stderr`` for tests)."""
     stdout = stdout or sys.stdout
     stderr = stderr or sys.stderr
-    args = _parser().parse_args(argv)
+    argv = sys.argv[1:] if argv is None else list(argv)
+    application = App(stdout=stdout, stderr=stderr)
     try:
         # stdout carries the command's output only (--json must parse):
         # anything else printed meanwhile, e.g. Tempest's log lines when
         # tempest.conf has no log_file, goes to stderr.
         with contextlib.redirect_stdout(sys.stderr):
-            return COMMANDS[args.command][1](args, stdout, stderr)
-    except api.ScenarioError as exc:
-        stderr.write('error: %s\n' % exc)
-        return EXIT_USAGE
+            return application.run(argv)
+    except SystemExit as exc:   # argparse: usage errors, --help
+        return exc.code if isinstance(exc.code, int) else EXIT_USAGE
     except KeyboardInterrupt:
         # before a command installed its handlers (e.g. while Tempest is
         # imported in the first second): nothing was created yet
         stderr.write('interrupted\n')
         return EXIT_INTERRUPTED
+    finally:
+        application.remove_handlers()
 
 
 if __name__ == '__main__':

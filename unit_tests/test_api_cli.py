@@ -46,11 +46,67 @@ ENABLED = tempest_subprocess.ENABLED
 class TestCli(unittest.TestCase):
 
     def test_list_without_config(self):
-        rc, out, err = cli('list')
+        rc, out, err = cli('list', '-f', 'value', '-c', 'Name')
         self.assertEqual(0, rc, err)
-        names = [line.split()[0] for line in out.splitlines()]
+        names = out.split()
         self.assertIn('floating_ip_dns', names)
         self.assertIn('provider_port_rename', names)
+
+    def test_list_json(self):
+        rc, out, err = cli('list', '-f', 'json')
+        self.assertEqual(0, rc, err)
+        rows = {r['Name']: r['Description'] for r in json.loads(out)}
+        self.assertIn('Use case 2', rows['floating_ip_dns'])
+
+    def test_show_json_keeps_structure(self):
+        rc, out, err = cli('show', 'servers_dns', '-f', 'json')
+        self.assertEqual(0, rc, err)
+        data = json.loads(out)
+        self.assertEqual('servers_dns', data['name'])
+        self.assertEqual('servers.yaml', data['stack']['template'])
+        self.assertIn('deploy', data['steps'])
+
+    def test_show_table_writes_unicode_not_escapes(self):
+        rc, out, err = cli('show', 'servers_dns')
+        self.assertEqual(0, rc, err)
+        self.assertIn('\u2192', out)
+        self.assertNotIn('\\u2192', out)
+
+    def test_version(self):
+        from cross_service_tempest_plugin.scenarios import provenance
+        rc, out, err = cli('--version')
+        self.assertEqual(0, rc, err)
+        self.assertEqual('cross-service-scenario %s\n'
+                         % provenance.plugin_version(), out)
+
+    def test_help_lists_commands_and_help_of_one(self):
+        rc, out, err = cli('help')
+        self.assertEqual(0, rc, err)
+        for name in ('list', 'show', 'run', 'new', 'report', 'cleanup',
+                     'complete', 'help'):
+            self.assertRegex(out, r'\n  %s ' % name)
+        rc, out, err = cli('help', 'run')
+        self.assertEqual(0, rc, err)
+        self.assertIn('--concurrency N', out)
+
+    def test_complete_writes_bash_completion(self):
+        rc, out, err = cli('complete')
+        self.assertEqual(0, rc, err)
+        self.assertIn('complete -F _cross_service_scenario '
+                      'cross-service-scenario', out)
+        self.assertIn('--concurrency', out)
+
+    def test_bad_repeat(self):
+        rc, out, err = cli('run', 'floating_ip_dns', '--repeat', '0')
+        self.assertEqual(2, rc)
+        self.assertIn('--repeat: must be a whole number >= 1', err)
+
+    def test_several_scenarios_checked_before_any_run(self):
+        rc, out, err = cli('run', 'floating_ip_dns', 'nope', '--config',
+                           '@CONF@', conf_extra=ENABLED)
+        self.assertEqual(2, rc, err)
+        self.assertIn("unknown scenario 'nope'", err)
+        self.assertNotIn('==', out)
 
     def test_show(self):
         rc, out, err = cli('show', 'servers_dns')

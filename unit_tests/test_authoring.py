@@ -214,7 +214,7 @@ class TestNewScenario(testtools.TestCase):
         self.assertIn('cross-service-scenario run my_case --scenario-file '
                       '%s' % scenario, out)
         rc, out, err = run_cli('show', 'my_case', '--scenario-file',
-                               scenario)
+                               scenario, '-f', 'yaml')
         self.assertEqual(0, rc, err)
         self.assertEqual([scenario], yaml.safe_load(out)['files'])
         rc, out, err = run_cli('new', 'my_case', '--output', self.out)

@@ -137,6 +137,28 @@ def test_env_output_survives_a_state_dir_with_a_space(tmp_path):
     assert out == '%s|%s' % (c.st.root, c.st.path('tempest', 'clouds.yaml'))
 
 
+def test_env_gives_an_openstack_command_unless_there_is_one(tmp_path):
+    c = make(tmp_path / 'my state')
+    fake = c.st.bin('openstack')
+    os.makedirs(os.path.dirname(fake))
+    with open(fake, 'w') as f:
+        f.write('#!/bin/sh\necho "venv openstack $*"\n')
+    os.chmod(fake, 0o755)
+    script = '\n'.join(c.env_lines()) + '\nopenstack zone list'
+    env = {'PATH': '/usr/bin:/bin'}
+    out = subprocess.run(['sh', '-c', script], capture_output=True,
+                         text=True, check=True, env=env).stdout
+    assert out == 'venv openstack zone list\n'
+    mine = tmp_path / 'path'
+    mine.mkdir()
+    (mine / 'openstack').write_text('#!/bin/sh\necho "mine $*"\n')
+    (mine / 'openstack').chmod(0o755)
+    env = {'PATH': '%s:/usr/bin:/bin' % mine}
+    out = subprocess.run(['sh', '-c', script], capture_output=True,
+                         text=True, check=True, env=env).stdout
+    assert out == 'mine zone list\n'
+
+
 def test_shell_job_quotes_paths_with_a_space(tmp_path):
     c = make(tmp_path / 'my state')
     c.st.ensure_dirs()

@@ -27,6 +27,8 @@ import dns.query
 import dns.rcode
 import dns.rdatatype
 
+from cross_service_tempest_plugin.common import progress
+
 
 class RecordWaitTimeout(AssertionError):
     """A record did not reach the expected state before the deadline."""
@@ -289,6 +291,13 @@ def poll_all(checks, timeout, interval, clock=time.monotonic,
     :class:`WaitCancelled` at the next round.
     """
     start = clock() if start is None else start
+    with progress.waiting('%d check(s)' % len(checks)) as wait:
+        return _poll_all(checks, timeout, interval, clock, sleep, wall,
+                         start, stop, wait)
+
+
+def _poll_all(checks, timeout, interval, clock, sleep, wall, start, stop,
+              wait):
     deadline = start + timeout
     found = [None] * len(checks)
     last = [None] * len(checks)
@@ -307,6 +316,9 @@ def poll_all(checks, timeout, interval, clock=time.monotonic,
         pending = [i for i, f in enumerate(found) if f is None]
         if not pending:
             return found
+        wait.what = '%d of %d check(s): %s' % (len(pending), len(checks),
+                                               checks[pending[0]].describe)
+        wait.seen = last[pending[0]]
         elapsed = clock() - start
         if elapsed >= timeout:
             lines = []

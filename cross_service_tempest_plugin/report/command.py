@@ -36,7 +36,8 @@ def add_arguments(sp):
                          '(bench/fault_matrix.py --json, recognised by '
                          'its "format") is drawn as a heat-map')
     sp.add_argument('-o', '--output', metavar='FILE', required=True,
-                    help='the HTML file to write')
+                    help='the HTML file to write ("-": stdout; the '
+                         'summary then goes to stderr)')
     sp.add_argument('--subunit', metavar='FILE',
                     help='subunit v2 stream of a tempest run (stestr last '
                          '--subunit > FILE): its tests are listed too')
@@ -99,7 +100,7 @@ def run(args, stdout, stderr):
             runs, _definitions(args.scenario_file)))
         tests = subunit_stream.read(args.subunit) if args.subunit else None
         out_dir = os.path.dirname(os.path.abspath(args.output))
-        if not os.path.isdir(out_dir):
+        if args.output != '-' and not os.path.isdir(out_dir):
             raise results_mod.ReportError('-o %s: directory %s does not '
                                           'exist' % (args.output, out_dir))
     except (results_mod.ReportError, errors.ScenarioError) as exc:
@@ -109,8 +110,13 @@ def run(args, stdout, stderr):
         stderr.write('skipped: %s\n' % why)
     data = model.build(runs, skipped, items, tests, matrices)
     page = render.html_page(runs, data)
-    with open(args.output, 'w', encoding='utf-8') as f:
-        f.write(page)
+    if args.output == '-':
+        stdout.write(page)
+        stdout, where = stderr, 'stdout'
+    else:
+        with open(args.output, 'w', encoding='utf-8') as f:
+            f.write(page)
+        where = args.output
     if args.data:
         with open(args.data, 'w', encoding='utf-8') as f:
             json.dump(data, f, indent=1, default=str)
@@ -118,7 +124,7 @@ def run(args, stdout, stderr):
                  '%s -> %s\n' % (len(runs), len(data['scenarios']),
                                  data['passed'], data['failed'],
                                  _matrices_text(data['fault_matrices']),
-                                 args.output))
+                                 where))
     for v in data['verdicts']:
         stdout.write('threshold %s: %s\n' % (v['status'].upper(),
                                              v['message']))

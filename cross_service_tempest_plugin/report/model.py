@@ -14,6 +14,7 @@
 
 import datetime
 
+from cross_service_tempest_plugin.report import failure_rate
 from cross_service_tempest_plugin.report import failures
 from cross_service_tempest_plugin.report import fault_matrix
 from cross_service_tempest_plugin.report import propagation
@@ -37,7 +38,8 @@ def build(runs, skipped=(), threshold_items=(), tests=None, matrices=()):
     placed = stats.lanes(runs)
     lane_of = {id(r): lane for r, lane in placed}
     samples = propagation.samples(runs)
-    verdicts = thr.evaluate(list(threshold_items), runs)
+    verdicts = (failure_rate.verdicts(runs) +
+                thr.evaluate(list(threshold_items), runs))
     trends = {name: series for name, series in stats.trends(runs).items()
               if len(series['times']) >= 2}
     starts = [r.started_at for r in runs if r.started_at]

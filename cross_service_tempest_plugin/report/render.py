@@ -227,6 +227,13 @@ def trend_plot(name, series):
                           linewidths=1.5, label='failed run', zorder=5)
         dots.set_gid('tip-tr-%s' % name)
         tips['tip-tr-%s' % name] = 'failed run(s)'
+    for n, (index, changed) in enumerate(series.get('changes') or ()):
+        # a setting changed from the run before: marked, named
+        gid = 'tip-ch-%s-%d' % (name, index)
+        ax.axvline(times[index], color='#6a1b9a', linestyle='--',
+                   linewidth=1, gid=gid,
+                   label='setting changed' if n == 0 else None)
+        tips[gid] = 'settings changed: ' + '; '.join(changed)
     locator = mdates.AutoDateLocator(maxticks=8)
     ax.xaxis.set_major_locator(locator)
     ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))

@@ -76,6 +76,8 @@ class Run:
     values: dict = dataclasses.field(default_factory=dict)
     thresholds: list = dataclasses.field(default_factory=list)
     file_time: float = None     # the file's mtime: fallback timestamp
+    # the engine settings and the overrides in force (result schema 2)
+    settings: dict = dataclasses.field(default_factory=dict)
 
     @property
     def started_at(self):
@@ -133,8 +135,15 @@ def run_from_dict(data, source='<memory>', file_time=None):
         raise ReportError('%s: not a scenario result (needs "scenario" and '
                           '"steps")' % source)
     where = '%s: scenario %s' % (source, data['scenario'])
+    # The cleanup (result schema 2) is drawn and counted as a step.
+    cleanup = [data['cleanup']] if isinstance(data.get('cleanup'),
+                                              dict) else []
+    settings = dict(data.get('settings') or {})
+    settings.update({'--set %s' % k: v for k, v in
+                     (data.get('overrides') or {}).items()})
     return Run(scenario=data['scenario'], passed=bool(data.get('passed')),
-               steps=[_step(s, where) for s in data['steps']],
+               steps=[_step(s, where) for s in data['steps'] + cleanup],
+               settings=settings,
                source=source, duration=_number(data.get('duration')),
                failed_step=data.get('failed_step'), error=data.get('error'),
                cleanup_errors=list(data.get('cleanup_errors') or []),

@@ -19,6 +19,8 @@ by the values a run was given), so a changed tunable keeps its trend.
 import collections
 import math
 
+from cross_service_tempest_plugin.report import changes
+
 STATS = ('median', 'p90', 'p95', 'max')
 
 
@@ -163,6 +165,7 @@ def trends(runs):
                   'total': [r.duration for r in mine],
                   'status': [r.outcome for r in mine],
                   'sources': [r.source for r in mine],
+                  'changes': changes.setting_changes(mine),
                   'steps': collections.OrderedDict()}
         for name in step_names(mine, scenario):
             values = []

@@ -36,6 +36,7 @@ from cross_service_tempest_plugin import lease as lease_mod
 from cross_service_tempest_plugin.scenarios import actions
 from cross_service_tempest_plugin.scenarios import errors
 from cross_service_tempest_plugin.scenarios import placeholders
+from cross_service_tempest_plugin.scenarios import provenance
 from cross_service_tempest_plugin.scenarios import records
 from cross_service_tempest_plugin.scenarios import results
 from cross_service_tempest_plugin.scenarios import schema
@@ -147,6 +148,7 @@ class ScenarioRun(object):
         self.result = ScenarioResult(name, self.steps)
         self.result.values = self.public_values()
         self.result.thresholds = list(definition.get('thresholds') or [])
+        self.result.settings = provenance.settings_dict(settings)
         self.result_extra = dict(result_extra or {})
         self.result_file = None
         self.resources = stacks.Resources(self.result.resources)
@@ -287,6 +289,7 @@ class ScenarioRun(object):
         self._refuse_after_cleanup('run_step(%r)' % name)
         if self._start is None:
             self._start = self.clock()
+            self.result.started_at = provenance.now_iso()
         step.started_at = time.time()
         start = self.clock()
         step.details = {}
@@ -353,6 +356,8 @@ class ScenarioRun(object):
             return self.result
         self._cleaned = True
         self.cancel_wire_wait()
+        began, began_at = self.clock(), time.time()
+        errors_before = len(self.result.cleanup_errors)
         cleanup = stacks.Cleanup(self.settings, self.result.cleanup_errors,
                                  self.clock)
         if self.stack:
@@ -366,6 +371,8 @@ class ScenarioRun(object):
                          self._delete_zone_direct)
         if self._start is not None:
             self.result.duration = self.clock() - self._start
+            self.result.cleanup = self._cleanup_step(
+                cleanup, began, began_at, errors_before)
         if cleanup.interrupted:
             self.result.error = self.result.error or 'interrupted'
         self._write_result_file()
@@ -375,6 +382,16 @@ class ScenarioRun(object):
         if cleanup.interrupted:
             raise KeyboardInterrupt()
         return self.result
+
+    def _cleanup_step(self, cleanup, began, began_at, errors_before):
+        """The cleanup's time and outcome, shaped like a step's."""
+        errors = self.result.cleanup_errors[errors_before:]
+        status = (INTERRUPTED if cleanup.interrupted else
+                  FAILED if errors else PASSED)
+        step = StepResult('cleanup', 'cleanup', status,
+                          self.clock() - began, round(began_at, 3),
+                          error='; '.join(errors) or None)
+        return step.to_dict()
 
     def _write_result_file(self):
         if not self.settings.results_dir or self._start is None:

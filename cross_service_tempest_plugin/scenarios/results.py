@@ -25,6 +25,8 @@ import os
 import tempfile
 import typing
 
+from cross_service_tempest_plugin.scenarios import provenance
+
 PASSED, FAILED, SKIPPED, NOT_RUN, INTERRUPTED = (
     'passed', 'failed', 'skipped', 'not_run', 'interrupted')
 
@@ -70,6 +72,16 @@ class ScenarioResult:
     known_bugs: list = dataclasses.field(default_factory=list)
     # The scenario definition's thresholds (see report.thresholds).
     thresholds: list = dataclasses.field(default_factory=list)
+    # Where it came from (see .provenance): the first step's start (ISO
+    # 8601 with zone), the cloud, every engine setting in force, the
+    # overrides as given, the services' current versions.
+    started_at: typing.Optional[str] = None
+    cloud: dict = dataclasses.field(default_factory=dict)
+    settings: dict = dataclasses.field(default_factory=dict)
+    overrides: dict = dataclasses.field(default_factory=dict)
+    service_versions: dict = dataclasses.field(default_factory=dict)
+    # The cleanup after the steps, shaped like a step (StepResult.to_dict)
+    cleanup: typing.Optional[dict] = None
 
     @property
     def passed(self):
@@ -84,14 +96,20 @@ class ScenarioResult:
         raise KeyError(name)
 
     def to_dict(self):
-        return {'scenario': self.name, 'passed': self.passed,
+        return {'schema_version': provenance.SCHEMA_VERSION,
+                'plugin_version': provenance.plugin_version(),
+                'scenario': self.name, 'passed': self.passed,
+                'started_at': self.started_at, 'cloud': self.cloud,
                 'duration': _rounded(self.duration),
                 'failed_step': self.failed_step, 'error': self.error,
                 'cleanup_errors': self.cleanup_errors,
                 'steps': [s.to_dict() for s in self.steps],
                 'resources': self.resources, 'values': self.values,
                 'known_bugs': self.known_bugs,
-                'thresholds': self.thresholds}
+                'thresholds': self.thresholds,
+                'cleanup': self.cleanup, 'settings': self.settings,
+                'overrides': self.overrides,
+                'service_versions': self.service_versions}
 
     def to_json(self, **kwargs):
         return json.dumps(self.to_dict(), default=str, **kwargs)

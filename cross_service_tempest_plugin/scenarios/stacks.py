@@ -21,6 +21,7 @@ import time
 
 from tempest.lib import exceptions as lib_exc
 
+from cross_service_tempest_plugin.common import progress
 from cross_service_tempest_plugin.common import waiters
 from cross_service_tempest_plugin.scenarios.results import StepFailure
 from cross_service_tempest_plugin.scenarios import templates
@@ -144,6 +145,10 @@ class Stacks(object):
         interval = (self.settings.stack_interval or
                     getattr(self.clients.stacks, 'build_interval', 1))
         deadline = self._clock() + float(timeout)
+        with progress.waiting('stack %s to be %s' % (stack[0], status)):
+            return self._wait(stack, status, timeout, interval, deadline)
+
+    def _wait(self, stack, status, timeout, interval, deadline):
         while True:
             try:
                 return waiters.wait_for_stack_status(
@@ -188,12 +193,13 @@ class Stacks(object):
         if deadline is not None:
             timeout = max(min(float(timeout), deadline - self._clock()),
                           0.001)
-        waiters.wait_for_stack_deleted(
-            self.clients.stacks, name, sid,
-            timeout=timeout,
-            interval=self.settings.stack_interval,
-            events_client=self.clients.events,
-            resources_client=self.clients.resources)
+        with progress.waiting('stack %s to be deleted' % name):
+            waiters.wait_for_stack_deleted(
+                self.clients.stacks, name, sid,
+                timeout=timeout,
+                interval=self.settings.stack_interval,
+                events_client=self.clients.events,
+                resources_client=self.clients.resources)
         self.resources.mark_deleted('stack', sid)
 
     def record_physical_resources(self, stack, details):

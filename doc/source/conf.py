@@ -13,7 +13,11 @@
 extensions = [
     'openstackdocstheme',
     'oslo_config.sphinxext',
+    'cliff.sphinxext',
 ]
+# cross-service-scenario's commands: cliff's own options are documented
+# once, under the application.
+autoprogram_cliff_ignored = ['--help']
 
 openstackdocs_repo_name = 'openstack/cross-service-tempest-plugin'
 openstackdocs_use_storyboard = False

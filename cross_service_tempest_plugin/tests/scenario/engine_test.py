@@ -30,6 +30,7 @@ from tempest.lib import decorators
 
 from cross_service_tempest_plugin.scenarios import engine
 from cross_service_tempest_plugin.scenarios import loader
+from cross_service_tempest_plugin.scenarios import provenance
 from cross_service_tempest_plugin.tests import base
 
 CONF = config.CONF
@@ -142,6 +143,8 @@ class ScenarioEngineTest(base.CrossServiceScenarioTest):
             self.scenario_clients[definition.get('credentials', 'primary')],
             engine.Settings.from_conf(CONF), overrides=overrides,
             result_extra={'test': self.id()}, hooks=progress_hook(name))
+        run.result.cloud = provenance.cloud(CONF)
+        run.result.overrides = dict(overrides or {})
         # run() cleans up itself; this also covers an error between steps.
         self.addCleanup(self._cleanup_run, run)
         result = run.run()
