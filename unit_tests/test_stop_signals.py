@@ -33,8 +33,8 @@ from cross_service_tempest_plugin import stop_signals
 state = {}
 try:
     with stop_signals.handled(state, sys.stdout):
-        print('ready', flush=True)
         try:
+            print('ready', flush=True)  # inside: the signal may come now
             time.sleep(30)
         finally:
             print('cleanup ran', flush=True)
@@ -52,9 +52,16 @@ def test_signal_runs_cleanup_and_a_second_is_ignored(name):
     assert proc.stdout.readline().strip() == 'ready'
     sig = getattr(signal, name)
     proc.send_signal(sig)
-    time.sleep(0.2)
+    # the second signal once cleanup runs (not after a fixed sleep: a
+    # busy machine may not have reached the cleanup by then)
+    seen = []
+    for line in proc.stdout:
+        seen.append(line)
+        if line.strip() == 'cleanup ran':
+            break
     proc.send_signal(sig)
     out, _ = proc.communicate(timeout=20)
+    out = ''.join(seen) + out
     assert proc.returncode == 130, out
     assert 'interrupted: cleaning up... (%s)' % name in out
     assert 'cleanup done' in out

@@ -43,7 +43,8 @@ PYEOF
 
 # Reinstall only when what we install changed.
 stamp_src=$(cat "$constraints" "$repo/requirements.txt" \
-    "$repo/test-requirements.txt" "$repo/setup.cfg" "$repo/pyproject.toml" | sha256sum | cut -d' ' -f1)
+    "$repo/test-requirements.txt" "$repo/setup.cfg" "$repo/pyproject.toml" |
+    sha256sum | cut -d' ' -f1)
 stamp=$venv/.unit-tests-installed
 if [[ ! -x $venv/bin/python || $(cat "$stamp" 2>/dev/null) != "$stamp_src" ]]; then
     rm -rf "$venv"
@@ -55,6 +56,11 @@ if [[ ! -x $venv/bin/python || $(cat "$stamp" 2>/dev/null) != "$stamp_src" ]]; t
     uv=$(cd "$repo" && "$py" -m constellation.installer uv \
         "$venv/bin/python" 2>>"$log") || {
         cat "$log" >&2; echo "plugin-venv: no installer" >&2; exit 1; }
+    # An egg-info an earlier pip install left in the checkout would shadow
+    # the venv's metadata (version, the CLI's entry points) whenever the
+    # checkout is first on sys.path, as it is for the unit tests; uv's
+    # editable install writes none there.
+    rm -rf "$repo"/*.egg-info
     # Editable: the entry points resolve to this checkout.
     if [[ -n $uv ]]; then
         installer="uv ($uv)"
