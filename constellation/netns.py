@@ -221,6 +221,11 @@ def teardown(p, run=_run, etc_root=ETC_NETNS):
     if os.path.isdir(d):
         shutil.rmtree(d)
         done.append(d)
+    try:    # /etc/netns itself, unless another namespace has files there
+        os.rmdir(etc_root)
+        done.append(etc_root)
+    except OSError:
+        pass
     return done
 
 

@@ -153,14 +153,26 @@ def test_setup_writes_etc_netns_and_makes_one_connected_route(tmp_path,
 
 def test_teardown_removes_namespace_veth_and_etc(tmp_path, monkeypatch):
     p = netns.plan(make_ctx())
-    (tmp_path / p['netns']).mkdir()
+    etc = tmp_path / 'netns'
+    (etc / p['netns']).mkdir(parents=True)
     monkeypatch.setattr(netns, 'exists', lambda ns: True)
     run = FakeIp(links=['lo', 'cst25400h'])
-    done = netns.teardown(p, run=run, etc_root=str(tmp_path))
+    done = netns.teardown(p, run=run, etc_root=str(etc))
     assert ['ip', 'netns', 'del', p['netns']] in run.calls
     assert ['ip', 'link', 'del', 'cst25400h'] in run.calls
+    assert not etc.exists()     # /etc/netns goes when it is empty
+    assert len(done) == 4
+
+
+def test_teardown_keeps_etc_netns_of_another_namespace(tmp_path,
+                                                       monkeypatch):
+    p = netns.plan(make_ctx())
+    (tmp_path / p['netns']).mkdir()
+    (tmp_path / 'someone-else').mkdir()
+    monkeypatch.setattr(netns, 'exists', lambda ns: False)
+    netns.teardown(p, run=FakeIp(), etc_root=str(tmp_path))
+    assert (tmp_path / 'someone-else').is_dir()
     assert not (tmp_path / p['netns']).exists()
-    assert len(done) == 3
 
 
 def test_programs_in_the_namespace_get_their_own_hostname():
