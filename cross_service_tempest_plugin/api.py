@@ -46,6 +46,7 @@ import dataclasses
 import os
 
 from cross_service_tempest_plugin import config as cs_config
+from cross_service_tempest_plugin import lease
 from cross_service_tempest_plugin.scenarios import engine
 from cross_service_tempest_plugin.scenarios import errors
 from cross_service_tempest_plugin.scenarios import loader
@@ -278,6 +279,15 @@ class _Credentials(object):
         except Exception as exc:
             raise _credentials_error(self.conf, exc)
 
+    def project_names(self):
+        """Names of the projects the provider created (dynamic ones)."""
+        names = []
+        for creds in (getattr(self.provider, '_creds', None) or {}).values():
+            c = getattr(creds, 'credentials', creds)
+            if getattr(c, 'project_name', None):
+                names.append(c.project_name)
+        return sorted(names)
+
     def clear(self):
         self.provider.clear_creds()
 
@@ -307,6 +317,7 @@ class Scenario(object):
         self.scenario_files = yaml_files.file_list(scenario_files)
         self.run_ = None
         self._creds = None
+        self._lease = None
         self._values, self._settings = _split_overrides(self.overrides)
         self.conf = load_config(config_file)
         catalog = _catalog(self.conf, self.scenario_files)
@@ -356,19 +367,32 @@ class Scenario(object):
                 'Scenario %s was already entered: one Scenario object runs '
                 'once; create a new Scenario for another run' % self.name)
         settings = self._run_settings()
+        # taken before the credentials exist; names them as they do, so
+        # the sweeper knows this process is alive (cross_service_tempest_
+        # plugin.lease) and, once it is gone, that they are left over
+        self._lease = lease.take()
         self._creds = _Credentials(self.conf, self.name)
         try:
             owner, admin = self._creds.managers(
                 self.definition.get('credentials', 'primary'))
+            if self._lease is not None:
+                self._lease.add(*self._creds.project_names())
             clients = engine.ScenarioClients.from_managers(owner, admin)
             self.run_ = engine.ScenarioRun(self.name, self.definition,
                                            clients, settings,
                                            overrides=self._values,
-                                           hooks=self.hooks)
+                                           hooks=self.hooks,
+                                           lease=self._lease)
         except BaseException:
             self._creds.clear()
+            self._release_lease(True)
             raise
         return self
+
+    def _release_lease(self, forget):
+        if getattr(self, '_lease', None) is not None:
+            self._lease.release(forget=forget)
+            self._lease = None
 
     def __exit__(self, exc_type, exc, tb):
         self.cleanup()
@@ -430,14 +454,18 @@ class Scenario(object):
                     'credentials kept for manual cleanup: %s' %
                     self._creds_summary())
                 self._creds = None
+            kept = self._creds is None
             if self._creds is not None:
                 creds, self._creds = self._creds, None
                 try:
                     creds.clear()
                 except Exception as exc:
+                    kept = True
                     if self.run_ is not None:
                         self.run_.result.cleanup_errors.append(
                             'clearing credentials failed: %s' % exc)
+            # kept when something is left: the sweeper then knows at once
+            self._release_lease(forget=not kept)
         return self.result if self.run_ else None
 
 

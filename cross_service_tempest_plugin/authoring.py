@@ -37,12 +37,12 @@ import sysconfig
 import tempfile
 import zlib
 
+from cross_service_tempest_plugin.scenarios import schema
+
 EXTRA = 'authoring'
 DIST = 'cross-service-tempest-plugin'
 BASES = ('floating_ip', 'servers', 'provider_port')
 CREDENTIALS = ('primary', 'admin')
-NAME_RE = re.compile(r'^[a-z][a-z0-9_]*$')
-NAME_MAX = 32       # keeps the generated test module within 79 columns
 DNS_LABEL_RE = re.compile(r'^(?!-)[a-z0-9-]{1,63}(?<!-)$')
 _PKG_DIR = os.path.dirname(os.path.abspath(__file__))
 
@@ -141,15 +141,10 @@ def _default_cidr(name):
 
 def check_scenario_input(name, base, dns_name, credentials, description):
     """Raise AuthoringError naming the bad parameter, before any write."""
-    if not NAME_RE.match(name or '') or keyword.iskeyword(name):
-        raise AuthoringError(
-            'NAME %r is not usable: it must be a Python identifier in lower '
-            'case (letters, digits, _; starting with a letter; not a '
-            'keyword), since it names the scenario, its files and its test '
-            'module' % name)
-    if len(name) > NAME_MAX:
-        raise AuthoringError('NAME %r is %d characters long; use at most %d'
-                             % (name, len(name), NAME_MAX))
+    problem = schema.name_problem(name or '')
+    if problem:
+        raise AuthoringError('NAME %r is not usable: it %s'
+                             % (name, problem))
     if base not in BASES:
         raise AuthoringError('--base %r: choose one of %s'
                              % (base, ', '.join(BASES)))

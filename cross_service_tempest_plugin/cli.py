@@ -21,13 +21,13 @@ bad --set key, missing/invalid config), 130 interrupted (after cleanup).
 
 import argparse
 import contextlib
-import signal
 import sys
 
 import yaml
 
 from cross_service_tempest_plugin import authoring
 from cross_service_tempest_plugin.report import command as report_command
+from cross_service_tempest_plugin import stop_signals
 from cross_service_tempest_plugin import sweeper_cloud
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
@@ -99,19 +99,6 @@ class _Printer(object):
         self.stream.flush()
 
 
-def _interrupt_handler(state, stream):
-    def handler(signum, frame):
-        if state.get('interrupted'):
-            stream.write('interrupt ignored: cleanup in progress\n')
-            stream.flush()
-            return
-        state['interrupted'] = True
-        stream.write('interrupted: cleaning up...\n')
-        stream.flush()
-        raise KeyboardInterrupt()
-    return handler
-
-
 def cmd_list(args, stdout, stderr):
     from cross_service_tempest_plugin import api
     for name, desc in api.describe_scenarios(
@@ -134,47 +121,45 @@ def cmd_run(args, stdout, stderr):
     overrides = placeholders.Overrides.parse(args.overrides, '--set')
     state = {}
     lines = stderr if args.json else stdout
-    old_int = signal.signal(signal.SIGINT, _interrupt_handler(state, lines))
-    old_term = signal.signal(signal.SIGTERM,
-                             _interrupt_handler(state, lines))
+    with stop_signals.handled(state, lines):
+        return _run(api, args, overrides, state, lines, stdout, stderr)
+
+
+def _run(api, args, overrides, state, lines, stdout, stderr):
+    sc = api.Scenario(args.name, config_file=args.config,
+                      overrides=overrides, hooks=_Printer(lines),
+                      scenario_files=args.scenario_file)
+    sc.check_step(args.until, '--until')
     try:
-        sc = api.Scenario(args.name, config_file=args.config,
-                          overrides=overrides, hooks=_Printer(lines),
-                          scenario_files=args.scenario_file)
-        sc.check_step(args.until, '--until')
-        try:
-            with sc:
-                sc.run(until=args.until)
-        except KeyboardInterrupt:
-            state['interrupted'] = True
-        except api.ScenarioError:
-            raise
-        except Exception as exc:
-            # Tempest's logging would swallow the traceback into its log.
-            stderr.write('error: %s: %s\n' % (type(exc).__name__, exc))
-            return EXIT_FAILED
-        result = sc.result if sc.run_ else None
-        if result is None:
-            stderr.write('error: scenario could not start\n')
-            return (EXIT_INTERRUPTED if state.get('interrupted')
-                    else EXIT_FAILED)
-        for err in result.cleanup_errors:
-            lines.write('cleanup error: %s\n' % err)
-        if args.json:
-            stdout.write(result.to_json(indent=2) + '\n')
-        else:
-            stdout.write('%s %s in %.1fs%s\n' % (
-                result.name, 'PASSED' if result.passed and not state.get(
-                    'interrupted') else 'FAILED', result.duration or 0.0,
-                (': ' + result.error) if result.error else ''))
-        if state.get('interrupted'):
-            return EXIT_INTERRUPTED
-        if args.fail_on_breach and _breached(result, lines, stderr):
-            return EXIT_FAILED
-        return EXIT_OK if result.passed else EXIT_FAILED
-    finally:
-        signal.signal(signal.SIGINT, old_int)
-        signal.signal(signal.SIGTERM, old_term)
+        with sc:
+            sc.run(until=args.until)
+    except KeyboardInterrupt:
+        state['interrupted'] = True
+    except api.ScenarioError:
+        raise
+    except Exception as exc:
+        # Tempest's logging would swallow the traceback into its log.
+        stderr.write('error: %s: %s\n' % (type(exc).__name__, exc))
+        return EXIT_FAILED
+    result = sc.result if sc.run_ else None
+    if result is None:
+        stderr.write('error: scenario could not start\n')
+        return (EXIT_INTERRUPTED if state.get('interrupted')
+                else EXIT_FAILED)
+    for err in result.cleanup_errors:
+        lines.write('cleanup error: %s\n' % err)
+    if args.json:
+        stdout.write(result.to_json(indent=2) + '\n')
+    else:
+        stdout.write('%s %s in %.1fs%s\n' % (
+            result.name, 'PASSED' if result.passed and not state.get(
+                'interrupted') else 'FAILED', result.duration or 0.0,
+            (': ' + result.error) if result.error else ''))
+    if state.get('interrupted'):
+        return EXIT_INTERRUPTED
+    if args.fail_on_breach and _breached(result, lines, stderr):
+        return EXIT_FAILED
+    return EXIT_OK if result.passed else EXIT_FAILED
 
 
 def _breached(result, lines, stderr):
@@ -221,6 +206,11 @@ def main(argv=None, stdout=None, stderr=None):
     except api.ScenarioError as exc:
         stderr.write('error: %s\n' % exc)
         return EXIT_USAGE
+    except KeyboardInterrupt:
+        # before a command installed its handlers (e.g. while Tempest is
+        # imported in the first second): nothing was created yet
+        stderr.write('interrupted\n')
+        return EXIT_INTERRUPTED
 
 
 if __name__ == '__main__':

@@ -16,7 +16,8 @@ Stacks, zones, floating IPs, ports, servers, networks, subnets, routers,
 projects and users, seen with the admin account of tempest.conf; a
 resource present after the run and not before is a leak. Reverse zones
 (``*.arpa.``) are created by Neutron on first use and shared, never deleted
-by tests: they are reported apart and do not count.
+by tests: they are reported apart and do not count; a PTR record in them
+that was not there before does.
 
 ``tools/leak_check.py`` is the command line front end; the fault tests
 import this module.
@@ -24,8 +25,8 @@ import this module.
 
 import sys
 
-KINDS = ('stacks', 'zones', 'floating_ips', 'ports', 'servers', 'networks',
-         'subnets', 'routers', 'projects', 'users')
+KINDS = ('stacks', 'zones', 'ptr_records', 'floating_ips', 'ports',
+         'servers', 'networks', 'subnets', 'routers', 'projects', 'users')
 
 
 def admin_manager(config_file=None):
@@ -62,6 +63,24 @@ def list_zones(mgr):
         headers={'x-auth-all-projects': True})[1]['zones']
 
 
+def list_ptr_records(mgr, zones):
+    """The PTR recordsets of the reverse zones among ``zones``.
+
+    Reverse zones are shared (Neutron's): a zone is never ours, but a PTR
+    in it that a run's floating IP or port left is a leak.
+    """
+    client = mgr.dns_v2.RecordsetClient()
+    out = []
+    for zone in zones:
+        if not zone['name'].endswith('.arpa.'):
+            continue
+        for rs in client.list_recordset(
+                zone['id'], params={'type': 'PTR', 'limit': 1000},
+                headers={'x-auth-all-projects': True})[1]['recordsets']:
+            out.append(dict(rs, zone_id=zone['id']))
+    return out
+
+
 def snapshot(mgr):
     """→ {kind: {id: label}} plus 'reverse_zones' and 'stacks_scope'."""
     snap = {}
@@ -72,6 +91,10 @@ def snapshot(mgr):
                      if not z['name'].endswith('.arpa.')}
     snap['reverse_zones'] = {z['id']: z['name'] for z in zones
                              if z['name'].endswith('.arpa.')}
+    snap['ptr_records'] = {
+        rs['id']: '%s PTR %s' % (rs['name'], ' '.join(rs.get('records')
+                                                      or []))
+        for rs in list_ptr_records(mgr, zones)}
     snap['floating_ips'] = {
         f['id']: f['floating_ip_address'] for f in
         mgr.floating_ips_client.list_floatingips()['floatingips']}

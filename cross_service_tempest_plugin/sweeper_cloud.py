@@ -14,20 +14,28 @@
 
 Heat's default policy denies the admin a listing of every project's stacks
 (``stacks:global_index``), so to list (and delete) the stacks of a project
-that is provably ours the admin user is given the ``member`` role on that
-project and the role is removed again before the sweep ends (also in a dry
-run). Nothing else in a dry run changes the cloud, except the
-``cs-sweeper-first-seen-<epoch>`` tag on empty projects of ours.
+that is provably ours the admin user is given the admin role
+(``[identity] admin_role``) on that project and the role is removed again
+before the sweep ends (also in a dry run). Nothing else in a dry run
+changes the cloud, except the ``cs-sweeper-first-seen-<epoch>`` tag on
+empty projects of ours.
 """
 
 import argparse
+import contextlib
+import fcntl
 import importlib
 import inspect
+import os
 import pkgutil
 import sys
 
 from cross_service_tempest_plugin import leaks
+from cross_service_tempest_plugin import lease as lease_mod
+from cross_service_tempest_plugin import stop_signals
 from cross_service_tempest_plugin import sweeper
+from cross_service_tempest_plugin import sweeper_naming
+from cross_service_tempest_plugin import sweeper_select
 
 ALL_PROJECTS = {'x-auth-all-projects': True}
 # kind -> (client of the admin Manager, its delete call taking the id)
@@ -110,15 +118,18 @@ class TempestCloud(object):
         self.admin_project_id = auth['project']['id']
         roles = admin.roles_v3_client.list_roles()['roles']
         by_name = {r['name'].lower(): r['id'] for r in roles}
-        self.role_id = by_name.get('member') or by_name.get(
-            conf.identity.admin_role.lower())
+        # the admin role: Heat refuses to delete a stack of an admin
+        # scenario (OS::Neutron::ProviderNet, policy resource_types:...)
+        # with the member role alone
+        self.role_id = by_name.get(conf.identity.admin_role.lower()) or \
+            by_name.get('member')
 
     def is_not_found(self, exc):
         return isinstance(exc, self.lib_exc.NotFound)
 
     def inventory(self):
         a = self.admin
-        inv = sweeper.Inventory()
+        inv = sweeper_select.Inventory()
         inv.projects = a.projects_client.list_projects()['projects']
         inv.users = a.users_v3_client.list_users()['users']
         stacks, _scope = leaks.list_stacks(a)
@@ -127,6 +138,7 @@ class TempestCloud(object):
                           self.admin_project_id)
         inv.stacks = stacks
         inv.zones = leaks.list_zones(a)
+        inv.ptr_records = leaks.list_ptr_records(a, inv.zones)
         inv.servers = a.servers_client.list_servers(
             detail=True, all_tenants=True)['servers']
         inv.floating_ips = a.floating_ips_client.list_floatingips()[
@@ -181,8 +193,11 @@ class TempestCloud(object):
                 pass        # the project is gone, and the role with it
 
     def tag_first_seen(self, project_id, epoch):
-        self.admin.project_tags_client.update_project_tag(
-            project_id, '%s%d' % (sweeper.SEEN_TAG, epoch))
+        try:
+            self.admin.project_tags_client.update_project_tag(
+                project_id, '%s%d' % (sweeper_naming.SEEN_TAG, epoch))
+        except (self.lib_exc.Conflict, self.lib_exc.BadRequest):
+            pass        # another sweeper tagged it meanwhile: first seen
 
     def _stacks(self, item):
         return self._manager(item.project_id).orchestration.StacksClient()
@@ -197,6 +212,9 @@ class TempestCloud(object):
                                                      subnet_id=item.id)
         elif kind == 'zone':
             a.dns_v2.ZonesClient().delete_zone(item.id, headers=ALL_PROJECTS)
+        elif kind == 'ptr':     # in a shared reverse zone (Neutron's)
+            a.dns_v2.RecordsetClient().delete_recordset(
+                item.parent, item.id, headers=ALL_PROJECTS)
         elif kind in DELETE_CALLS:
             client, method = DELETE_CALLS[kind]
             getattr(getattr(a, client), method)(item.id)
@@ -261,18 +279,50 @@ def cleanup(config_file=None, delete=False, older_than=None, out=None,
                   'uri_v3): %s: %s\n' % (type(exc).__name__, exc))
         return 2
     if older_than is None:
-        older_than = sweeper.default_older_than(
+        older_than = sweeper_select.default_older_than(
             cloud.deadline('stack')[0], conf.cross_service.record_timeout)
-    naming = sweeper.Naming(conf.cross_service.zone_suffix,
-                            plugin_class_names())
+    naming = sweeper_naming.Naming(conf.cross_service.zone_suffix,
+                                   plugin_class_names())
     out.write('cleanup: runs of cross_service_tempest_plugin idle for %d s '
               'or more (--older-than); %s\n' % (
                   older_than, 'deleting' if delete else
                   'DRY RUN, nothing is deleted'))
+    state = {}
     try:
-        return sweeper.Sweeper(cloud, naming, older_than, out,
-                               delete=delete).sweep()
+        # a signal stops the sweep, but the roles it gave itself are
+        # removed first (Sweeper.sweep's finally), and one sweep at a time
+        with stop_signals.handled(state, err), _one_sweep(delete, err):
+            return sweeper.Sweeper(cloud, naming, older_than, out,
+                                   delete=delete).sweep()
+    except KeyboardInterrupt:
+        err.write('error: cleanup interrupted (%s); what was not deleted '
+                  'yet is found by the next cleanup\n'
+                  % (state.get('interrupted') or 'SIGINT'))
+        return 130
     except Exception as exc:
         err.write('error: cleanup stopped: %s: %s\n'
                   % (type(exc).__name__, exc))
         return 1
+
+
+@contextlib.contextmanager
+def _one_sweep(delete, err):
+    """With ``--yes``: one sweeper at a time on this machine (a lock)."""
+    if not delete:
+        yield
+        return
+    directory = os.path.dirname(lease_mod.lease_dir().rstrip(os.sep))
+    os.makedirs(directory, mode=0o700, exist_ok=True)
+    path = os.path.join(directory, 'cleanup.lock')
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            err.write('another cleanup --yes is running (%s): waiting for '
+                      'it\n' % path)
+            err.flush()
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)

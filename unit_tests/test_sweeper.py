@@ -19,15 +19,17 @@ import io
 import unittest
 
 from cross_service_tempest_plugin import sweeper
+from cross_service_tempest_plugin import sweeper_naming
+from cross_service_tempest_plugin import sweeper_select
 
 NOW = 1_800_000_000.0
 SUFFIX = 'cross-service.test.'
 OLD = '2027-01-15T07:00:00Z'        # NOW - 3600 s (NOW = 08:00:00Z)
 YOUNG = '2027-01-15T07:59:30Z'      # NOW - 30 s
-assert sweeper.timestamp(OLD) == NOW - 3600
-assert sweeper.timestamp(YOUNG) == NOW - 30
+assert sweeper_select.timestamp(OLD) == NOW - 3600
+assert sweeper_select.timestamp(YOUNG) == NOW - 30
 
-NAMING = sweeper.Naming(SUFFIX, class_names={'ServersDnsTest'})
+NAMING = sweeper_naming.Naming(SUFFIX, class_names={'ServersDnsTest'})
 
 
 def project(pid, name, desc=None, tags=()):
@@ -37,7 +39,7 @@ def project(pid, name, desc=None, tags=()):
 
 def run_project(pid, name, when, label, user=True):
     """Listings of one scenario run in its dynamic project."""
-    inv = sweeper.Inventory()
+    inv = sweeper_select.Inventory()
     inv.projects.append(project(pid, name))
     if user:
         inv.users.append({'id': 'u-' + pid, 'name': name + '-project-member'})
@@ -72,7 +74,7 @@ def run_project(pid, name, when, label, user=True):
 
 
 def merge(*invs):
-    out = sweeper.Inventory()
+    out = sweeper_select.Inventory()
     for inv in invs:
         for field in out.__dataclass_fields__:
             getattr(out, field).extend(copy.deepcopy(getattr(inv, field)))
@@ -81,7 +83,7 @@ def merge(*invs):
 
 def foreign():
     """The constellation's own things, and another plugin's project."""
-    inv = sweeper.Inventory()
+    inv = sweeper_select.Inventory()
     t = {'created_at': OLD, 'updated_at': OLD, 'project_id': 'admin'}
     inv.projects += [project('admin', 'admin', desc='Bootstrap project'),
                      project('other', 'tempest-ZonesTest-123'),
@@ -138,8 +140,8 @@ class TestNaming(unittest.TestCase):
 class TestSelect(unittest.TestCase):
 
     def select(self, inv, older_than=600):
-        return {r.key: r for r in sweeper.select(inv, NAMING, NOW,
-                                                 older_than)}
+        return {r.key: r for r in sweeper_select.select(inv, NAMING, NOW,
+                                                        older_than)}
 
     def test_foreign_resources_are_never_selected(self):
         self.assertEqual({}, self.select(foreign()))
@@ -177,14 +179,15 @@ class TestSelect(unittest.TestCase):
         self.assertTrue(run.in_progress)
 
     def test_empty_project_is_tagged_then_left_over(self):
-        inv = sweeper.Inventory(
+        inv = sweeper_select.Inventory(
             projects=[project('p2', 'tempest-ServersDnsTest-7')],
             users=[{'id': 'u2',
                     'name': 'tempest-ServersDnsTest-7-project-admin'}])
         run = self.select(inv)['project tempest-ServersDnsTest-7']
         self.assertTrue(run.in_progress)
         self.assertTrue(run.tag_first_seen)
-        inv.projects[0]['tags'] = ['%s%d' % (sweeper.SEEN_TAG, NOW - 601)]
+        inv.projects[0]['tags'] = ['%s%d' % (sweeper_naming.SEEN_TAG,
+                                             NOW - 601)]
         run = self.select(inv)['project tempest-ServersDnsTest-7']
         self.assertFalse(run.in_progress)
         self.assertFalse(run.tag_first_seen)
@@ -192,7 +195,7 @@ class TestSelect(unittest.TestCase):
         self.assertEqual([('user', 'u2'), ('project', 'p2')], kinds(run))
 
     def test_project_without_user_and_orphan_user_are_left_over(self):
-        inv = sweeper.Inventory(
+        inv = sweeper_select.Inventory(
             projects=[project('p3', 'tempest-ServersDnsTest-8')],
             users=[{'id': 'u9',
                     'name': 'tempest-cross-service-x-9-project-member'}])
@@ -255,7 +258,7 @@ class FakeCloud(object):
         self.calls.append(('delete', item.kind, item.id))
         if item.id in self.fail:
             raise RuntimeError('HTTP 409 in use')
-        if item.kind in sweeper.WAITED:
+        if item.kind in sweeper_select.WAITED:
             self.pending[item.id] = self.polls
         else:
             self._remove(item)
@@ -271,6 +274,7 @@ class FakeCloud(object):
 
     def _remove(self, item):
         field = {'stack': 'stacks', 'server': 'servers', 'zone': 'zones',
+                 'ptr': 'ptr_records',
                  'floating_ip': 'floating_ips', 'port': 'ports',
                  'router': 'routers', 'subnet': 'subnets',
                  'network': 'networks', 'security_group': 'security_groups',
@@ -346,7 +350,7 @@ class TestSweeper(unittest.TestCase):
             ('security_group', 'sg-p1'), ('zone', 'zone-p1'),
             ('user', 'u-p1'), ('project', 'p1')], deleted)
         self.assertIn('deleted 13 resource(s) of 1 run(s); 1 run(s) in '
-                      'progress skipped; 0 failure(s)', out)
+                      'progress skipped; 0 failure(s); 0 unclassified', out)
         self.assertIn('deleted stack            cs-aaaaaaaaaa-stack (s-p1) '
                       'in 2 s\n', out)
         # Everything of the run in progress and the foreign things remain.
@@ -369,8 +373,64 @@ class TestSweeper(unittest.TestCase):
                       'DELETE_IN_PROGRESS)', out)
         self.assertIn('2 failure(s)', out)
 
+    def test_ptr_left_in_a_shared_reverse_zone_is_swept_before_the_zone(
+            self):
+        # issue 22 #1: a PTR stayed on BIND; neither the sweeper nor
+        # leak_check looked into the reverse zones
+        inv = self.inventory()
+        inv.ptr_records += [
+            {'id': 'ptr-p1', 'zone_id': 'rev', 'name':
+             '9.113.0.203.in-addr.arpa.', 'created_at': OLD,
+             'records': ['web.cs-aaaaaaaaaa.%s' % SUFFIX]},
+            {'id': 'ptr-other', 'zone_id': 'rev', 'name':
+             '7.113.0.203.in-addr.arpa.', 'created_at': OLD,
+             'records': ['web.example.test.']},
+            {'id': 'ptr-p2', 'zone_id': 'rev', 'name':
+             '8.113.0.203.in-addr.arpa.', 'created_at': OLD,
+             'records': ['web.cs-bbbbbbbbbb.%s' % SUFFIX]}]
+        cloud = FakeCloud(inv)
+        rc, out = sweep(cloud, delete=True)
+        self.assertEqual(0, rc, out)
+        order = [c[2] for c in cloud.calls if c[0] == 'delete']
+        self.assertIn('ptr-p1', order)
+        self.assertLess(order.index('ptr-p1'), order.index('zone-p1'))
+        self.assertNotIn('ptr-other', order)    # not ours
+        self.assertNotIn('ptr-p2', order)       # its run is in progress
+        self.assertNotIn('rev', order)          # the shared zone: never
+
+    def test_names_no_rule_proves_are_reported_not_swept(self):
+        # issue 22 #2: a scenario named 'my dns' leaked its project and
+        # user while cleanup said "0 failure(s)" and exited 0
+        inv = self.inventory()
+        inv.projects.append(project('p9', 'tempest-cross-service-my dns-7'))
+        inv.users.append({'id': 'u9',
+                          'name': 'tempest-cross-service-my dns-7-project'})
+        cloud = FakeCloud(inv)
+        rc, out = sweep(cloud, delete=True)
+        self.assertEqual(1, rc)
+        self.assertIn('UNCLASSIFIED (named like ours, not provably ours; '
+                      'left alone: delete it by hand if it is): project  '
+                      '        tempest-cross-service-my dns-7 (p9)', out)
+        self.assertIn("0 failure(s); 2 unclassified", out)
+        deleted = {c[2] for c in cloud.calls if c[0] == 'delete'}
+        self.assertFalse({'p9', 'u9'} & deleted)
+
+    def test_zone_stays_while_its_deployment_stack_does(self):
+        # issue 22 #1: the zone stack was deleted though the deployment
+        # stack's delete had failed; its PTR stayed on the nameservers
+        cloud = FakeCloud(self.inventory(), fail={'s-p1'})
+        rc, out = sweep(cloud, delete=True)
+        self.assertEqual(1, rc)
+        deleted = {c[2] for c in cloud.calls if c[0] == 'delete'}
+        self.assertNotIn('z-p1', deleted)
+        self.assertFalse({'zone-p1', 'p1', 'u-p1'} & deleted)
+        self.assertIn('project tempest-cross-service-servers_dns-1: keeping '
+                      'its zone stack(s): stack            cs-aaaaaaaaaa-'
+                      'stack (s-p1) not deleted', out)
+        self.assertIn('keeping its zone(s)', out)
+
     def test_empty_project_is_tagged(self):
-        inv = sweeper.Inventory(
+        inv = sweeper_select.Inventory(
             projects=[project('p5', 'tempest-ServersDnsTest-5')],
             users=[{'id': 'u5', 'name': 'tempest-ServersDnsTest-5-project'}])
         cloud = FakeCloud(inv)
@@ -392,13 +452,14 @@ class TestSweeper(unittest.TestCase):
 class TestDefaults(unittest.TestCase):
 
     def test_default_older_than(self):
-        self.assertEqual(3600, sweeper.default_older_than(300, 90))
+        self.assertEqual(3600, sweeper_select.default_older_than(300, 90))
         self.assertEqual(2 * (4 * 1200 + 4 * 120),
-                         sweeper.default_older_than(1200, 120))
+                         sweeper_select.default_older_than(1200, 120))
 
     def test_timestamps(self):
-        self.assertEqual(NOW, sweeper.timestamp('2027-01-15T08:00:00'))
-        self.assertEqual(NOW, sweeper.timestamp('2027-01-15T08:00:00.000000'))
-        self.assertEqual(NOW, sweeper.timestamp('2027-01-15T09:00:00+01:00'))
-        self.assertIsNone(sweeper.timestamp('yesterday'))
-        self.assertIsNone(sweeper.timestamp(None))
+        self.assertEqual(NOW, sweeper_select.timestamp('2027-01-15T08:00:00'))
+        ts = sweeper_select.timestamp
+        self.assertEqual(NOW, ts('2027-01-15T08:00:00.000000'))
+        self.assertEqual(NOW, ts('2027-01-15T09:00:00+01:00'))
+        self.assertIsNone(sweeper_select.timestamp('yesterday'))
+        self.assertIsNone(sweeper_select.timestamp(None))

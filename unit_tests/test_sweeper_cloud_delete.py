@@ -14,8 +14,8 @@
 
 import pytest
 
-from cross_service_tempest_plugin import sweeper
 from cross_service_tempest_plugin import sweeper_cloud
+from cross_service_tempest_plugin import sweeper_select
 
 
 class Recorder(object):
@@ -41,11 +41,11 @@ def _cloud():
     return cloud, calls
 
 
-@pytest.mark.parametrize('kind', sweeper.KIND_ORDER)
+@pytest.mark.parametrize('kind', sweeper_select.KIND_ORDER)
 def test_every_ordered_kind_is_deleted_by_id(kind):
     cloud, calls = _cloud()
-    cloud.delete(sweeper.Item(kind, 'id-1', 'cs-0123456789-x',
-                              parent='router-1'))
+    cloud.delete(sweeper_select.Item(kind, 'id-1', 'cs-0123456789-x',
+                                     parent='router-1'))
     path, args, _kwargs = calls[-1]     # zones: ZonesClient() first
     assert 'delete' in path or 'remove' in path, path
     assert 'id-1' in args or 'id-1' in _kwargs.values(), calls
@@ -53,7 +53,7 @@ def test_every_ordered_kind_is_deleted_by_id(kind):
 
 def test_table_names_the_tempest_client_calls():
     cloud, calls = _cloud()
-    cloud.delete(sweeper.Item('floating_ip', 'fip-1', ''))
+    cloud.delete(sweeper_select.Item('floating_ip', 'fip-1', ''))
     assert calls == [('.floating_ips_client.delete_floatingip',
                       ('fip-1',), {})]
 
@@ -61,7 +61,7 @@ def test_table_names_the_tempest_client_calls():
 def test_unknown_kind_is_refused():
     cloud, _calls = _cloud()
     with pytest.raises(ValueError, match="unknown kind 'volume'"):
-        cloud.delete(sweeper.Item('volume', 'v', ''))
+        cloud.delete(sweeper_select.Item('volume', 'v', ''))
 
 
 @pytest.mark.parametrize('kind', sorted(sweeper_cloud.DELETE_CALLS))

@@ -32,6 +32,7 @@ import uuid
 from tempest.lib import exceptions as lib_exc
 
 from cross_service_tempest_plugin.common import dns_checks
+from cross_service_tempest_plugin import lease as lease_mod
 from cross_service_tempest_plugin.scenarios import actions
 from cross_service_tempest_plugin.scenarios import errors
 from cross_service_tempest_plugin.scenarios import placeholders
@@ -106,12 +107,15 @@ class ScenarioRun(object):
     """One run of a scenario; steps callable one by one; cleanup always.
 
     ``result_extra``: keys added to the result file written to
-    ``settings.results_dir`` (e.g. the Tempest test id).
+    ``settings.results_dir`` (e.g. the Tempest test id). ``lease``: the
+    :class:`~cross_service_tempest_plugin.lease.Lease` this run adds its
+    label to (its caller's, e.g. one that also names the run's projects);
+    by default the run takes its own and drops it when cleaned up.
     """
 
     def __init__(self, name, definition, clients, settings, overrides=None,
                  hooks=None, clock=time.monotonic, checker=None,
-                 result_extra=None):
+                 result_extra=None, lease=None):
         self.name = name
         self.definition = definition
         self.clients = clients
@@ -119,6 +123,11 @@ class ScenarioRun(object):
         self.hooks = normalise_hooks(hooks)
         self.clock = clock
         self.label = 'cs-%s' % uuid.uuid4().hex[:10]
+        # before anything exists: the sweeper knows the run is alive
+        self._own_lease = lease is None
+        self.lease = lease if lease is not None else lease_mod.take()
+        if self.lease is not None:
+            self.lease.add(self.label)
         context = dict(settings.context)
         context.setdefault('zone_email', settings.zone_email)
         context.setdefault('zone_ttl', settings.zone_ttl)
@@ -360,6 +369,9 @@ class ScenarioRun(object):
         if cleanup.interrupted:
             self.result.error = self.result.error or 'interrupted'
         self._write_result_file()
+        if self._own_lease and self.lease is not None:
+            # kept when something is left: the sweeper then knows at once
+            self.lease.release(forget=not self.result.cleanup_errors)
         if cleanup.interrupted:
             raise KeyboardInterrupt()
         return self.result

@@ -75,6 +75,10 @@ class ScenarioCatalog(object):
         template_file = {}      # scenario name → file naming its template
         for path in self.files:
             for name, definition in _load_yaml(path).items():
+                problem = schema.name_problem(name)
+                if problem:
+                    raise ScenarioError('scenario file %s: scenario name %r '
+                                        '%s' % (path, name, problem))
                 where = 'scenarios.%s' % name
                 schema.check_schema(definition, where, path)
                 if name in self.definitions:

@@ -18,6 +18,9 @@ file is loaded (errors name the key path and the file); a step is an
 action name or ``{name, action}`` (:func:`step_spec`).
 """
 
+import keyword
+import re
+
 import jsonschema
 
 from cross_service_tempest_plugin.scenarios.errors import ScenarioError
@@ -81,6 +84,11 @@ SCENARIO_SCHEMA = {
     'thresholds': list,
 }
 REQUIRED_KEYS = ('description', 'stack', 'records', 'steps')
+# A scenario's name: it names its files, test module, Tempest's projects
+# (tempest-cross-service-<name>-<digits>, which the sweeper recognises)
+# and result files.
+NAME_RE = re.compile(r'^[a-z][a-z0-9_]*$')
+NAME_MAX = 32       # keeps a generated test module within 79 columns
 CREDENTIALS = ('primary', 'admin')
 POOLS = ('default', 'second')
 
@@ -160,3 +168,20 @@ def step_spec(step):
         return step.get('name', step['action']), step['action']
     raise ScenarioError('bad step %r: use an action name or a mapping with '
                         'name and action' % (step,))
+
+
+def name_problem(name):
+    """What is wrong with a scenario name (None: nothing)."""
+    if not isinstance(name, str):
+        return ('must be a string, got %s %r (YAML reads it so: quote it)'
+                % (type(name).__name__, name))
+    if not NAME_RE.match(name) or keyword.iskeyword(name):
+        return ('must be a Python identifier in lower case (letters, '
+                'digits, _; starting with a letter; not a keyword): it '
+                'names the scenario\'s files, its test module, its '
+                'projects (which the sweeper must recognise) and its '
+                'results')
+    if len(name) > NAME_MAX:
+        return 'is %d characters long; use at most %d' % (len(name),
+                                                          NAME_MAX)
+    return None

@@ -22,7 +22,6 @@ import time
 from tempest.lib import exceptions as lib_exc
 
 from cross_service_tempest_plugin.common import waiters
-from cross_service_tempest_plugin import owner
 from cross_service_tempest_plugin.scenarios.results import StepFailure
 from cross_service_tempest_plugin.scenarios import templates
 
@@ -86,16 +85,16 @@ class Stacks(object):
         The stack is recorded (id None) before the request is sent: if the
         call is interrupted (Ctrl-C, SIGTERM, a lost answer) after Heat
         accepted it, cleanup finds it by its unique name (:meth:`find`).
-        Its tags name this process (:mod:`..owner`), so once the process
-        is gone the sweeper knows the stack is left over.
+        Its name carries the run's label, which the run's lease names
+        (:mod:`..lease`): once the process is gone the sweeper knows the
+        stack is left over.
         """
         template = self.template(template_name)
         files = self.files()
         entry = self.resources.add('stack', stack_name, None, role=role,
                                    template=template_name)
         body = self.clients.stacks.create_stack(
-            stack_name, template, parameters=parameters, files=files,
-            tags=owner.tags())
+            stack_name, template, parameters=parameters, files=files)
         entry['id'] = body['stack']['id']
         return (stack_name, entry['id'])
 
