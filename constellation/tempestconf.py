@@ -12,6 +12,8 @@
 
 """tempest.conf and clouds.yaml for a running constellation (pure)."""
 
+import os
+
 from constellation import render
 from constellation import render_dns
 
@@ -33,6 +35,10 @@ def api_extensions(aliases):
     return sorted(a for a in aliases if a not in AGENT_ONLY_EXTENSIONS)
 
 
+def log_file(ctx):
+    return os.path.join(ctx['root'], 'tempest', 'tempest.log')
+
+
 def tempest_conf(ctx, res):
     """res: output of bootstrap.resources (image, flavors, network, exts)."""
     sec = ctx['secrets']
@@ -40,7 +46,9 @@ def tempest_conf(ctx, res):
     image = res['image_id']
     exts = api_extensions(res.get('network_extensions') or ['all'])
     return render.ini({
-        'DEFAULT': {'log_file': 'tempest.log', 'use_stderr': False},
+        # absolute and in the private tempest dir: a relative one wrote a
+        # world-readable tempest.log wherever the user stood
+        'DEFAULT': {'log_file': log_file(ctx), 'use_stderr': False},
         'auth': {
             'admin_username': 'admin', 'admin_password': sec['admin'],
             'admin_project_name': 'admin', 'admin_domain_name': 'Default',

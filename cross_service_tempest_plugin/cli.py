@@ -21,6 +21,8 @@ bad --set key, missing/invalid config), 130 interrupted (after cleanup).
 
 import argparse
 import contextlib
+import errno
+import os
 import sys
 
 import yaml
@@ -192,6 +194,15 @@ COMMANDS = {
 }
 
 
+def _drop_stdout(stdout):
+    """No second error when Python flushes a broken stdout at exit."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, stdout.fileno())
+    except (OSError, ValueError, AttributeError):
+        pass
+
+
 def main(argv=None, stdout=None, stderr=None):
     from cross_service_tempest_plugin import api
     stdout = stdout or sys.stdout
@@ -202,7 +213,18 @@ def main(argv=None, stdout=None, stderr=None):
         # anything else printed meanwhile, e.g. Tempest's log lines when
         # tempest.conf has no log_file, goes to stderr.
         with contextlib.redirect_stdout(sys.stderr):
-            return COMMANDS[args.command][1](args, stdout, stderr)
+            code = COMMANDS[args.command][1](args, stdout, stderr)
+        stdout.flush()
+        return code
+    except OSError as exc:
+        if exc.errno not in (errno.EPIPE, errno.ENOSPC, errno.EIO,
+                             errno.EDQUOT):
+            raise
+        # `| head`, a full disk: the output is lost, say so and fail
+        stderr.write('error: the output could not be written to stdout '
+                     '(%s): it is incomplete\n' % (exc.strerror or exc))
+        _drop_stdout(stdout)
+        return EXIT_FAILED
     except api.ScenarioError as exc:
         stderr.write('error: %s\n' % exc)
         return EXIT_USAGE
