@@ -127,6 +127,11 @@ def write_outputs(c, ctx, res):
             shlex.quote(st.etc('designate', 'designate.conf')))), mode=0o700)
     statemod.atomic_write(st.path('tempest', 'tempest.conf'),
                           tempestconf.tempest_conf(ctx, res))
+    # Tempest appends to it and keeps its mode: private from the start
+    fd = os.open(tempestconf.log_file(ctx), os.O_WRONLY | os.O_CREAT |
+                 os.O_APPEND, 0o600)
+    os.fchmod(fd, 0o600)
+    os.close(fd)
     statemod.atomic_write(st.path('tempest', 'clouds.yaml'),
                           tempestconf.clouds_yaml(ctx))
     statemod.atomic_write(st.path('tempest', 'resources.json'),

@@ -12,6 +12,8 @@
 
 """tempest.conf and clouds.yaml for a running constellation (pure)."""
 
+import os
+
 from constellation import netns
 from constellation import render
 from constellation import render_dns
@@ -71,6 +73,10 @@ def real_tempest(ctx):
     }
 
 
+def log_file(ctx):
+    return os.path.join(ctx['root'], 'tempest', 'tempest.log')
+
+
 def tempest_conf(ctx, res):
     """res: output of bootstrap.resources (image, flavors, network, exts)."""
     sec = ctx['secrets']
@@ -78,7 +84,9 @@ def tempest_conf(ctx, res):
     image = res['image_id']
     exts = api_extensions(res.get('network_extensions') or ['all'])
     text = render.ini({
-        'DEFAULT': {'log_file': 'tempest.log', 'use_stderr': False},
+        # absolute and in the private tempest dir: a relative one wrote a
+        # world-readable tempest.log wherever the user stood
+        'DEFAULT': {'log_file': log_file(ctx), 'use_stderr': False},
         'auth': {
             'admin_username': 'admin', 'admin_password': sec['admin'],
             'admin_project_name': 'admin', 'admin_domain_name': 'Default',

@@ -27,6 +27,7 @@ bad --set key, missing/invalid config), 130 interrupted (after cleanup).
 
 import argparse
 import contextlib
+import errno
 import logging
 import os
 import sys
@@ -263,6 +264,27 @@ def _breached(result, lines, stderr):
     return bool(breaches)
 
 
+# stdout could not take the output: `| head` (EPIPE), a full disk
+OUTPUT_ERRNOS = (errno.EPIPE, errno.ENOSPC, errno.EIO, errno.EDQUOT)
+
+
+def output_lost(exc, stdout, stderr):
+    """Say that the output is incomplete → exit code (1)."""
+    stderr.write('error: the output could not be written to stdout '
+                 '(%s): it is incomplete\n' % (exc.strerror or exc))
+    _drop_stdout(stdout)
+    return EXIT_FAILED
+
+
+def _drop_stdout(stdout):
+    """No second error when Python flushes a broken stdout at exit."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, stdout.fileno())
+    except (OSError, ValueError, AttributeError):
+        pass
+
+
 def main(argv=None, stdout=None, stderr=None):
     """Run the application → exit code (``stdout``/``stderr`` for tests)."""
     stdout = stdout or sys.stdout
@@ -274,9 +296,15 @@ def main(argv=None, stdout=None, stderr=None):
         # anything else printed meanwhile, e.g. Tempest's log lines when
         # tempest.conf has no log_file, goes to stderr.
         with contextlib.redirect_stdout(sys.stderr):
-            return application.run(argv)
+            code = application.run(argv)
+        stdout.flush()
+        return code
     except SystemExit as exc:   # argparse: usage errors, --help
         return exc.code if isinstance(exc.code, int) else EXIT_USAGE
+    except OSError as exc:
+        if exc.errno not in OUTPUT_ERRNOS:
+            raise
+        return output_lost(exc, stdout, stderr)
     except KeyboardInterrupt:
         # before a command installed its handlers (e.g. while Tempest is
         # imported in the first second): nothing was created yet

@@ -26,15 +26,25 @@ from cross_service_tempest_plugin import cli
 
 
 class _Command(object):
-    """Bad input (ScenarioError) → ``error: ...`` on stderr, exit 2."""
+    """Bad input and lost output, said on stderr, as exit codes.
+
+    A ScenarioError exits 2; output that stdout cannot take (``| head``,
+    a full disk) exits 1.
+    """
 
     def run(self, parsed_args):
         from cross_service_tempest_plugin.scenarios import loader
         try:
-            return super().run(parsed_args) or cli.EXIT_OK
+            code = super().run(parsed_args) or cli.EXIT_OK
+            self.app.stdout.flush()
+            return code
         except loader.ScenarioError as exc:
             self.app.stderr.write('error: %s\n' % exc)
             return cli.EXIT_USAGE
+        except OSError as exc:
+            if exc.errno not in cli.OUTPUT_ERRNOS:
+                raise
+            return cli.output_lost(exc, self.app.stdout, self.app.stderr)
 
 
 def add_common(parser):

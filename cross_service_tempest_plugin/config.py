@@ -18,6 +18,7 @@ Checks that involve several options live in :func:`validate`.
 """
 
 import ipaddress
+import math
 import os
 import re
 
@@ -311,6 +312,11 @@ def check_setting(name, value):
         raise wrong
     if converted is None:       # oslo.config: '' means unset
         raise wrong
+    if isinstance(converted, float) and not math.isfinite(converted):
+        # nan passes every range check (comparisons are false); inf waits
+        # forever or polls never
+        raise ValueError('%s must be %s%s and finite; got %r' % (
+            name, describe_type(name), _like(name), value))
     return converted
 
 
@@ -351,6 +357,22 @@ def validate(conf):
     """
     opts = conf.cross_service
     problems = []
+    from cross_service_tempest_plugin.common import dns_checks
+    for option, entries in (
+            ('[dns] nameservers', getattr(getattr(conf, 'dns', None),
+                                          'nameservers', None) or []),
+            ('[cross_service] second_pool_nameservers',
+             opts.second_pool_nameservers or [])):
+        for entry in entries:
+            try:
+                dns_checks.parse_nameserver(entry, option)
+            except ValueError as exc:
+                problems.append(str(exc))
+    for opt in CrossServiceGroup:
+        value = getattr(opts, opt.name, None)
+        if isinstance(value, float) and not math.isfinite(value):
+            problems.append('[cross_service] %s must be a finite number, '
+                            'got %s' % (opt.name, value))
     net_type = opts.provider_network_type
     physnet = opts.provider_physical_network
     seg_id = opts.provider_segmentation_id

@@ -181,8 +181,12 @@ suite() {
     total=$(tempest run --list-tests -r cross_service 2>/dev/null |
         grep -cE '^[A-Za-z_][A-Za-z0-9_.]*\.test[A-Za-z0-9_]*(\[.*\])?$')
     say "suite: $total test(s) to run"
-    touch tempest.log
-    tail -n0 -F --pid="$me" tempest.log 2>/dev/null |
+    # the conf's log_file (the constellation's is absolute), else ./
+    local log
+    log=$(sed -n 's/^log_file *= *//p' "$conf" | head -n1)
+    case $log in /*) ;; *) log=${log:-tempest.log} ;; esac
+    touch "$log"
+    tail -n0 -F --pid="$me" "$log" 2>/dev/null |
         sed -un 's/.* progress: /  running: /p' &
     tempest run -r cross_service --concurrency "$concurrency" |
         awk -v total="$total" '/^\{[0-9]+\} .* \.\.\. / {

@@ -103,6 +103,14 @@ ROWS = [
     Row('--set stack poll interval 0', RUN + ['--set', 'stack_interval=0'],
         2, '--set stack_interval=0: stack_interval must be a number >= 0.1 '
         '(like [cross_service] stack_interval); got 0'),
+    Row('--set nan for a float setting (issue 22 #7)',
+        RUN + ['--set', 'stack_interval=nan'], 2,
+        '--set stack_interval=nan: stack_interval must be a number >= 0.1 '
+        "(like [cross_service] stack_interval) and finite; got 'nan'"),
+    Row('--set inf for a float setting',
+        RUN + ['--set', 'record_interval=inf'], 2,
+        'record_interval must be a number >= 0.1 (like [cross_service] '
+        'record_interval) and finite; got \'inf\''),
     Row('--config is a directory', RUN + ['--config', '.'], 2,
         'is a directory, not a file (pass the path of tempest.conf itself)'),
     Row('--config does not exist',
@@ -141,6 +149,22 @@ ROWS = [
     Row('unknown top-level key', MINE, 2,
         'scenario file mine.yaml: unknown top-level key(s) scenario',
         {'mine.yaml': 'scenarios: {}\nscenario: {}\n'}),
+    Row('scenario name with a space (issue 22 #2)',
+        ['list', '--scenario-file', 'mine.yaml'], 2,
+        "scenario file mine.yaml: scenario name 'my dns' must be a Python "
+        "identifier in lower case", {'mine.yaml': scen('my dns', NEW_DEF)}),
+    Row('scenario name with shell characters',
+        ['list', '--scenario-file', 'mine.yaml'], 2,
+        "scenario name 'a;$b' must be a Python identifier",
+        {'mine.yaml': scen('"a;$b"', NEW_DEF)}),
+    Row('scenario name longer than new allows',
+        ['list', '--scenario-file', 'mine.yaml'], 2,
+        "scenario name '%s' is 33 characters long; use at most 32"
+        % ('a' * 33), {'mine.yaml': scen('a' * 33, NEW_DEF)}),
+    Row('scenario name YAML reads as a number',
+        ['list', '--scenario-file', 'mine.yaml'], 2,
+        'scenario name 123 must be a string, got int 123 (YAML reads it '
+        'so: quote it)', {'mine.yaml': scen('123', NEW_DEF)}),
     Row('a scenario twice in one file', MINE, 2,
         "not valid YAML: duplicate key 'floating_ip_dns' (YAML would keep "
         "only the last one)",
@@ -296,6 +320,15 @@ ROWS = [
     Row('bad option value in tempest.conf',
         RUN + ['--config', 'tempest.conf'], 2, 'zone_suffix',
         conf='[cross_service]\nzone_suffix = no-dot\n'),
+    Row('a [dns] nameservers entry is a host name (issue 22 #7)',
+        RUN + ['--config', 'tempest.conf'], 2,
+        "[dns] nameservers: 'ns1.example:53': 'ns1.example' is not an IP "
+        "address (expected ADDRESS, ADDRESS:PORT or [IPv6]:PORT)",
+        conf='[dns]\nnameservers = ns1.example:53\n'),
+    Row('a [dns] nameservers entry with a bad port',
+        RUN + ['--config', 'tempest.conf'], 2,
+        "[dns] nameservers: '127.0.0.1:99999': bad port (expected 1-65535)",
+        conf='[dns]\nnameservers = 127.0.0.1:99999\n'),
     Row('tempest.conf names a missing scenario file',
         RUN + ['--config', 'tempest.conf'], 2,
         "[cross_service] scenario_files: '/nonexistent.yaml' is not a file",

@@ -107,6 +107,8 @@ def test_tempest_conf(ctx):
            'network_extensions': ['dns-integration', 'dns-domain-ports',
                                   'agent', 'router']}
     cp = parse(tempestconf.tempest_conf(ctx, res))
+    # issue 22 #10: relative, it wrote tempest.log wherever one stood
+    assert cp['DEFAULT']['log_file'] == '/st/tempest/tempest.log'
     assert cp['identity']['uri_v3'] == 'http://127.0.0.1:25110/v3'
     assert cp['auth']['use_dynamic_credentials'] == 'True'
     assert cp['dns']['nameservers'] == '127.0.0.1:25104'

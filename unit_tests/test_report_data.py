@@ -423,3 +423,35 @@ class TestThresholds(unittest.TestCase):
         self.assertEqual(7, len(verdicts))
         self.assertEqual({'pass'}, {v['status'] for v in verdicts},
                          [v['message'] for v in verdicts])
+
+
+class TestBadFilesInADirectory(unittest.TestCase):
+    """Issue 22 #8: one bad file aborted the whole report."""
+
+    GOOD = {'scenario': 'x', 'passed': True, 'steps': [
+        {'name': 'deploy', 'status': 'passed', 'started_at': 1.8e9,
+         'duration': 1.0}]}
+
+    def test_each_bad_file_is_skipped_saying_why(self):
+        bad = {
+            'deep.json': '[' * 100000 + ']' * 100000,
+            'types.json': json.dumps(dict(self.GOOD, values=[1])),
+            'time.json': json.dumps(dict(self.GOOD, steps=[
+                {'name': 'deploy', 'started_at': 1e300}])),
+            'latin1.json': b'{"scenario": "caf\xe9"}',
+        }
+        with tempfile.TemporaryDirectory() as tmp:
+            with open(os.path.join(tmp, 'good.json'), 'w') as f:
+                json.dump(self.GOOD, f)
+            for name, text in bad.items():
+                mode = 'wb' if isinstance(text, bytes) else 'w'
+                with open(os.path.join(tmp, name), mode) as f:
+                    f.write(text)
+            runs, skipped = results.load([tmp])
+        self.assertEqual(['x'], [r.scenario for r in runs])
+        why = {os.path.basename(p): w for p, w in skipped}
+        self.assertEqual(set(bad), set(why))
+        self.assertIn('nested too deeply', why['deep.json'])
+        self.assertIn('values must be a dict, got list', why['types.json'])
+        self.assertIn('is not a time', why['time.json'])
+        self.assertIn('not UTF-8', why['latin1.json'])

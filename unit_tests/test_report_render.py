@@ -98,6 +98,17 @@ class TestReportCommand(report_command_case.ReportCommandCase):
         self.assertIn('-> stdout', err)
         self.assertFalse(os.path.exists('-'))
 
+    def test_dollar_signs_in_names_are_text_not_mathtext(self):
+        # issue 22 #8: a step named with $...$ crashed matplotlib's parser
+        with open(os.path.join(DATA, 'servers_dns-1.json')) as f:
+            result = json.load(f)
+        result['steps'][0]['name'] = '$\\frac{a$'
+        with open(os.path.join(self.tmp, 'r.json'), 'w') as f:
+            json.dump(result, f)
+        rc, _out, err = self.main(self.tmp, '-o', self.out)
+        self.assertEqual(0, rc, err)
+        self.assertIn('$\\frac{a$', self.page())
+
     def test_one_timeline_per_session(self):
         for day in (0, 1):
             with open(os.path.join(DATA, 'servers_dns-1.json')) as f:
@@ -157,6 +168,19 @@ class TestReportCommand(report_command_case.ReportCommandCase):
         self.assertIn('--thresholds %s: thresholds[0]: max must be' % bad,
                       err)
         self.assertFalse(os.path.exists(self.out))
+        # issue 22 #8: -o DIR and a garbage --subunit gave tracebacks
+        rc, _out, err = self.main(DATA, '-o', self.tmp)
+        self.assertEqual(2, rc)
+        self.assertIn('-o %s: is a directory; give the HTML file' % self.tmp,
+                      err)
+        garbage = os.path.join(self.tmp, 'garbage.subunit')
+        with open(garbage, 'wb') as f:
+            f.write(b'\xb3\x29\x01\x0c\x03\x00\x00\x00' + b'junk' * 20)
+        rc, _out, err = self.main(DATA, '-o', self.out, '--subunit',
+                                  garbage)
+        self.assertEqual(2, rc, err)
+        self.assertIn('--subunit %s: ' % garbage, err)
+        self.assertNotIn('Traceback', err)
 
     def test_missing_extra_names_it(self):
         orig = report.missing_modules

@@ -15,6 +15,8 @@
 import json
 import unittest
 
+from tempest.lib import exceptions as lib_exc
+
 from cross_service_tempest_plugin.scenarios import engine
 from cross_service_tempest_plugin.scenarios import errors
 from cross_service_tempest_plugin.scenarios import loader
@@ -260,7 +262,7 @@ class TestFailuresAndCleanup(EngineTestCase):
         def flaky_show(ident):
             if len(errors) < 3:
                 errors.append(ident)
-                raise RuntimeError('500 from heat-api')
+                raise lib_exc.ServerFault('500 from heat-api')
             return real_show(ident)
         stacks.show_stack = flaky_show
         result = self.cloud.run(self.catalog, 'floating_ip_dns').run()
@@ -276,7 +278,7 @@ class TestFailuresAndCleanup(EngineTestCase):
             calls.append(ident)
             # the waiter's polls fail; the summary call afterwards works
             if len(calls) < 30:
-                raise RuntimeError('500 from heat-api')
+                raise lib_exc.ServerFault('500 from heat-api')
             return real_show(ident)
         stacks.show_stack = broken_show
         result = self.cloud.run(self.catalog, 'floating_ip_dns',

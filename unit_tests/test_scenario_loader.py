@@ -263,6 +263,42 @@ class TestRender(unittest.TestCase):
         self.assertRaises(errors.ScenarioError, schema.step_spec, {'x': 1})
 
 
+class TestBoundedInput(TempFiles):
+    """Issue 22 #5: input that exhausts the machine is refused first."""
+
+    def load(self, path):
+        return loader.load_catalog([path])
+
+    def test_alias_bomb(self):
+        lines = ['a0: &a0 [x, x, x, x, x, x, x, x, x, x]']
+        for i in range(1, 8):
+            lines.append('a%d: &a%d [%s]' % (i, i, ', '.join(
+                ['*a%d' % (i - 1)] * 10)))
+        path = self.write('bomb.yaml', '\n'.join(lines) + '\n')
+        self.assertRaisesRegex(errors.ScenarioError, 'stands for more than '
+                               '200000 YAML nodes once its aliases are '
+                               'expanded', self.load, path)
+
+    def test_deep_nesting(self):
+        path = self.write('deep.yaml', '[' * 5000 + ']' * 5000)
+        self.assertRaisesRegex(errors.ScenarioError, 'nested deeper than 64 '
+                               'levels', self.load, path)
+
+    def test_fifo_and_device(self):
+        fifo = os.path.join(self.tmp.name, 'fifo')
+        os.mkfifo(fifo)
+        self.assertRaisesRegex(errors.ScenarioError, r'not a regular file '
+                               r'\(a FIFO\)', self.load, fifo)
+        self.assertRaisesRegex(errors.ScenarioError, 'not a regular file '
+                               r'\(a character device\)', self.load,
+                               '/dev/zero')
+
+    def test_size(self):
+        path = self.write('big.yaml', 'a' * (4 * 1024 * 1024 + 1))
+        self.assertRaisesRegex(errors.ScenarioError, 'larger than 4194304 '
+                               'bytes', self.load, path)
+
+
 class TestTemplateDir(TempFiles):
 
     def test_override_dir_wins_by_file_name(self):
@@ -272,6 +308,35 @@ class TestTemplateDir(TempFiles):
         files = templates.template_files(self.tmp.name)
         self.assertIn('2021-04-16', files['zone.yaml'])
         self.assertIn('servers.yaml', files)
+
+    def test_only_referenced_files_go_to_heat(self):
+        # issue 22 #4: every *.yaml of template_dir travelled with each
+        # stack (a clouds.yaml with a password was stored in Heat)
+        self.write('clouds.yaml', 'clouds: {x: {auth: {password: s3}}}\n')
+        self.write('top.yaml', 'heat_template_version: 2021-04-16\n'
+                   'resources:\n  a: {type: mid.yaml}\n'
+                   '  b:\n    type: OS::Heat::Value\n'
+                   '    properties: {value: {get_file: data.txt}}\n')
+        self.write('mid.yaml', 'heat_template_version: 2021-04-16\n'
+                   'resources:\n  c: {type: zone.yaml}\n')
+        self.write('data.txt', 'hello\n')
+        files = templates.referenced_files(
+            os.path.join(self.tmp.name, 'top.yaml'), self.tmp.name)
+        self.assertEqual({'mid.yaml', 'zone.yaml', 'data.txt'}, set(files))
+        self.assertEqual('hello\n', files['data.txt'])
+        # a shipped template: only its nested ones
+        self.assertEqual({'tenant_topology.yaml', 'floating_ip_dns.yaml'},
+                         set(templates.referenced_files(
+                             templates.find_template('floating_ip.yaml'))))
+
+    def test_get_file_of_an_absolute_path_is_refused(self):
+        self.write('top.yaml', 'heat_template_version: 2021-04-16\n'
+                   'resources:\n  b:\n    type: OS::Heat::Value\n'
+                   '    properties: {value: {get_file: /etc/passwd}}\n')
+        self.assertRaisesRegex(
+            errors.ScenarioError, "get_file '/etc/passwd': only a file name",
+            templates.referenced_files, os.path.join(self.tmp.name,
+                                                     'top.yaml'))
 
     def test_missing_template_named(self):
         self.assertRaisesRegex(errors.ScenarioError, "template 'x.yaml' not "

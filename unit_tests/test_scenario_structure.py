@@ -160,7 +160,8 @@ class TestResultFiles(unittest.TestCase):
         idle.cleanup()
         self.assertEqual([], os.listdir(self.tmp.name))
 
-    def test_unwritable_dir_does_not_break_the_run(self):
+    def test_unwritable_dir_fails_the_run_saying_why(self):
+        # issue 22 #10: the result was lost with exit 0 (only a log line)
         blocker = os.path.join(self.tmp.name, 'file')
         with open(blocker, 'w'):
             pass
@@ -170,5 +171,8 @@ class TestResultFiles(unittest.TestCase):
         with self.assertLogs('cross_service_tempest_plugin.scenarios.engine',
                              'ERROR') as logs:
             result = run.run()
-        self.assertTrue(result.passed)
+        self.assertFalse(result.passed)
         self.assertIn('results_dir', logs.output[0])
+        self.assertIn('result file not written to [cross_service] '
+                      'results_dir %s: Not a directory'
+                      % os.path.join(blocker, 'sub'), result.cleanup_errors)

@@ -12,6 +12,7 @@
 
 """Signals that end a process become a clean interrupt (issue 22 #6)."""
 
+import errno
 import io
 import os
 import signal
@@ -92,3 +93,23 @@ def test_a_second_cleanup_yes_waits_for_the_first():
         assert 'another cleanup --yes is running' in err.getvalue()
     other.join(10)
     assert entered == [None]
+
+
+class _Full(io.StringIO):
+    def __init__(self, errno_):
+        super().__init__()
+        self.errno_ = errno_
+
+    def write(self, text):
+        raise OSError(self.errno_, os.strerror(self.errno_))
+
+
+@pytest.mark.parametrize('code', [errno.ENOSPC, errno.EPIPE])
+def test_output_that_cannot_be_written_fails_loudly(code):
+    # issue 22 #10: a full disk or a closed pipe on stdout lost the
+    # output with exit 0
+    from cross_service_tempest_plugin import cli
+    err = io.StringIO()
+    assert cli.main(['list'], stdout=_Full(code), stderr=err) == 1
+    assert ('error: the output could not be written to stdout (%s): it is '
+            'incomplete' % os.strerror(code)) in err.getvalue()

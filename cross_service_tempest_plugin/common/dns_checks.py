@@ -28,6 +28,7 @@ import dns.rcode
 import dns.rdatatype
 
 from cross_service_tempest_plugin.common import progress
+from cross_service_tempest_plugin.common import transient
 
 
 class RecordWaitTimeout(AssertionError):
@@ -105,20 +106,33 @@ def build_expected(records, with_ptr):
     return result
 
 
-def parse_nameserver(text):
-    """'host:port', '[v6]:port', 'host' → (host, port)."""
-    text = text.strip()
+def parse_nameserver(text, option='[dns] nameservers'):
+    """'address:port', '[v6]:port', 'address' → (address, port).
+
+    The address must be an IP address (queries go to it, never through a
+    resolver); ValueError names ``option`` and the entry otherwise.
+    """
+    text = str(text).strip()
     if text.startswith('['):
         host, _, rest = text[1:].partition(']')
-        port = rest.lstrip(':') or '53'
+        port = rest[1:] if rest.startswith(':') else (rest or '53')
     elif text.count(':') == 1:
         host, port = text.split(':')
     else:
         host, port = text, '53'
     try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        raise ValueError('%s: %r: %r is not an IP address (expected '
+                         'ADDRESS, ADDRESS:PORT or [IPv6]:PORT)'
+                         % (option, text, host))
+    try:
         port = int(port)
     except ValueError:
-        raise ValueError('[dns] nameservers: bad port in %r' % text)
+        port = None
+    if port is None or not 0 < port < 65536:
+        raise ValueError('%s: %r: bad port (expected 1-65535)'
+                         % (option, text))
     return host, port
 
 
@@ -232,7 +246,12 @@ def _poll(check, describe, timeout, interval, clock=time.monotonic,
     start = clock()
     seen = None
     while True:
-        ok, seen = check()
+        try:
+            ok, seen = check()
+        except Exception as exc:
+            if not transient.is_transient(exc):
+                raise
+            ok, seen = False, 'error: %s' % transient.describe(exc)
         elapsed = clock() - start
         if ok:
             return elapsed, seen
@@ -308,7 +327,13 @@ def _poll_all(checks, timeout, interval, clock, sleep, wall, start, stop,
         for i, chk in enumerate(checks):
             if found[i] is not None or (tried[i] and clock() > deadline):
                 continue
-            ok, last[i] = chk.check()
+            try:
+                ok, last[i] = chk.check()
+            except Exception as exc:
+                # Designate busy or restarting: not yet, within the deadline
+                if not transient.is_transient(exc):
+                    raise
+                ok, last[i] = False, 'error: %s' % transient.describe(exc)
             tried[i] = True
             if ok:
                 now = clock()

@@ -21,6 +21,8 @@ import time
 
 from tempest.lib import exceptions as lib_exc
 
+from cross_service_tempest_plugin.common import transient
+
 LAST_EVENTS = 5
 
 
@@ -157,6 +159,19 @@ def wait_for_stack_deleted(stacks_client, stack_name, stack_id, timeout=None,
             stack = stacks_client.show_stack(ident)['stack']
         except lib_exc.NotFound:
             return
+        except Exception as exc:
+            # Heat busy or restarting (a database restart): retried until
+            # the deadline; anything else is raised at once
+            if not transient.is_transient(exc):
+                raise
+            elapsed = time.monotonic() - start
+            if elapsed >= timeout:
+                raise StackTimeout(details=(
+                    'Stack %s was not deleted within %.0f s (waited %.1f '
+                    's); the Heat API kept failing: %s'
+                    % (ident, timeout, elapsed, transient.describe(exc))))
+            time.sleep(min(interval, timeout - elapsed))
+            continue
         seen = stack['stack_status']
         elapsed = time.monotonic() - start
         if seen == 'DELETE_COMPLETE':

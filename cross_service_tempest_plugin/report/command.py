@@ -103,6 +103,11 @@ def run(args, stdout, stderr):
         if args.output != '-' and not os.path.isdir(out_dir):
             raise results_mod.ReportError('-o %s: directory %s does not '
                                           'exist' % (args.output, out_dir))
+        if os.path.isdir(args.output):
+            raise results_mod.ReportError('-o %s: is a directory; give the '
+                                          'HTML file to write, e.g. -o '
+                                          '%s' % (args.output, os.path.join(
+                                              args.output, 'report.html')))
     except (results_mod.ReportError, errors.ScenarioError) as exc:
         stderr.write('error: %s\n' % exc)
         return EXIT_USAGE
@@ -110,16 +115,21 @@ def run(args, stdout, stderr):
         stderr.write('skipped: %s\n' % why)
     data = model.build(runs, skipped, items, tests, matrices)
     page = render.html_page(runs, data)
-    if args.output == '-':
-        stdout.write(page)
-        stdout, where = stderr, 'stdout'
-    else:
-        with open(args.output, 'w', encoding='utf-8') as f:
-            f.write(page)
-        where = args.output
-    if args.data:
-        with open(args.data, 'w', encoding='utf-8') as f:
-            json.dump(data, f, indent=1, default=str)
+    try:
+        if args.output == '-':
+            stdout.write(page)
+            stdout, where = stderr, 'stdout'
+        else:
+            with open(args.output, 'w', encoding='utf-8') as f:
+                f.write(page)
+            where = args.output
+        if args.data:
+            with open(args.data, 'w', encoding='utf-8') as f:
+                json.dump(data, f, indent=1, default=str)
+    except OSError as exc:      # a full disk, a read-only place
+        stderr.write('error: cannot write %s: %s\n'
+                     % (exc.filename or args.output, exc.strerror or exc))
+        return 1
     stdout.write('report: %d run(s) of %d scenario(s), %d passed, %d failed'
                  '%s -> %s\n' % (len(runs), len(data['scenarios']),
                                  data['passed'], data['failed'],

@@ -41,6 +41,9 @@ matplotlib.rcParams.update({
     'font.size': 9,
     'axes.spines.top': False,
     'axes.spines.right': False,
+    # names are data, never mathtext: a step named "$x$" (or with one $)
+    # made matplotlib's parser raise (issue 22 #8)
+    'text.parse_math': False,
 })
 
 

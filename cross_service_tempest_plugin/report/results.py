@@ -24,6 +24,7 @@ collected apart, for the heat-map (:mod:`.fault_matrix`).
 
 import dataclasses
 import json
+import math
 import os
 
 from cross_service_tempest_plugin.report import fault_matrix
@@ -115,18 +116,41 @@ def _step(data, where):
                 action=str(data.get('action') or data['name']),
                 status=str(data.get('status') or 'not_run'),
                 duration=_number(data.get('duration')),
-                started_at=_number(data.get('started_at')),
+                started_at=_epoch(data.get('started_at'), where),
                 details=data.get('details') or {},
                 error=data.get('error'))
 
 
 def _number(value):
-    if value is None:
+    if value is None or isinstance(value, bool):
         return None
     try:
-        return float(value)
+        value = float(value)
     except (TypeError, ValueError):
         return None
+    return value if math.isfinite(value) else None
+
+
+# epoch seconds a report can plot (1970 .. 2200)
+EPOCH_RANGE = (0, 7258118400)
+
+
+def _epoch(value, where):
+    number = _number(value)
+    if number is not None and not EPOCH_RANGE[0] <= number <= EPOCH_RANGE[1]:
+        raise ReportError('%s: started_at %r is not a time (epoch seconds '
+                          'from %d to %d)' % ((where, value) + EPOCH_RANGE))
+    return number
+
+
+def _typed(data, key, kind, where):
+    value = data.get(key)
+    if value is None:
+        return kind()
+    if not isinstance(value, kind):
+        raise ReportError('%s: %s must be a %s, got %s' % (
+            where, key, kind.__name__, type(value).__name__))
+    return kind(value)
 
 
 def run_from_dict(data, source='<memory>', file_time=None):
@@ -146,11 +170,11 @@ def run_from_dict(data, source='<memory>', file_time=None):
                settings=settings,
                source=source, duration=_number(data.get('duration')),
                failed_step=data.get('failed_step'), error=data.get('error'),
-               cleanup_errors=list(data.get('cleanup_errors') or []),
-               known_bugs=list(data.get('known_bugs') or []),
-               resources=list(data.get('resources') or []),
-               values=dict(data.get('values') or {}),
-               thresholds=list(data.get('thresholds') or []),
+               cleanup_errors=_typed(data, 'cleanup_errors', list, where),
+               known_bugs=_typed(data, 'known_bugs', list, where),
+               resources=_typed(data, 'resources', list, where),
+               values=_typed(data, 'values', dict, where),
+               thresholds=_typed(data, 'thresholds', list, where),
                file_time=file_time)
 
 
@@ -192,6 +216,21 @@ def load_file(path):
         mtime = os.path.getmtime(path)
     except OSError as exc:
         raise ReportError('%s: cannot read: %s' % (path, exc.strerror))
+    except UnicodeDecodeError as exc:
+        raise ReportError('%s: not UTF-8 text (offset %d)'
+                          % (path, exc.start))
+    try:
+        return _load_text(text, path, mtime)
+    except RecursionError:
+        raise ReportError('%s: nested too deeply to be a result' % path)
+    except (TypeError, ValueError, AttributeError) as exc:
+        if isinstance(exc, ReportError):
+            raise
+        raise ReportError('%s: not a scenario result (%s: %s)'
+                          % (path, type(exc).__name__, exc))
+
+
+def _load_text(text, path, mtime):
     runs = []
     docs = _documents(text, path)
     if len(docs) == 1 and fault_matrix.is_matrix(docs[0]):
@@ -245,8 +284,11 @@ def load(paths, matrices=None):
                     except MatrixFile as exc:
                         if matrices is None:
                             skipped.append((full, str(exc)))
-                        else:
+                            continue
+                        try:
                             _matrix(exc, matrices)
+                        except ReportError as bad:  # skipped, as any
+                            skipped.append((full, str(bad)))
                         continue
                     except ReportError as exc:
                         skipped.append((full, str(exc)))
@@ -254,8 +296,10 @@ def load(paths, matrices=None):
                     runs.extend(got)
                     found += len(got)
             if not found and len(matrices or ()) == before:
+                why = [w for p, w in skipped if p.startswith(path)]
                 raise ReportError('%s: directory holds no scenario result '
-                                  '(*.json)' % path)
+                                  '(*.json)%s' % (path, ''.join(
+                                      '; skipped %s' % w for w in why)))
         elif os.path.exists(path):
             try:
                 runs.extend(load_file(path))

@@ -73,6 +73,12 @@ def read(path):
     except OSError as exc:
         raise results_mod.ReportError('--subunit %s: cannot read: %s'
                                       % (path, exc.strerror))
+    except Exception as exc:
+        # a stream that is not subunit v2: python-subunit raises plain
+        # Exception('Non subunit content', ...) among others
+        raise results_mod.ReportError(
+            '--subunit %s: not a subunit v2 stream (%s: %s)'
+            % (path, type(exc).__name__, exc))
     if not tests:
         raise results_mod.ReportError(
             '--subunit %s: no test in the stream (is it a subunit v2 '

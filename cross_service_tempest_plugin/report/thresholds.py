@@ -29,11 +29,11 @@ A scenario definition may carry the same items under ``thresholds:``
 (``scenario`` implied); so may a result (key ``thresholds``).
 """
 
-import yaml
-
 from cross_service_tempest_plugin.report import propagation
 from cross_service_tempest_plugin.report import results as results_mod
 from cross_service_tempest_plugin.report import stats
+from cross_service_tempest_plugin.scenarios import errors
+from cross_service_tempest_plugin.scenarios import yaml_files
 from cross_service_tempest_plugin import threshold_items
 
 METRICS = dict(zip(threshold_items.METRICS, (
@@ -53,15 +53,10 @@ def validate(items, origin, scenario=None):
 
 
 def load_file(path):
-    try:
-        with open(path, encoding='utf-8') as f:
-            data = yaml.safe_load(f)
-    except OSError as exc:
-        raise results_mod.ReportError('--thresholds %s: cannot read: %s'
-                                      % (path, exc.strerror))
-    except yaml.YAMLError as exc:
-        raise results_mod.ReportError('--thresholds %s: not YAML/JSON: %s'
-                                      % (path, exc))
+    try:        # bounded as the scenario files are (size, depth, aliases)
+        data = yaml_files.load_yaml_file(path, '--thresholds')
+    except errors.ScenarioError as exc:
+        raise results_mod.ReportError(str(exc))
     if isinstance(data, dict):
         unknown = set(data) - {'thresholds'}
         if unknown or 'thresholds' not in data:

@@ -128,6 +128,10 @@ def _check_template(definition, fail, template_file, template_dir):
     if not isinstance(hot, dict) or 'heat_template_version' not in hot:
         fail('stack.template', '%s is not a HOT template (no '
              'heat_template_version)' % path)
+    try:        # what the stack will send with it is there
+        templates.referenced_files(path, template_dir)
+    except ScenarioError as exc:
+        fail('stack.template', exc)
     declared = hot.get('parameters') or {}
     given = stack.get('parameters') or {}
     for key in given:

@@ -401,6 +401,11 @@ class ScenarioRun(object):
                 self.result, self.settings.results_dir, self.label,
                 self.result_extra)
         except OSError as exc:
+            # the result is lost: the run must not look passed
+            self.result.cleanup_errors.append(
+                'result file not written to [cross_service] results_dir '
+                '%s: %s' % (self.settings.results_dir,
+                            exc.strerror or exc))
             LOG.error('scenario %s: cannot write its result file to '
                       '[cross_service] results_dir %s: %s', self.name,
                       self.settings.results_dir, exc)

@@ -22,6 +22,7 @@ import time
 from tempest.lib import exceptions as lib_exc
 
 from cross_service_tempest_plugin.common import progress
+from cross_service_tempest_plugin.common import transient
 from cross_service_tempest_plugin.common import waiters
 from cross_service_tempest_plugin.scenarios.results import StepFailure
 from cross_service_tempest_plugin.scenarios import templates
@@ -77,8 +78,11 @@ class Stacks(object):
         with open(path) as f:
             return f.read()
 
-    def files(self):
-        return templates.template_files(self.settings.template_dir)
+    def files(self, name):
+        """The files the template ``name`` references (Heat's files)."""
+        return templates.referenced_files(
+            templates.find_template(name, self.settings.template_dir),
+            self.settings.template_dir)
 
     def create(self, stack_name, role, template_name, parameters):
         """Create a stack; returns ``(name, id)``.
@@ -91,7 +95,7 @@ class Stacks(object):
         stack is left over.
         """
         template = self.template(template_name)
-        files = self.files()
+        files = self.files(template_name)
         entry = self.resources.add('stack', stack_name, None, role=role,
                                    template=template_name)
         body = self.clients.stacks.create_stack(
@@ -132,13 +136,14 @@ class Stacks(object):
     def update(self, stack, template_name, parameters):
         self.clients.stacks.update_stack(
             stack[0], stack[1], self.template(template_name),
-            parameters=parameters, files=self.files())
+            parameters=parameters, files=self.files(template_name))
 
     def wait(self, stack, status):
         """Wait for ``status`` until the stack deadline; returns the body.
 
-        Heat API errors (e.g. a 500 while heat-engine is away) are retried
-        until that same deadline.
+        Heat API errors that can pass (a 500 while heat-engine or the
+        database is away, a lost connection: :mod:`..common.transient`) are
+        retried until that same deadline; others are raised.
         """
         timeout = (self.settings.stack_timeout or
                    getattr(self.clients.stacks, 'build_timeout', 300))
@@ -159,6 +164,8 @@ class Stacks(object):
             except (waiters.StackStatusError, waiters.StackTimeout):
                 raise
             except Exception as exc:
+                if not transient.is_transient(exc):
+                    raise           # our bug: not retried as if Heat were
                 if self._clock() >= deadline:
                     raise StepFailure(
                         'stack %s did not reach %s within %s s: the Heat API '

@@ -17,6 +17,7 @@ import glob
 import os
 
 from cross_service_tempest_plugin.scenarios.errors import ScenarioError
+from cross_service_tempest_plugin.scenarios import yaml_files
 
 TEMPLATES_DIR = os.path.join(os.path.dirname(os.path.dirname(__file__)),
                              'templates')
@@ -54,11 +55,78 @@ def find_template(name, template_dir=None, scenario_file=None):
 
 
 def template_files(template_dir=None):
-    """All templates by file name (for Heat's ``files``: nested types)."""
+    """All templates by file name (checks of the shipped ones)."""
     files = {}
     for base in (TEMPLATES_DIR, template_dir):
         if base:
             for path in sorted(glob.glob(os.path.join(base, '*.yaml'))):
                 with open(path) as f:
                     files[os.path.basename(path)] = f.read()
+    return files
+
+
+# A resource type naming a template file (nested stack), as Heat reads it.
+NESTED_SUFFIXES = ('.yaml', '.yml', '.template')
+MAX_FILES = 100
+
+
+def references(hot):
+    """File names a HOT template uses: ``get_file`` and nested types."""
+    found = []
+
+    def walk(node):
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key == 'get_file' and isinstance(value, str):
+                    found.append(('get_file', value))
+                elif key == 'type' and isinstance(value, str) and \
+                        value.endswith(NESTED_SUFFIXES):
+                    found.append(('template', value))
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+    walk(hot.get('resources') or {})
+    walk(hot.get('outputs') or {})
+    return found
+
+
+def referenced_files(path, template_dir=None):
+    """{name: text} of the files the template at ``path`` references.
+
+    What Heat needs in a stack's ``files`` and nothing else (a file that
+    does not belong to the template would be stored in Heat's database
+    and readable through the stack's files API): each ``get_file`` and
+    each nested template type, nested templates searched recursively. A
+    name is looked for as :func:`find_template` does (``template_dir``,
+    the referencing template's directory, the packaged templates); an
+    absolute path or a URL is refused.
+    """
+    files = {}
+    todo = [path]
+    seen = set()
+    while todo:
+        current = todo.pop()
+        if current in seen:
+            continue
+        seen.add(current)
+        hot = yaml_files.load_yaml_file(current, 'template')
+        if not isinstance(hot, dict):
+            continue
+        for how, name in references(hot):
+            if os.path.isabs(name) or '://' in name:
+                raise ScenarioError(
+                    'template %s: %s %r: only a file name next to the '
+                    'template (or in template_dir) can be sent to Heat'
+                    % (current, how, name))
+            if name in files:
+                continue
+            found = find_template(name, template_dir, current)
+            files[name] = yaml_files.read_text(found, 'template file',
+                                               'a text file')
+            if len(files) > MAX_FILES:
+                raise ScenarioError('template %s references more than %d '
+                                    'files' % (path, MAX_FILES))
+            if how == 'template':
+                todo.append(found)
     return files
