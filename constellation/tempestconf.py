@@ -68,6 +68,8 @@ def real_tempest(ctx):
             'cold_migration': False, 'live_migration': False,
         },
         'compute': {'build_timeout': 300},
+        # the guest image serves its hostname (check_reachable)
+        'cross_service': {'guest_http_hostname': True},
         'network': {'project_networks_reachable': False,
                     'build_timeout': 300},
     }

@@ -161,6 +161,15 @@ CrossServiceGroup = [
                 help='Also query the nameservers listed in [dns] nameservers '
                      'for every expected record ("on the wire"), not only '
                      'the Designate API.'),
+    cfg.BoolOpt('guest_http_hostname',
+                default=False,
+                help='The servers\' image ([compute] image_ref) answers '
+                     'GET http://<address>/ with its hostname, as the local '
+                     'constellation\'s guest image does. With it and '
+                     '[validation] run_validation, check_reachable connects '
+                     'to each published name and compares the hostname; '
+                     'without it (e.g. cirros on devstack) that step is '
+                     'skipped, naming this option.'),
     cfg.BoolOpt('check_reverse',
                 default=True,
                 help='Check PTR records of floating IPs and ports. Needs '

@@ -26,7 +26,8 @@ from unit_tests import tempest_subprocess
 
 OPTION_NAMES = [
     'zone_email', 'zone_ttl', 'zone_suffix', 'record_timeout',
-    'record_interval', 'stack_interval', 'check_nameservers', 'check_reverse',
+    'record_interval', 'stack_interval', 'check_nameservers',
+    'guest_http_hostname', 'check_reverse',
     'provider_network_type', 'provider_physical_network',
     'provider_segmentation_id', 'provider_cidr', 'provider_ipv6_cidr',
     'published_cidr', 'second_pool_id', 'second_pool_nameservers',

@@ -46,6 +46,14 @@ def test_a_floating_connect_method_does_not_skip():
                                   'connect_method': 'floating'}) is None
 
 
+def test_an_image_not_known_to_serve_its_hostname_skips_naming_the_option():
+    # devstack: run_validation is True but cirros serves no hostname
+    reason = reachable.skip_reason({'run_validation': True,
+                                    'connect_method': 'floating'},
+                                   guest_http_hostname=False)
+    assert '[cross_service] guest_http_hostname is False' in reason
+
+
 def test_published_names_are_the_a_records_with_their_first_label():
     recs = [dns_checks.ExpectedRecord('srv-0.z.test.', 'A', ['198.18.0.5']),
             dns_checks.ExpectedRecord('5.0.18.198.in-addr.arpa.', 'PTR',

@@ -43,8 +43,11 @@ INTERVAL = 1.0
 _OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 
 
-def skip_reason(validation):
+def skip_reason(validation, guest_http_hostname=True):
     """Why no floating IP can be reached, naming the option (or None)."""
+    if not guest_http_hostname:
+        return ('[cross_service] guest_http_hostname is False: the image '
+                'is not known to answer GET / with its hostname')
     if validation is None or not validation.get('run_validation'):
         return ('[validation] run_validation is False: the cloud gives no '
                 'way to reach a floating IP')
@@ -123,7 +126,8 @@ def wait_answers(name, hostname, nameservers, resolve, fetch, timeout,
 @actions.action('check_reachable')
 def check_reachable(run, step):
     validation = getattr(run.settings, 'validation', None)
-    reason = skip_reason(validation)
+    reason = skip_reason(validation, getattr(
+        run.settings, 'guest_http_hostname', False))
     if reason:
         step.status = SKIPPED
         step.details['reason'] = reason

@@ -97,6 +97,8 @@ class Settings:
     # Tempest's [validation]: whether and how a guest can be reached
     # (check_reachable); None: not read, the step is skipped
     validation: typing.Optional[dict] = None
+    # the image answers GET / with its hostname (check_reachable)
+    guest_http_hostname: bool = _opt('guest_http_hostname')
 
     def __post_init__(self):
         self.nameservers = list(self.nameservers or [])
@@ -142,6 +144,7 @@ class Settings:
                    cleanup_timeout=cs.cleanup_timeout,
                    results_dir=cs.results_dir,
                    fixed_known_bugs=list(cs.fixed_known_bugs or []),
+                   guest_http_hostname=cs.guest_http_hostname,
                    validation=_validation(conf))
 
 
