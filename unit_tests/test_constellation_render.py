@@ -14,7 +14,6 @@
 
 import configparser
 
-import pytest
 import yaml
 
 from constellation import configs
@@ -23,18 +22,6 @@ from constellation import render
 from constellation import render_dns
 from constellation import services
 from constellation import tempestconf
-
-
-@pytest.fixture
-def ctx():
-    return {'root': '/st', 'venv': '/st/venv',
-            'ports': ports.allocate(25100), 'port_base': 25100,
-            'secrets': {'db': 'dbpw', 'rabbit': 'rpw', 'admin': 'apw',
-                        'demo': 'dpw', 'service': 'spw',
-                        'erlang_cookie': 'c', 'heat_auth_key': 'k' * 32,
-                        'rndc': 'c2VjcmV0', 'rndc2': 'c2VjcmV0Mg==',
-                        'tsig2': 'dHNpZw=='},
-            'debug': False, 'user': 'u', 'group': 'g'}
 
 
 def parse(text):

@@ -18,7 +18,6 @@ import pytest
 
 from constellation import bootstrap
 from constellation import errors
-from constellation import ports
 from constellation import rest
 
 PREFIXES = {'ipv4_ptr_zone_prefix_size': '24',
@@ -27,18 +26,6 @@ V6_ZONE = ('0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.1.0.0.3.8.b.d.0.1.0.0.2.'
            'ip6.arpa.')
 SUITE_ZONES = ['113.0.203.in-addr.arpa.', '100.51.198.in-addr.arpa.',
                V6_ZONE, '0.249.10.in-addr.arpa.']
-
-
-@pytest.fixture
-def ctx():
-    return {'root': '/st', 'venv': '/st/venv',
-            'ports': ports.allocate(25100), 'port_base': 25100,
-            'secrets': {'db': 'dbpw', 'rabbit': 'rpw', 'admin': 'apw',
-                        'demo': 'dpw', 'service': 'spw',
-                        'erlang_cookie': 'c', 'heat_auth_key': 'k' * 32,
-                        'rndc': 'c2VjcmV0', 'rndc2': 'c2VjcmV0Mg==',
-                        'tsig2': 'dHNpZw=='},
-            'debug': False, 'user': 'u', 'group': 'g'}
 
 
 @pytest.mark.parametrize('address,zone', [

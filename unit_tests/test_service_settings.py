@@ -27,7 +27,6 @@ import subprocess
 import pytest
 
 from constellation import bootstrap
-from constellation import ports
 from constellation import render
 from constellation import render_dns
 from constellation import tempestconf
@@ -46,18 +45,6 @@ def _tool(name):
 
 
 standin = _tool('devstack_standin')
-
-
-@pytest.fixture
-def ctx():
-    return {'root': '/st', 'venv': '/st/venv',
-            'ports': ports.allocate(25100), 'port_base': 25100,
-            'secrets': {'db': 'dbpw', 'rabbit': 'rpw', 'admin': 'apw',
-                        'demo': 'dpw', 'service': 'spw',
-                        'erlang_cookie': 'c', 'heat_auth_key': 'k' * 32,
-                        'rndc': 'c2VjcmV0', 'rndc2': 'c2VjcmV0Mg==',
-                        'tsig2': 'dHNpZw=='},
-            'debug': False, 'user': 'u', 'group': 'g'}
 
 
 def parse(text):
