@@ -47,6 +47,7 @@ import os
 
 from cross_service_tempest_plugin import config as cs_config
 from cross_service_tempest_plugin import lease
+from cross_service_tempest_plugin import lost_resources
 from cross_service_tempest_plugin.scenarios import engine
 from cross_service_tempest_plugin.scenarios import errors
 from cross_service_tempest_plugin.scenarios import loader
@@ -389,7 +390,9 @@ class Scenario(object):
                                            clients, settings,
                                            overrides=self._values,
                                            hooks=self.hooks,
-                                           lease=self._lease)
+                                           lease=self._lease,
+                                           lost_sweep=lost_resources.sweep_for(
+                                               owner, self.conf))
             self._provenance(admin)
         except BaseException:
             self._creds.clear()

@@ -112,12 +112,17 @@ class ScenarioRun(object):
     :class:`~cross_service_tempest_plugin.lease.Lease` this run adds its
     label to (its caller's, e.g. one that also names the run's projects);
     by default the run takes its own and drops it when cleaned up.
+    ``lost_sweep``: ``callable(label) -> (deleted, failures)`` that the
+    cleanup of a failed run calls once its stacks are gone, to delete what
+    Heat lost track of (the API passes
+    :func:`cross_service_tempest_plugin.lost_resources.sweep`).
     """
 
     def __init__(self, name, definition, clients, settings, overrides=None,
                  hooks=None, clock=time.monotonic, checker=None,
-                 result_extra=None, lease=None):
+                 result_extra=None, lease=None, lost_sweep=None):
         self.name = name
+        self.lost_sweep = lost_sweep
         self.definition = definition
         self.clients = clients
         self.settings = settings
@@ -369,6 +374,11 @@ class ScenarioRun(object):
         if self.zone_id:
             cleanup.call('zone %s' % self.values['zone_name'],
                          self._delete_zone_direct)
+        if (self.lost_sweep is not None and self._start is not None and
+                not self.result.passed and
+                len(self.result.cleanup_errors) == errors_before):
+            cleanup.call('what Heat lost track of (named %s-*)' % self.label,
+                         self._sweep_lost)
         if self._start is not None:
             self.result.duration = self.clock() - self._start
             self.result.cleanup = self._cleanup_step(
@@ -382,6 +392,13 @@ class ScenarioRun(object):
         if cleanup.interrupted:
             raise KeyboardInterrupt()
         return self.result
+
+    def _sweep_lost(self, deadline=None):
+        """After a failure: delete what Heat created but lost track of."""
+        deleted, failures = self.lost_sweep(self.label)
+        self.result.lost_resources.extend(deleted)
+        self.result.cleanup_errors.extend(
+            'what Heat lost track of: %s' % f for f in failures)
 
     def _cleanup_step(self, cleanup, began, began_at, errors_before):
         """The cleanup's time and outcome, shaped like a step's."""

@@ -82,6 +82,9 @@ class ScenarioResult:
     service_versions: dict = dataclasses.field(default_factory=dict)
     # The cleanup after the steps, shaped like a step (StepResult.to_dict)
     cleanup: typing.Optional[dict] = None
+    # What the cleanup of a failed run found named with its label after
+    # its stacks were gone (Heat lost track of it): the sweeper's lines
+    lost_resources: list = dataclasses.field(default_factory=list)
 
     @property
     def passed(self):
@@ -107,7 +110,9 @@ class ScenarioResult:
                 'resources': self.resources, 'values': self.values,
                 'known_bugs': self.known_bugs,
                 'thresholds': self.thresholds,
-                'cleanup': self.cleanup, 'settings': self.settings,
+                'cleanup': self.cleanup,
+                'lost_resources': self.lost_resources,
+                'settings': self.settings,
                 'overrides': self.overrides,
                 'service_versions': self.service_versions}
 
