@@ -16,7 +16,8 @@ Per try, on a CIDR whose reverse zone does not exist (``10.123.N.0/24``,
 N from ``--first``): a network with a ``dns_domain`` (one forward zone for
 the bench), a subnet with ``dns_publish_fixed_ip`` and a port with a
 ``dns_name``; Neutron creates ``N.123.10.in-addr.arpa.`` and its first
-PTR at once (Designate's serial collision, doc/source/constellation.rst).
+PTR at once (Designate's serial collision,
+doc/source/constellation/designate-findings.rst).
 It times port created → the PTR answered by every nameserver of
 ``[dns] nameservers``, with a deadline (``--deadline``, 60 s), then
 deletes the port, subnet, network and that reverse zone (created by this

@@ -16,7 +16,8 @@
 Runs ``tempest run -r cross_service --concurrency N`` (``--repeat`` times)
 with ``[cross_service] results_dir`` set (through oslo.config's environment
 variable OS_CROSS_SERVICE__RESULTS_DIR), so every scenario run writes its
-result document there (one JSON file per run, see doc/source/api.rst), then
+result document there (one JSON file per run, see
+doc/source/user/python-api.rst), then
 reads those files and prints:
   * wall time of each suite run;
   * per scenario: duration; per step: duration (median over the runs);

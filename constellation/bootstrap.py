@@ -284,8 +284,9 @@ def neutron_reverse_zones(ctx, log, timeout=60):
     PTR in it and adds the PTR in the same second; Designate 23 then may
     leave the PTR off the nameservers until the zone's next change (its
     serial is not incremented past the creation serial: see "Designate's
-    serial in whole seconds" in doc/source/constellation.rst).  Created
-    here beforehand, as an operator would, with Neutron's own [designate]
+    serial in whole seconds" in
+    doc/source/constellation/designate-findings.rst).  Created here
+    beforehand, as an operator would, with Neutron's own [designate]
     credentials, names and e-mail, so Neutron finds them and only adds
     records.  Idempotent: an existing zone of Neutron's project is kept.
     """

@@ -248,7 +248,7 @@ CrossServiceGroup = [
                      'asserts as such) is fixed in the cloud under test: '
                      'their records must be removed as usual. Set it per '
                      'series once the upstream fix has landed there '
-                     '(doc/source/devstack.rst, "known bugs").'),
+                     '(doc/source/install/devstack.rst, "known bugs").'),
 ]
 
 

@@ -40,7 +40,7 @@ from cross_service_tempest_plugin import sweeper_select
 ALL_PROJECTS = {'x-auth-all-projects': True}
 # kind -> (client of the admin Manager, its delete call taking the id)
 HELP = ('find (and with --yes delete) what killed runs left behind; see '
-        'doc/source/cleanup.rst')
+        'doc/source/user/cleanup.rst')
 
 
 def _seconds(value):

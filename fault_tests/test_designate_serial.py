@@ -21,8 +21,8 @@ zone within one second, the second run gives the serial the nameserver
 already has: the worker's NOTIFY and SOA poll see the serial they expect,
 zone and record turn ACTIVE, and the nameserver never transfers the change
 until the zone's next one. Neutron hits it with a reverse zone created for
-its first PTR (doc/source/constellation.rst, "Designate's serial in whole
-seconds").
+its first PTR (doc/source/constellation/designate-findings.rst,
+"Designate's serial in whole seconds").
 
 The test controls the producer instead of hoping for its timing: it stops
 designate-producer (``tools/constellation stop``, a ``stop``
@@ -396,7 +396,8 @@ class TestDesignateSerialCollision(unittest.TestCase):
             '(%s). If Designate\'s increment_serial now gives max(now, '
             'serial + 1), the bug is fixed upstream: remove this test, '
             'fault_tests/designate_producer.py and the note "Designate\'s '
-            'serial in whole seconds" in doc/source/constellation.rst.'
+            'serial in whole seconds" in '
+            'doc/source/constellation/designate-findings.rst.'
             % (decisive, '; '.join(tried)))
         print('serial collision reproduced after %d attempt(s): %s'
               % (len(tried), json.dumps(evidence, indent=1)))

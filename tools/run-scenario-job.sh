@@ -99,7 +99,7 @@ source "$repo/tools/lib/plugin-venv.sh"
 export PATH=$venv/bin:$PATH
 
 # 2. constellation ($CONSTELLATION_PROFILE: fast by default, or real:
-# QEMU guests on ML2/OVN, see doc/source/constellation.rst); the host's
+# QEMU guests on ML2/OVN, see doc/source/constellation/real-profile.rst); the host's
 # /etc files, hostname, routes and addresses are compared after the last
 # down (tools/host_untouched.py)
 host_before=$logs/host-before.json
@@ -238,7 +238,7 @@ fi
 
 # designate-tempest-plugin's multipool tests are not a step of this job:
 # they rewrite the NS records of every zone of the default pool and leave
-# some of them PENDING (doc/source/constellation.rst, "multipool tests");
+# some of them PENDING (doc/source/constellation/files-and-checks.rst, "multipool tests");
 # tools/run-designate-multipool.sh runs them on a constellation you can
 # destroy afterwards.
 

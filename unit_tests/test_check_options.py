@@ -103,12 +103,15 @@ def test_tempest_half_catches_a_wrong_group(tmp_path):
 
 
 def test_documented_tempest_conf_options_exist():
-    # doc/source/existing-cloud-tempest.conf, shown in doc/source/devstack.rst
+    # doc/source/install/existing-cloud-tempest.conf, shown in
+    # doc/source/install/devstack.rst
     import configparser
     parser = configparser.ConfigParser(interpolation=None)
     parser.optionxform = str
-    parser.read(os.path.join(REPO, 'doc', 'source',
-                             'existing-cloud-tempest.conf'))
+    path = os.path.join(REPO, 'doc', 'source', 'install',
+                        'existing-cloud-tempest.conf')
+    assert os.path.isfile(path), path
+    parser.read(path)
     items = [check_options.Setting('tempest', group, name,
                                    'existing-cloud-tempest.conf')
              for group in parser.sections() for name in parser[group]]

@@ -11,7 +11,9 @@
 # under the License.
 
 
-"""Fault injection for the cross-service scenarios (see doc/source/api.rst).
+"""Fault injection for the cross-service scenarios.
+
+See doc/source/user/python-api.rst, "Fault injection".
 
 - :mod:`.base`: :class:`Fault` (a context manager whose undo always runs),
   :class:`UndoStack`, :class:`Controller`, the canonical service names;

@@ -18,7 +18,7 @@ run's state (:class:`..engine.ScenarioRun`), puts what it saw into
 ``step.details`` and raises :class:`..results.StepFailure` when a check
 fails (or sets ``step.status = SKIPPED``). Adding an action: write the
 function here with ``@action('name')`` and describe it in
-``doc/source/api.rst`` ("How to add an action").
+``doc/source/contributor/actions.rst`` ("How to add an action").
 """
 
 import json

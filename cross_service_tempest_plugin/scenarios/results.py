@@ -121,7 +121,9 @@ class ScenarioResult:
 
 
 def result_file_name(result, label, when=None):
-    """``<UTC time>-<scenario>-<run label>.json`` (see doc/source/api.rst).
+    """``<UTC time>-<scenario>-<run label>.json``.
+
+    See doc/source/user/python-api.rst, "Result files".
 
     The time (``YYYYmmddTHHMMSSZ``) sorts the files by the run's end; the
     label (``cs-<10 hex digits>``, the run's ``name_prefix``) makes the name

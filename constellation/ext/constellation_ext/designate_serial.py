@@ -14,9 +14,9 @@
 
 Designate 23's ``SQLAlchemyStorage.increment_serial`` sets the serial to
 the current second, so two increments in one second give one serial and
-the second change never reaches the nameservers (doc/source/
-constellation.rst, "Designate's serial in whole seconds").  The fix is
-kept as a patch a real deployment can apply
+the second change never reaches the nameservers
+(doc/source/constellation/designate-findings.rst, "Designate's serial in
+whole seconds").  The fix is kept as a patch a real deployment can apply
 (``constellation/patches/designate-23-increment-serial.patch``); this
 module applies the same change at runtime, read from that file::
 
