@@ -32,6 +32,7 @@ import sys
 
 from cross_service_tempest_plugin import leaks
 from cross_service_tempest_plugin import lease as lease_mod
+from cross_service_tempest_plugin.scenarios import settings as run_settings
 from cross_service_tempest_plugin import stop_signals
 from cross_service_tempest_plugin import sweeper
 from cross_service_tempest_plugin import sweeper_naming
@@ -248,8 +249,7 @@ class TempestCloud(object):
         """(timeout, interval) of a deletion wait, from tempest.conf."""
         c = self.conf
         if kind == 'stack':
-            return (_opt(c, 'heat_plugin', 'build_timeout', 1200),
-                    _opt(c, 'heat_plugin', 'build_interval', 4))
+            return run_settings.stack_wait(c)
         if kind == 'server':
             return c.compute.build_timeout, c.compute.build_interval
         return (_opt(c, 'dns', 'build_timeout', 360),

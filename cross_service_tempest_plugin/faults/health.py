@@ -128,8 +128,8 @@ class HealthCheck(object):
         report['problems'] = problems
         return report
 
-    def wait(self, zones=(), timeout=300.0, interval=2.0):
-        """Poll :meth:`check` until healthy or ``timeout``.
+    def wait(self, zones, timeout, interval=2.0):
+        """Poll :meth:`check` until healthy or ``timeout`` seconds passed.
 
         → its last report plus ``waited`` seconds (``ok`` False at the
         deadline; the problems say what was seen last).

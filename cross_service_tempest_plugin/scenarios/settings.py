@@ -59,6 +59,26 @@ RUN_PLACEHOLDERS = ('zone_name', 'name_prefix', 'zone_suffix', 'project_id',
                     'project_name')
 PLACEHOLDERS = CONF_PLACEHOLDERS + RUN_PLACEHOLDERS
 
+# heat-tempest-plugin's defaults of [heat_plugin] build_timeout and
+# build_interval: they hold where that group is not registered.
+HEAT_BUILD_TIMEOUT = 1200
+HEAT_BUILD_INTERVAL = 4
+
+
+def stack_wait(conf):
+    """(timeout, interval) in seconds of a stack wait, from tempest.conf.
+
+    The one place they are resolved: ``[heat_plugin] build_timeout``;
+    ``[cross_service] stack_interval``, else ``[heat_plugin]
+    build_interval``; heat-tempest-plugin's defaults where that group is
+    missing. Everything else takes the values it is given.
+    """
+    heat = getattr(conf, 'heat_plugin', None)
+    timeout = getattr(heat, 'build_timeout', None) or HEAT_BUILD_TIMEOUT
+    interval = (getattr(conf.cross_service, 'stack_interval', None) or
+                getattr(heat, 'build_interval', None) or HEAT_BUILD_INTERVAL)
+    return timeout, interval
+
 
 def _opt(name):
     return dataclasses.field(default=cs_config.default(name))
@@ -80,10 +100,9 @@ class Settings:
     check_nameservers: bool = _opt('check_nameservers')
     check_reverse: bool = _opt('check_reverse')
     query_timeout: float = 2.0      # [dns] query_timeout
-    # [heat_plugin] build_timeout
-    stack_timeout: typing.Optional[float] = None
-    # [cross_service] stack_interval, else [heat_plugin] build_interval
-    stack_interval: typing.Optional[float] = None
+    # seconds of one stack wait and its poll interval (stack_wait)
+    stack_timeout: float = HEAT_BUILD_TIMEOUT
+    stack_interval: float = HEAT_BUILD_INTERVAL
     template_dir: typing.Optional[str] = _opt('template_dir')
     # Values for {placeholders} that come from the config.
     context: dict = dataclasses.field(default_factory=dict)
@@ -127,7 +146,7 @@ class Settings:
             'zone_email': cs.zone_email,
             'zone_ttl': cs.zone_ttl,
         }
-        heat = getattr(conf, 'heat_plugin', None)
+        stack_timeout, stack_interval = stack_wait(conf)
         return cls(zone_suffix=cs.zone_suffix, zone_email=cs.zone_email,
                    zone_ttl=cs.zone_ttl, record_timeout=cs.record_timeout,
                    record_interval=cs.record_interval,
@@ -137,9 +156,8 @@ class Settings:
                    check_nameservers=cs.check_nameservers,
                    check_reverse=cs.check_reverse,
                    query_timeout=conf.dns.query_timeout,
-                   stack_timeout=getattr(heat, 'build_timeout', None),
-                   stack_interval=(cs.stack_interval or
-                                   getattr(heat, 'build_interval', None)),
+                   stack_timeout=stack_timeout,
+                   stack_interval=stack_interval,
                    template_dir=cs.template_dir, context=context,
                    cleanup_timeout=cs.cleanup_timeout,
                    results_dir=cs.results_dir,

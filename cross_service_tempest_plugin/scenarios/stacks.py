@@ -113,7 +113,7 @@ class Stacks(object):
         ``created: false``.
         """
         until = min(self._clock() + self.settings.create_settle, deadline)
-        interval = float(self.settings.stack_interval or 1)
+        interval = float(self.settings.stack_interval)
         while True:
             try:
                 sid = self.clients.stacks.show_stack(
@@ -145,10 +145,8 @@ class Stacks(object):
         database is away, a lost connection: :mod:`..common.transient`) are
         retried until that same deadline; others are raised.
         """
-        timeout = (self.settings.stack_timeout or
-                   getattr(self.clients.stacks, 'build_timeout', 300))
-        interval = (self.settings.stack_interval or
-                    getattr(self.clients.stacks, 'build_interval', 1))
+        timeout = self.settings.stack_timeout
+        interval = self.settings.stack_interval
         deadline = self._clock() + float(timeout)
         with progress.waiting('stack %s to be %s' % (stack[0], status)):
             return self._wait(stack, status, timeout, interval, deadline)
@@ -195,8 +193,7 @@ class Stacks(object):
             self.clients.stacks.delete_stack(name, sid)
         except lib_exc.NotFound:
             pass
-        timeout = self.settings.stack_timeout or getattr(
-            self.clients.stacks, 'build_timeout', 300)
+        timeout = self.settings.stack_timeout
         if deadline is not None:
             timeout = max(min(float(timeout), deadline - self._clock()),
                           0.001)
