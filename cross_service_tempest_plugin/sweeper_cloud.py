@@ -30,6 +30,7 @@ import os
 import pkgutil
 import sys
 
+from cross_service_tempest_plugin.common import transient
 from cross_service_tempest_plugin import leaks
 from cross_service_tempest_plugin import lease as lease_mod
 from cross_service_tempest_plugin.scenarios import settings as run_settings
@@ -127,6 +128,13 @@ class TempestCloud(object):
 
     def is_not_found(self, exc):
         return isinstance(exc, self.lib_exc.NotFound)
+
+    def can_pass(self, exc):
+        """A service busy or away, a lost connection: try again later."""
+        return transient.is_transient(exc)
+
+    def is_service_answer(self, exc):
+        return transient.is_service_answer(exc)
 
     def inventory(self):
         a = self.admin
