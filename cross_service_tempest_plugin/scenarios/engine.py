@@ -207,7 +207,7 @@ class ScenarioRun(object):
         return round(time.time(), 3)
 
     def since_change(self):
-        """``extra`` for wait_records: seconds since the last change."""
+        """A RecordWait's ``timing``: seconds since the last change."""
         mark = 'updated' if 'updated' in self.marks else 'deployed'
         return lambda at, place: {'since_change': self.since(mark, at)}
 
