@@ -47,11 +47,11 @@ import dataclasses
 from cross_service_tempest_plugin import config as cs_config
 from cross_service_tempest_plugin import credentials
 from cross_service_tempest_plugin import lease
+from cross_service_tempest_plugin.scenarios import context as run_context
 from cross_service_tempest_plugin.scenarios import engine
 from cross_service_tempest_plugin.scenarios import errors
 from cross_service_tempest_plugin.scenarios import loader
 from cross_service_tempest_plugin.scenarios import placeholders
-from cross_service_tempest_plugin.scenarios import settings as run_settings
 from cross_service_tempest_plugin.scenarios import yaml_files
 from cross_service_tempest_plugin import tempest_conf
 
@@ -103,49 +103,6 @@ def show_scenario(name, config_file=None, scenario_files=()):
     return definition
 
 
-def _split_overrides(overrides):
-    """Overrides → (placeholder values, engine settings).
-
-    The settings are checked like the options they override, before
-    anything exists.
-    """
-    values, settings = {}, {}
-    for key, value in overrides.items():
-        if key in SETTING_OVERRIDES:
-            try:
-                settings[key] = cs_config.check_setting(key, value)
-            except ValueError as exc:
-                raise ScenarioError('%s: %s' % (overrides.where(key), exc))
-        else:
-            values[key] = value
-    return values, settings
-
-
-def _check_override_keys(definition, overrides, settings):
-    """Unknown keys, and the poll interval rule on the merged settings."""
-    allowed = (set(definition.get('vars') or {}) |
-               set(run_settings.PLACEHOLDERS))
-    for key in overrides:
-        if key not in allowed and key not in SETTING_OVERRIDES:
-            raise ScenarioError(
-                '%s: unknown key %r (settable: the scenario\'s vars %s; '
-                'placeholders %s; engine settings %s)' % (
-                    overrides.where(key), key,
-                    ', '.join(sorted(definition.get('vars') or {})) or '-',
-                    ', '.join(run_settings.PLACEHOLDERS),
-                    ', '.join(SETTING_OVERRIDES)))
-    for interval, timeout in (('record_interval', 'record_timeout'),
-                              ('stack_interval', 'stack_timeout')):
-        got = [getattr(settings, interval), getattr(settings, timeout)]
-        if None in got:
-            continue
-        problem = cs_config.interval_problem(*got, names=(interval,
-                                                          timeout))
-        if problem:
-            key = interval if interval in overrides else timeout
-            raise ScenarioError('%s: %s' % (overrides.where(key), problem))
-
-
 class Scenario(object):
     """One scenario run, step by step; a context manager.
 
@@ -175,7 +132,7 @@ class Scenario(object):
         self.run_ = None
         self._creds = None
         self._lease = None
-        self._values, self._settings = _split_overrides(self.overrides)
+        run_context.tuned_settings(self.overrides)
         self.conf = load_config(config_file)
         # where the result file goes (None: no file)
         self.results_dir = (results_dir or
@@ -183,9 +140,11 @@ class Scenario(object):
         catalog = _catalog(self.conf, self.scenario_files)
         self.definition = catalog.get(name)
         self.files = catalog.files_of(name)
-        # Fail on bad override keys before any credential is created.
-        _check_override_keys(self.definition, self.overrides,
-                             self._run_settings())
+        # Fail on bad override keys before any credential is created; the
+        # run uses this same context.
+        self.context = run_context.RunContext(
+            name, self.definition, engine.Settings.from_conf(self.conf),
+            self.overrides)
         self._check_parameters()
         missing = engine.missing_requirements(
             self.definition, self.conf, _extension_enabled)
@@ -199,22 +158,9 @@ class Scenario(object):
         E.g. ``--set server_count=0`` against ``count``'s range.
         """
         from cross_service_tempest_plugin.scenarios import checks
-        settings = engine.Settings.from_conf(self.conf)
-        # stand-ins for what each run fills in (engine.ScenarioRun)
-        values = dict(settings.context, zone_name='x.' + settings.zone_suffix,
-                      name_prefix='cs-x', zone_suffix=settings.zone_suffix,
-                      project_id='0' * 32, project_name='x')
-        values.update(self.definition.get('vars') or {})
-        values.update(self._values)
         checks.check_parameters(
-            self.definition, values, settings.template_dir,
-            lambda key: (self.overrides.where(key) if key in self.overrides
-                         else None))
-
-    def _run_settings(self):
-        return dataclasses.replace(engine.Settings.from_conf(self.conf),
-                                   results_dir=self.results_dir,
-                                   **self._settings)
+            self.definition, self.context.values(stand_ins=True),
+            self.context.settings.template_dir, self.context.where)
 
     def check_step(self, step, option='until'):
         """ScenarioError unless ``step`` names a step of this scenario."""
@@ -227,7 +173,8 @@ class Scenario(object):
             raise ScenarioError(
                 'Scenario %s was already entered: one Scenario object runs '
                 'once; create a new Scenario for another run' % self.name)
-        settings = self._run_settings()
+        self.context.settings = dataclasses.replace(
+            self.context.settings, results_dir=self.results_dir)
         # taken before the credentials exist; names them as they do, so
         # the sweeper knows this process is alive (cross_service_tempest_
         # plugin.lease) and, once it is gone, that they are left over
@@ -240,8 +187,7 @@ class Scenario(object):
                 self._lease.add(*self._creds.project_names())
             clients = engine.ScenarioClients.from_managers(owner, admin)
             self.run_ = engine.ScenarioRun(self.name, self.definition,
-                                           clients, settings,
-                                           overrides=self._values,
+                                           clients, context=self.context,
                                            hooks=self.hooks,
                                            lease=self._lease)
             self._provenance(admin)

@@ -28,12 +28,12 @@ import logging
 import time
 import traceback
 
-from tempest.lib.common.utils import data_utils
 from tempest.lib import exceptions as lib_exc
 
 from cross_service_tempest_plugin.common import dns_checks
 from cross_service_tempest_plugin import lease as lease_mod
 from cross_service_tempest_plugin.scenarios import actions
+from cross_service_tempest_plugin.scenarios import context as context_mod
 from cross_service_tempest_plugin.scenarios import errors
 from cross_service_tempest_plugin.scenarios import placeholders
 from cross_service_tempest_plugin.scenarios import provenance
@@ -81,20 +81,6 @@ def normalise_hooks(hooks):
     return result
 
 
-def apply_overrides(definition, context, overrides, origin='overrides'):
-    """Check override keys (scenario vars or context values) → values."""
-    allowed = set(definition.get('vars') or {}) | set(context)
-    values = dict(context)
-    values.update(definition.get('vars') or {})
-    for key, value in (overrides or {}).items():
-        if key not in allowed:
-            raise errors.ScenarioError(
-                '%s: unknown key %r (settable: %s)'
-                % (origin, key, ', '.join(sorted(allowed))))
-        values[key] = value
-    return values
-
-
 def check_step(scenario, definition, step, option):
     """``step`` must name a step of ``definition`` (``option`` says who)."""
     names = schema.step_names(definition)
@@ -112,37 +98,33 @@ class ScenarioRun(object):
     :class:`~cross_service_tempest_plugin.lease.Lease` this run adds its
     label to (its caller's, e.g. one that also names the run's projects);
     by default the run takes its own and drops it when cleaned up.
+    ``context``: the :class:`.context.RunContext` a caller built (and
+    checked) already; by default one is built from ``settings`` and
+    ``overrides``, its owner the project of ``clients``.
     """
 
-    def __init__(self, name, definition, clients, settings, overrides=None,
-                 hooks=None, clock=time.monotonic, checker=None,
-                 result_extra=None, lease=None):
+    def __init__(self, name, definition, clients, settings=None,
+                 overrides=None, hooks=None, clock=time.monotonic,
+                 checker=None, result_extra=None, lease=None, context=None):
+        if context is None:
+            context = context_mod.RunContext(name, definition, settings,
+                                             overrides)
+        context.set_owner(getattr(clients, 'project_id', None),
+                          getattr(clients, 'project_name', None))
         self.name = name
         self.definition = definition
         self.clients = clients
-        self.settings = settings
+        self.context = context
+        self.settings = settings = context.settings
         self.hooks = normalise_hooks(hooks)
         self.clock = clock
-        self.label = 'cs-%s' % data_utils.rand_uuid_hex()[:10]
+        self.label = context.label
         # before anything exists: the sweeper knows the run is alive
         self._own_lease = lease is None
         self.lease = lease if lease is not None else lease_mod.take()
         if self.lease is not None:
             self.lease.add(self.label)
-        context = dict(settings.context)
-        context.setdefault('zone_email', settings.zone_email)
-        context.setdefault('zone_ttl', settings.zone_ttl)
-        context['name_prefix'] = self.label
-        context.setdefault('zone_suffix', settings.zone_suffix)
-        context['zone_name'] = '%s.%s' % (self.label, settings.zone_suffix)
-        for key in ('project_id', 'project_name'):
-            if getattr(clients, key, None):
-                context[key] = getattr(clients, key)
-        if definition.get('zone_name'):
-            context['zone_name'] = placeholders.render(
-                definition['zone_name'], context,
-                'scenarios.%s.zone_name' % name)
-        self.values = apply_overrides(definition, context, overrides)
+        self.values = context.values()
         self.steps = [StepResult(*schema.step_spec(s))
                       for s in definition['steps']]
         self.result = ScenarioResult(name, self.steps)

@@ -47,17 +47,30 @@ REQUIREMENTS = tuple(SERVICES) + (
     'dns_extensions', 'provider_network', 'dns_domain_keywords',
     'second_pool')
 
-# The {placeholders} every definition may use besides its own vars: those
-# filled from tempest.conf (Settings.context, see from_conf) and those each
-# run fills (its zone and the prefix of its resource names).
-CONF_PLACEHOLDERS = ('public_network_id', 'image_ref', 'flavor_ref',
-                     'provider_network_type', 'provider_physical_network',
-                     'provider_segmentation_id', 'provider_cidr',
-                     'provider_ipv6_cidr', 'published_cidr', 'zone_email',
-                     'zone_ttl')
-RUN_PLACEHOLDERS = ('zone_name', 'name_prefix', 'zone_suffix', 'project_id',
-                    'project_name')
-PLACEHOLDERS = CONF_PLACEHOLDERS + RUN_PLACEHOLDERS
+
+def _text(value):
+    return '' if value is None else str(value)
+
+
+# The {placeholders} filled from tempest.conf (Settings.context): name →
+# (group, option, conversion). Those each run fills are in .context.
+CONF_CONTEXT = {
+    'public_network_id': ('network', 'public_network_id', _text),
+    'image_ref': ('compute', 'image_ref', _text),
+    'flavor_ref': ('compute', 'flavor_ref', _text),
+    'provider_network_type': ('cross_service', 'provider_network_type',
+                              _text),
+    'provider_physical_network': ('cross_service',
+                                  'provider_physical_network', _text),
+    'provider_segmentation_id': ('cross_service', 'provider_segmentation_id',
+                                 _text),
+    'provider_cidr': ('cross_service', 'provider_cidr', _text),
+    'provider_ipv6_cidr': ('cross_service', 'provider_ipv6_cidr', _text),
+    'published_cidr': ('cross_service', 'published_cidr', _text),
+    'zone_email': ('cross_service', 'zone_email', None),
+    'zone_ttl': ('cross_service', 'zone_ttl', None),
+}
+CONF_PLACEHOLDERS = tuple(CONF_CONTEXT)
 
 # heat-tempest-plugin's defaults of [heat_plugin] build_timeout and
 # build_interval: they hold where that group is not registered.
@@ -128,24 +141,10 @@ class Settings:
     @classmethod
     def from_conf(cls, conf):
         cs = conf.cross_service
-
-        def _s(value):
-            return '' if value is None else value
-        context = {
-            'public_network_id': _s(conf.network.public_network_id),
-            'image_ref': _s(conf.compute.image_ref),
-            'flavor_ref': _s(conf.compute.flavor_ref),
-            'provider_network_type': _s(cs.provider_network_type),
-            'provider_physical_network': _s(cs.provider_physical_network),
-            'provider_segmentation_id': (
-                '' if cs.provider_segmentation_id is None
-                else str(cs.provider_segmentation_id)),
-            'provider_cidr': _s(cs.provider_cidr),
-            'provider_ipv6_cidr': _s(cs.provider_ipv6_cidr),
-            'published_cidr': _s(cs.published_cidr),
-            'zone_email': cs.zone_email,
-            'zone_ttl': cs.zone_ttl,
-        }
+        context = {}
+        for key, (group, option, convert) in CONF_CONTEXT.items():
+            value = getattr(getattr(conf, group), option)
+            context[key] = convert(value) if convert else value
         stack_timeout, stack_interval = stack_wait(conf)
         return cls(zone_suffix=cs.zone_suffix, zone_email=cs.zone_email,
                    zone_ttl=cs.zone_ttl, record_timeout=cs.record_timeout,
