@@ -84,9 +84,11 @@ class Bench:
         )['status'] == 'ACTIVE', 60)
         return z['id']
 
-    def deploy(self, name, zone, cidr):
-        files = {os.path.basename(p): open(p).read()
-                 for p in glob.glob(os.path.join(TEMPLATES, '*.yaml'))}
+    def deploy(self, name, zone, cidr, templates=TEMPLATES):
+        files = {}
+        for path in glob.glob(os.path.join(templates, '*.yaml')):
+            with open(path) as f:
+                files[os.path.basename(path)] = f.read()
         t = time.monotonic()
         s = self.api.post(self.heat(), {
             'stack_name': name, 'template': files['floating_ip.yaml'],
@@ -188,12 +190,17 @@ def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument('--runs', type=int, default=3, help='pairs counted')
     p.add_argument('--state', default=statemod.default_root(REPO))
+    p.add_argument('--baseline-templates', metavar='DIR',
+                   help='also deploy these templates in each pair (e.g. a '
+                   'copy of templates/ before a change): before and after '
+                   'in one run')
     a = p.parse_args(argv)
     b = Bench(a.state)
     tag = uuid.uuid4().hex[:6]
     zone_name = 'bench-%s.constellation.test.' % tag
     zone = b.zone(zone_name)
     rows, pairs, made, path = collections.defaultdict(list), [], [], None
+    base = []
     spans = collections.defaultdict(list)
     print('deploy bench: floating_ip_dns, %d pair(s), load %s' % (
         a.runs, load()))
@@ -206,6 +213,13 @@ def main(argv=None):
                 spans[k].append(v)
             b.undeploy(path)
             path = None
+            if a.baseline_templates:
+                btook, path, _ev = b.deploy(
+                    name + 'b', zone_name, '10.253.%d.0/24' % (50 + i),
+                    a.baseline_templates)
+                b.undeploy(path)
+                path = None
+                base.append(btook)
             calls = b.floor('bench-%s-d%d' % (tag, i), zone_name,
                             '10.253.%d.0/24' % (100 + i), made)
             for k, v in calls.items():
@@ -214,8 +228,10 @@ def main(argv=None):
             b.unfloor(made)
             pairs.append((took, floor))
             print('pair %d: heat deploy %.1f s, floor %.1f s, heat/floor '
-                  '%.2f, load %s' % (i + 1, took, floor, took / floor,
-                                     load()), flush=True)
+                  '%.2f%s, load %s' % (
+                      i + 1, took, floor, took / floor,
+                      ', baseline %.1f s (%.2f)' % (base[-1], base[-1] / floor)
+                      if base else '', load()), flush=True)
     finally:
         if path:
             b.undeploy(path)
@@ -241,6 +257,12 @@ def main(argv=None):
               statistics.median(t for t, _f in pairs),
               statistics.median(f for _t, f in pairs),
               statistics.median(t / f for t, f in pairs), len(pairs)))
+    if base:
+        print('baseline templates (%s): deploy median %.1f s, baseline/'
+              'floor median %.2f; deploy/baseline median %.2f' % (
+                  a.baseline_templates, statistics.median(base),
+                  statistics.median(t / f for t, (_x, f) in zip(base, pairs)),
+                  statistics.median(x / t for t, (x, _f) in zip(base, pairs))))
     return 0
 
 

@@ -47,6 +47,7 @@ import dataclasses
 from cross_service_tempest_plugin import config as cs_config
 from cross_service_tempest_plugin import credentials
 from cross_service_tempest_plugin import lease
+from cross_service_tempest_plugin import lost_resources
 from cross_service_tempest_plugin.scenarios import context as run_context
 from cross_service_tempest_plugin.scenarios import engine
 from cross_service_tempest_plugin.scenarios import errors
@@ -189,7 +190,9 @@ class Scenario(object):
             self.run_ = engine.ScenarioRun(self.name, self.definition,
                                            clients, context=self.context,
                                            hooks=self.hooks,
-                                           lease=self._lease)
+                                           lease=self._lease,
+                                           lost_sweep=lost_resources.sweep_for(
+                                               owner, self.conf))
             self._provenance(admin)
         except BaseException:
             self._creds.clear()

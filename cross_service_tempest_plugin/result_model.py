@@ -156,6 +156,9 @@ class ScenarioResult:
     service_versions: dict = dataclasses.field(default_factory=dict)
     # The cleanup after the steps, shaped like a step (StepResult.to_dict)
     cleanup: typing.Optional[dict] = None
+    # What the cleanup of a failed run found named with its label after
+    # its stacks were gone (Heat lost track of it): the sweeper's lines
+    lost_resources: list = dataclasses.field(default_factory=list)
     # Which schema and plugin wrote it (a document read back keeps its own)
     schema_version: int = SCHEMA_VERSION
     plugin_version: str = dataclasses.field(default_factory=plugin_version)
@@ -184,7 +187,9 @@ class ScenarioResult:
                 'resources': self.resources, 'values': self.values,
                 'known_bugs': self.known_bugs,
                 'thresholds': self.thresholds,
-                'cleanup': self.cleanup, 'settings': self.settings,
+                'cleanup': self.cleanup,
+                'lost_resources': self.lost_resources,
+                'settings': self.settings,
                 'overrides': self.overrides,
                 'service_versions': self.service_versions}
 
@@ -218,5 +223,6 @@ class ScenarioResult:
             overrides=dict(data.get('overrides') or {}),
             service_versions=_mapping(data.get('service_versions')),
             cleanup=cleanup if isinstance(cleanup, dict) else None,
+            lost_resources=_typed(data, 'lost_resources', list, where),
             schema_version=data.get('schema_version', 1),
             plugin_version=data.get('plugin_version'))

@@ -27,6 +27,18 @@ from cross_service_tempest_plugin import sweeper_select
 # leave the records of what still publishes into it, a project or user
 # the resources Heat can delete only with its owner's trust.
 KEPT_AFTER_FAILURE = ('zone', 'user', 'project')
+# kind -> (client manager attribute, delete method): Tempest's clients
+DELETE_CALLS = {
+    'server': ('servers_client', 'delete_server'),
+    'floating_ip': ('floating_ips_client', 'delete_floatingip'),
+    'port': ('ports_client', 'delete_port'),
+    'router': ('routers_client', 'delete_router'),
+    'subnet': ('subnets_client', 'delete_subnet'),
+    'network': ('networks_client', 'delete_network'),
+    'security_group': ('security_groups_client', 'delete_security_group'),
+    'user': ('users_v3_client', 'delete_user'),
+    'project': ('projects_client', 'delete_project'),
+}
 
 
 def _add_stacks(inv, stacks):
@@ -108,36 +120,7 @@ class Sweeper(object):
                      % (sum(len(r.items) for r in todo), len(todo), skipped))
             return 1 if strays else 0
         if todo:
-            self._delete_kind([i for r in todo for i in r.ordered(('stack',))
-                               if not i.name.endswith('-zone')])
-            # a zone goes only once what publishes into it is gone (else
-            # its records, the PTRs in shared reverse zones, would stay)
-            zone_stack = (lambda i: i.kind == 'stack' and
-                          i.name.endswith('-zone'))
-            self._delete_kind([i for r in self._intact(todo, 'zone stack',
-                                                       zone_stack)
-                               for i in r.ordered(('stack',))
-                               if zone_stack(i)])
-            # Stack deletion removed most resources: list again; the runs
-            # stay those chosen above (deleting updates their times).
-            inv = self.cloud.inventory()
-            for run in todo:
-                if run.project is not None:
-                    _add_stacks(inv, self.cloud.project_stacks(
-                        run.project['id']))
-            now_runs = {r.key: r for r in sweeper_select.select(
-                inv, self.naming, self.clock(), self.older_than, known)}
-            rest = [now_runs[r.key] for r in todo if r.key in now_runs]
-            for kind in sweeper_select.KIND_ORDER[1:]:
-                runs_of_kind = rest
-                if kind in KEPT_AFTER_FAILURE:
-                    runs_of_kind = self._intact(rest, kind)
-                self._delete_kind([i for r in runs_of_kind
-                                   for i in r.ordered((kind,))])
-            if not self.failures:
-                # what their runs left is gone: the released leases too
-                lease.forget(path for held, path in known.values()
-                             if not held)
+            self._delete_runs(todo, known)
         self.say('deleted %d resource(s) of %d run(s); %d run(s) in progress '
                  'skipped; %d failure(s); %d unclassified' % (
                      self.deleted, len(todo), skipped, len(self.failures),
@@ -145,6 +128,61 @@ class Sweeper(object):
         for failure in self.failures:
             self.say('FAILED: %s' % failure)
         return 1 if self.failures or strays else 0
+
+    def sweep_now(self, key):
+        """Delete now what the run ``key`` owns (its caller owns the run).
+
+        For a live run (see :mod:`.lost_resources`): no age, lease or
+        project rule applies, and users and projects are left to the
+        caller. Returns the failures (empty: all gone).
+        """
+        inv = self.cloud.inventory()
+        todo = [r for r in sweeper_select.select(inv, self.naming,
+                                                 self.clock(), 0, {})
+                if r.key == key]
+        for run in todo:
+            run.items = [i for i in run.items
+                         if i.kind not in ('user', 'project')]
+            for item in run.ordered():
+                self.say('    %s' % item.describe())
+        if todo and todo[0].items:
+            self._delete_runs(todo, {}, keep=('user', 'project'))
+        return self.failures
+
+    def _delete_runs(self, todo, known, keep=()):
+        """Delete the runs' items in order: stacks, zone stacks, the rest."""
+        self._delete_kind([i for r in todo for i in r.ordered(('stack',))
+                           if not i.name.endswith('-zone')])
+        # a zone goes only once what publishes into it is gone (else
+        # its records, the PTRs in shared reverse zones, would stay)
+        zone_stack = (lambda i: i.kind == 'stack' and
+                      i.name.endswith('-zone'))
+        self._delete_kind([i for r in self._intact(todo, 'zone stack',
+                                                   zone_stack)
+                           for i in r.ordered(('stack',))
+                           if zone_stack(i)])
+        # Stack deletion removed most resources: list again; the runs
+        # stay those chosen above (deleting updates their times).
+        inv = self.cloud.inventory()
+        for run in todo:
+            if run.project is not None:
+                _add_stacks(inv, self.cloud.project_stacks(
+                    run.project['id']))
+        now_runs = {r.key: r for r in sweeper_select.select(
+            inv, self.naming, self.clock(), self.older_than, known)}
+        rest = [now_runs[r.key] for r in todo if r.key in now_runs]
+        for kind in sweeper_select.KIND_ORDER[1:]:
+            if kind in keep:
+                continue
+            runs_of_kind = rest
+            if kind in KEPT_AFTER_FAILURE:
+                runs_of_kind = self._intact(rest, kind)
+            self._delete_kind([i for r in runs_of_kind
+                               for i in r.ordered((kind,))])
+        if not self.failures:
+            # what their runs left is gone: the released leases too
+            lease.forget(path for held, path in known.values()
+                         if not held)
 
     def _intact(self, runs, what, has=None):
         """The runs none of whose deletions failed; says who is kept."""

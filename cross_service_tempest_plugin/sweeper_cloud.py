@@ -43,17 +43,6 @@ from cross_service_tempest_plugin import tempest_conf
 
 ALL_PROJECTS = {'x-auth-all-projects': True}
 # kind -> (client of the admin Manager, its delete call taking the id)
-DELETE_CALLS = {
-    'server': ('servers_client', 'delete_server'),
-    'floating_ip': ('floating_ips_client', 'delete_floatingip'),
-    'port': ('ports_client', 'delete_port'),
-    'router': ('routers_client', 'delete_router'),
-    'subnet': ('subnets_client', 'delete_subnet'),
-    'network': ('networks_client', 'delete_network'),
-    'security_group': ('security_groups_client', 'delete_security_group'),
-    'user': ('users_v3_client', 'delete_user'),
-    'project': ('projects_client', 'delete_project'),
-}
 HELP = ('find (and with --yes delete) what killed runs left behind; see '
         'doc/source/cleanup.rst')
 
@@ -219,8 +208,8 @@ class TempestCloud(object):
         elif kind == 'ptr':     # in a shared reverse zone (Neutron's)
             a.dns_v2.RecordsetClient().delete_recordset(
                 item.parent, item.id, headers=ALL_PROJECTS)
-        elif kind in DELETE_CALLS:
-            client, method = DELETE_CALLS[kind]
+        elif kind in sweeper.DELETE_CALLS:
+            client, method = sweeper.DELETE_CALLS[kind]
             getattr(getattr(a, client), method)(item.id)
         else:
             raise ValueError('unknown kind %r' % kind)

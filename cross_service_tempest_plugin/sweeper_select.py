@@ -174,6 +174,9 @@ def _items(inv, naming, ours):
             _activity(z, 'created_at', 'updated_at')))
     _ptr_items(inv, naming, runs, add)
     port_key = {}
+    # a router's interface ports carry no name: they are its router's
+    router_key = {r['id']: key_of(_project_of(r), r.get('name'))
+                  for r in inv.routers}
     for kind, listing, fields in (
             ('server', inv.servers, ('created', 'updated')),
             ('port', inv.ports, ('created_at', 'updated_at')),
@@ -183,6 +186,9 @@ def _items(inv, naming, ours):
         for res in listing:
             pid = _project_of(res)
             key = key_of(pid, res.get('name'))
+            if key is None and kind == 'port' and (
+                    res.get('device_owner') == 'network:router_interface'):
+                key = router_key.get(res.get('device_id'))
             if key is None:
                 continue
             if kind == 'port':

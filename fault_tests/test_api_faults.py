@@ -91,7 +91,8 @@ class TestHeatEngineDown(FaultTestBase):
         engine died (reset_stack_status only handles legacy stacks), so the
         stack stays CREATE_IN_PROGRESS: deploy must fail at its deadline
         naming the stack status and reason; cleanup (Heat is back by then)
-        deletes everything.
+        deletes everything, also what Neutron created while the engine
+        restarted and Heat never recorded (lost_resources).
         """
         events = []
 
@@ -121,12 +122,59 @@ class TestHeatEngineDown(FaultTestBase):
             overrides={'stack_timeout': 90},
             hooks={'before_step': before_step, 'after_step': after_step})
         print(result.to_json(indent=1)[:6000])
+        # what Heat lost track of (created while heat-engine restarted)
+        # was deleted by the run's cleanup, not left to the sweeper
+        print('lost resources deleted: %s' % (result.lost_resources or
+                                              'none'))
         self.assertEqual(['stack exists', 'restarted'], events)
         self.assertFalse(result.passed)
         self.assertEqual('deploy', result.failed_step)
         self.assertIn('step deploy failed', result.error)
         self.assertIn('Stack status reason:', result.error)
         self.assertEqual([], result.cleanup_errors)
+        self.assertNoLeak()
+
+    def test_resources_heat_lost_track_of_are_deleted(self):
+        """Deterministic half of the test above, on the real services.
+
+        What heat-engine leaves when it dies mid-create (a network, subnet
+        and router Neutron made, named after the run's stack, their ids
+        never stored by Heat) is made here directly, in the run's project,
+        before deploy fails: the run's cleanup must find and delete it.
+        """
+        from cross_service_tempest_plugin import leaks
+        admin = leaks.admin_manager(self.conf)
+        made = {}
+
+        def before_step(run, name):
+            if name != 'deploy':
+                return
+            pid = run.clients.project_id
+            prefix = '%s-stack-topology-lost' % run.label
+            net = admin.networks_client.create_network(
+                name=prefix + '-net', project_id=pid)['network']
+            sub = admin.subnets_client.create_subnet(
+                network_id=net['id'], cidr='10.252.9.0/24', ip_version=4,
+                name=prefix + '-subnet', project_id=pid)['subnet']
+            router = admin.routers_client.create_router(
+                name=prefix + '-router', project_id=pid)['router']
+            admin.routers_client.add_router_interface(router['id'],
+                                                      subnet_id=sub['id'])
+            made.update(network=net['id'], subnet=sub['id'],
+                        router=router['id'])
+            raise RuntimeError('heat-engine went away (simulated)')
+
+        result = api.run_scenario(
+            'floating_ip_dns', config_file=self.conf,
+            hooks={'before_step': before_step})
+        print('lost resources deleted: %s' % result.lost_resources)
+        self.assertEqual('deploy', result.failed_step)
+        self.assertEqual([], result.cleanup_errors)
+        self.assertEqual(3, len(made), made)
+        for kind, rid in made.items():
+            self.assertTrue(any(rid in line and line.startswith(
+                'deleted %s' % kind) for line in result.lost_resources),
+                '%s %s not in %s' % (kind, rid, result.lost_resources))
         self.assertNoLeak()
 
 

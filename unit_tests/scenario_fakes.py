@@ -65,7 +65,7 @@ _TEMPLATE_MARKS = {
     'OS::Designate::Zone': 'zone.yaml',
     'moving_fip_index': 'servers.yaml',
     'OS::Neutron::ProviderNet': 'provider_port.yaml',
-    'type: floating_ip_dns.yaml': 'floating_ip.yaml',
+    'Use case 2 (Floating IPs are published': 'floating_ip.yaml',
     'dns-integration-domain-keywords': 'keyword_ports.yaml',
 }
 

@@ -324,10 +324,12 @@ class TestTemplateDir(TempFiles):
             os.path.join(self.tmp.name, 'top.yaml'), self.tmp.name)
         self.assertEqual({'mid.yaml', 'zone.yaml', 'data.txt'}, set(files))
         self.assertEqual('hello\n', files['data.txt'])
-        # a shipped template: only its nested ones
-        self.assertEqual({'tenant_topology.yaml', 'floating_ip_dns.yaml'},
+        # shipped templates: only their nested ones
+        self.assertEqual({'tenant_topology.yaml', 'server_port.yaml'},
                          set(templates.referenced_files(
-                             templates.find_template('floating_ip.yaml'))))
+                             templates.find_template('servers.yaml'))))
+        self.assertEqual(set(), set(templates.referenced_files(
+            templates.find_template('floating_ip.yaml'))))
 
     def test_get_file_of_an_absolute_path_is_refused(self):
         self.write('top.yaml', 'heat_template_version: 2021-04-16\n'

@@ -14,6 +14,7 @@
 
 import pytest
 
+from cross_service_tempest_plugin import sweeper
 from cross_service_tempest_plugin import sweeper_cloud
 from cross_service_tempest_plugin import sweeper_select
 
@@ -64,12 +65,12 @@ def test_unknown_kind_is_refused():
         cloud.delete(sweeper_select.Item('volume', 'v', ''))
 
 
-@pytest.mark.parametrize('kind', sorted(sweeper_cloud.DELETE_CALLS))
+@pytest.mark.parametrize('kind', sorted(sweeper.DELETE_CALLS))
 def test_table_calls_exist_in_tempest(kind):
     from tempest.lib.services import compute
     from tempest.lib.services.identity import v3
     from tempest.lib.services import network
-    client, method = sweeper_cloud.DELETE_CALLS[kind]
+    client, method = sweeper.DELETE_CALLS[kind]
     classes = [getattr(mod, name) for mod in (compute, network, v3)
                for name in dir(mod) if name.endswith('Client')]
     assert any(hasattr(cls, method) for cls in classes), (

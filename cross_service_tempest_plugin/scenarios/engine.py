@@ -101,17 +101,23 @@ class ScenarioRun(object):
     ``context``: the :class:`.context.RunContext` a caller built (and
     checked) already; by default one is built from ``settings`` and
     ``overrides``, its owner the project of ``clients``.
+    ``lost_sweep``: ``callable(label) -> (deleted, failures)`` that the
+    cleanup of a failed run calls once its stacks are gone, to delete what
+    Heat lost track of (the API passes
+    :func:`cross_service_tempest_plugin.lost_resources.sweep`).
     """
 
     def __init__(self, name, definition, clients, settings=None,
                  overrides=None, hooks=None, clock=time.monotonic,
-                 checker=None, result_extra=None, lease=None, context=None):
+                 checker=None, result_extra=None, lease=None, context=None,
+                 lost_sweep=None):
         if context is None:
             context = context_mod.RunContext(name, definition, settings,
                                              overrides)
         context.set_owner(getattr(clients, 'project_id', None),
                           getattr(clients, 'project_name', None))
         self.name = name
+        self.lost_sweep = lost_sweep
         self.definition = definition
         self.clients = clients
         self.context = context
@@ -351,6 +357,11 @@ class ScenarioRun(object):
         if self.zone_id:
             cleanup.call('zone %s' % self.values['zone_name'],
                          self._delete_zone_direct)
+        if (self.lost_sweep is not None and self._start is not None and
+                not self.result.passed and
+                len(self.result.cleanup_errors) == errors_before):
+            cleanup.call('what Heat lost track of (named %s-*)' % self.label,
+                         self._sweep_lost)
         if self._start is not None:
             self.result.duration = self.clock() - self._start
             self.result.cleanup = self._cleanup_step(
@@ -364,6 +375,13 @@ class ScenarioRun(object):
         if cleanup.interrupted:
             raise KeyboardInterrupt()
         return self.result
+
+    def _sweep_lost(self, deadline=None):
+        """After a failure: delete what Heat created but lost track of."""
+        deleted, failures = self.lost_sweep(self.label)
+        self.result.lost_resources.extend(deleted)
+        self.result.cleanup_errors.extend(
+            'what Heat lost track of: %s' % f for f in failures)
 
     def _cleanup_step(self, cleanup, began, began_at, errors_before):
         """The cleanup's time and outcome, shaped like a step's."""

@@ -29,6 +29,7 @@ from tempest import config
 from tempest.lib import decorators
 
 from cross_service_tempest_plugin import credentials
+from cross_service_tempest_plugin import lost_resources
 from cross_service_tempest_plugin.scenarios import engine
 from cross_service_tempest_plugin.scenarios import loader
 from cross_service_tempest_plugin.scenarios import provenance
@@ -139,11 +140,13 @@ class ScenarioEngineTest(base.CrossServiceScenarioTest):
                                 'scenario name to run_scenario()'
                                 % self.id())
         definition = self._catalog().get(name)
+        role = definition.get('credentials', 'primary')
         run = engine.ScenarioRun(
-            name, definition,
-            self.scenario_clients[definition.get('credentials', 'primary')],
+            name, definition, self.scenario_clients[role],
             engine.Settings.from_conf(CONF), overrides=overrides,
-            result_extra={'test': self.id()}, hooks=progress_hook(name))
+            result_extra={'test': self.id()}, hooks=progress_hook(name),
+            lost_sweep=lost_resources.sweep_for(
+                getattr(self, 'os_%s' % role), CONF))
         run.result.cloud = provenance.cloud(CONF)
         run.result.overrides = dict(overrides or {})
         # run() cleans up itself; this also covers an error between steps.
