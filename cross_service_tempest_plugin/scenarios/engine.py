@@ -35,6 +35,7 @@ from cross_service_tempest_plugin import lease as lease_mod
 from cross_service_tempest_plugin.scenarios import actions
 from cross_service_tempest_plugin.scenarios import context as context_mod
 from cross_service_tempest_plugin.scenarios import errors
+from cross_service_tempest_plugin.scenarios import hooks as hooks_mod
 from cross_service_tempest_plugin.scenarios import placeholders
 from cross_service_tempest_plugin.scenarios import provenance
 from cross_service_tempest_plugin.scenarios import records
@@ -55,39 +56,8 @@ ScenarioResult = results.ScenarioResult
 Settings = settings_mod.Settings
 ScenarioClients = settings_mod.ScenarioClients
 missing_requirements = settings_mod.missing_requirements
-
-
-def normalise_hooks(hooks):
-    """hooks: None, an object/dict with before_step/after_step, or a list."""
-    if hooks is None:
-        return []
-    if not isinstance(hooks, (list, tuple)):
-        hooks = [hooks]
-    result = []
-    for hook in hooks:
-        if isinstance(hook, dict):
-            unknown = set(hook) - {'before_step', 'after_step'}
-            if unknown:
-                raise ValueError('hooks: unknown key(s) %s (use before_step,'
-                                 ' after_step)' % ', '.join(sorted(unknown)))
-            before, after = hook.get('before_step'), hook.get('after_step')
-        else:
-            before = getattr(hook, 'before_step', None)
-            after = getattr(hook, 'after_step', None)
-        if before is None and after is None:
-            raise ValueError('hooks: %r has neither before_step nor '
-                             'after_step' % (hook,))
-        result.append((before, after))
-    return result
-
-
-def check_step(scenario, definition, step, option):
-    """``step`` must name a step of ``definition`` (``option`` says who)."""
-    names = schema.step_names(definition)
-    if step is not None and step not in names:
-        raise errors.ScenarioError('%s: scenario %s has no step %r (steps: '
-                                   '%s)' % (option, scenario, step,
-                                            ', '.join(names)))
+normalise_hooks = hooks_mod.normalise_hooks
+check_step = schema.check_step
 
 
 class ScenarioRun(object):
