@@ -74,9 +74,11 @@ def test_no_dead_private_name(path):
 def _texts():
     yield 'README.rst'
     yield os.path.join('cross_service_tempest_plugin', 'config.py')
-    for name in sorted(os.listdir(os.path.join(REPO, 'doc', 'source'))):
-        if name.endswith('.rst'):
-            yield os.path.join('doc', 'source', name)
+    docs = os.path.join(REPO, 'doc', 'source')
+    for top, _dirs, names in sorted(os.walk(docs)):
+        for name in sorted(names):
+            if name.endswith('.rst'):
+                yield os.path.relpath(os.path.join(top, name), REPO)
 
 
 @pytest.mark.parametrize('path', list(_texts()))
