@@ -142,8 +142,8 @@ class TestHeatEngineDown(FaultTestBase):
         never stored by Heat) is made here directly, in the run's project,
         before deploy fails: the run's cleanup must find and delete it.
         """
-        from cross_service_tempest_plugin import leaks
-        admin = leaks.admin_manager(self.conf)
+        from cross_service_tempest_plugin import credentials
+        admin = credentials.admin_manager(self.conf)
         made = {}
 
         def before_step(run, name):
