@@ -13,6 +13,7 @@
 """Everything the page shows, as plain data (no plotting, no HTML)."""
 
 import datetime
+import re
 
 from cross_service_tempest_plugin.report import failure_rate
 from cross_service_tempest_plugin.report import failures
@@ -28,6 +29,23 @@ def clock(epoch):
         return '-'
     return datetime.datetime.fromtimestamp(
         epoch, datetime.timezone.utc).strftime('%Y-%m-%d %H:%M:%S UTC')
+
+
+def slugs(names):
+    """Names → {name: slug} for HTML ids (``sc-<slug>``, ``tr-<slug>``).
+
+    Readable, unique, only [A-Za-z0-9_-].
+    """
+    out, used = {}, set()
+    for name in names:
+        base = re.sub(r'[^A-Za-z0-9_-]+', '-', name) or '-'
+        anchor, n = base, 1
+        while anchor in used:
+            n += 1
+            anchor = '%s-%d' % (base, n)
+        used.add(anchor)
+        out[name] = anchor
+    return out
 
 
 def build(runs, skipped=(), threshold_items=(), tests=None, matrices=()):
@@ -50,12 +68,17 @@ def build(runs, skipped=(), threshold_items=(), tests=None, matrices=()):
         'first_start': clock(min(starts)) if starts else '-',
         'wall_seconds': (max(ends) - min(starts)) if starts and ends
         else None,
+        # a run's row is run-<i>, its failure box fail-<i> (one file may
+        # hold several runs: the file name alone is no anchor)
         'runs': [{'scenario': r.scenario, 'outcome': r.outcome,
+                  'anchor': 'run-%d' % i,
+                  'failure_anchor': None if r.passed else 'fail-%d' % i,
                   'started': clock(r.started_at), 'duration': r.duration,
                   'failed_step': r.failed_step, 'source': r.source,
                   'lane': lane_of.get(id(r)),
                   'known_bugs': [b.get('summary') for b in r.known_bugs],
-                  'cleanup_errors': r.cleanup_errors} for r in runs],
+                  'cleanup_errors': r.cleanup_errors}
+                 for i, r in enumerate(runs)],
         'passed': sum(1 for r in runs if r.passed),
         'failed': sum(1 for r in runs if not r.passed),
         'lanes': max([lane for _r, lane in placed] + [-1]) + 1,
@@ -63,7 +86,10 @@ def build(runs, skipped=(), threshold_items=(), tests=None, matrices=()):
         'steps': stats.step_table(runs),
         'propagation': propagation.table(samples),
         'propagation_kinds': dict(propagation.KINDS),
-        'failures': failures.failures(runs),
+        'failures': [dict(failures.failure(r), anchor='fail-%d' % i,
+                          run_anchor='run-%d' % i)
+                     for i, r in enumerate(runs) if not r.passed],
+        'slugs': slugs(stats.scenario_names(runs)),
         'trends': trends,
         'verdicts': verdicts,
         'breaches': [v for v in verdicts if v['status'] == thr.BREACH],

@@ -55,4 +55,24 @@ def to_svg(fig, salt, tips):
         if tip is None:
             return match.group(0)
         return '%s<title>%s</title>' % (match.group(0), html.escape(tip))
-    return re.sub(r'<g id="(tip-[^"]+)"[^>]*>', add_title, text)
+    text = re.sub(r'<g id="(tip-[^"]+)"[^>]*>', add_title, text)
+    return _own_ids(text, salt)
+
+
+def _own_ids(text, salt):
+    """Prefix each id of one figure (and its references) with the salt.
+
+    Several figures inline in one page had the same
+    ``axes_1``, ``patch_3``... and marker ids, and a ``url(#id)`` or
+    ``href="#id"`` may pick another figure's element.
+    """
+    prefix = re.sub(r'[^A-Za-z0-9_-]+', '-', salt)
+    ids = set(re.findall(r'\bid="([^"]+)"', text))
+
+    def own(match):
+        name = match.group(2)
+        if name not in ids:
+            return match.group(0)
+        return '%s%s--%s%s' % (match.group(1), prefix, name, match.group(3))
+    text = re.sub(r'(\bid=")([^"]+)(")', own, text)
+    return re.sub(r'((?:href="|url\()#)([^")]+)([")])', own, text)
