@@ -55,7 +55,8 @@ class TestPercentiles(unittest.TestCase):
 
     def test_one_and_none(self):
         self.assertEqual({'n': 1, 'min': 7.0, 'median': 7.0, 'p90': 7.0,
-                          'p95': 7.0, 'max': 7.0}, stats.summary([7]))
+                          'p95': 7.0, 'max': 7.0, 'shown': ['value']},
+                         stats.summary([7]))
         self.assertEqual(0, stats.summary([None])['n'])
         self.assertIsNone(stats.summary([])['median'])
         self.assertIsNone(stats.percentile([], 50))

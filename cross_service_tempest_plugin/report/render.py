@@ -17,6 +17,7 @@ from anywhere: the file opens offline.
 
 import jinja2
 
+from cross_service_tempest_plugin.report import plot_distribution
 from cross_service_tempest_plugin.report import plot_heatmap
 from cross_service_tempest_plugin.report import plot_propagation
 from cross_service_tempest_plugin.report import plot_timeline
@@ -39,11 +40,14 @@ def html_page(runs, data):
         undefined=jinja2.StrictUndefined, trim_blocks=True,
         lstrip_blocks=True)
     env.filters['s'] = _fmt
+    wall = {row['name']: row for row in data['scenarios']}
     figures = {
         'timelines': plot_timeline.timelines(runs),
         'sessions': len(stats.sessions(runs)),
         'scenarios': {name: plot_timeline.scenario_timeline(runs, name)
                       for name in data['steps']},
+        'boxes': {name: plot_distribution.step_boxes(name, rows, wall.get(
+            name)) for name, rows in data['steps'].items()},
         'propagation': {kind: plot_propagation.propagation_plot(rows, kind)
                         for kind, rows in data['propagation'].items()},
         'trends': {name: plot_trend.trend_plot(name, series)
