@@ -45,6 +45,11 @@ def add_arguments(sp):
                     default=[], help='thresholds (SLA) YAML/JSON file '
                     '(repeatable); scenario definitions may carry '
                     'thresholds too')
+    sp.add_argument('--baseline', metavar='RESULTS', action='append',
+                    default=[], help='result files or directories to '
+                    'compare with (repeatable): the baseline of the trends '
+                    'and of performance_degradation thresholds is their '
+                    'median (default: the median of the previous runs)')
     sp.add_argument('--fail-on-breach', action='store_true',
                     help='exit 1 when a threshold is breached')
     sp.add_argument('--data', metavar='FILE',
@@ -93,6 +98,13 @@ def run(args, stdout, stderr):
     try:
         matrices = []
         runs, skipped = results_mod.load(args.results, matrices)
+        baseline_runs = None
+        if args.baseline:
+            try:
+                baseline_runs, more = results_mod.load(args.baseline)
+            except results_mod.ReportError as exc:
+                raise results_mod.ReportError('--baseline %s' % exc)
+            skipped.extend(more)
         items = []
         for path in args.thresholds:
             items.extend(thr.load_file(path))
@@ -113,7 +125,7 @@ def run(args, stdout, stderr):
         return EXIT_USAGE
     for path, why in skipped:
         stderr.write('skipped: %s\n' % why)
-    data = model.build(runs, skipped, items, tests, matrices)
+    data = model.build(runs, skipped, items, tests, matrices, baseline_runs)
     page = render.html_page(runs, data)
     try:
         if args.output == '-':

@@ -15,13 +15,12 @@
 import datetime
 import re
 
-from cross_service_tempest_plugin.report import failure_rate
 from cross_service_tempest_plugin.report import failures
 from cross_service_tempest_plugin.report import fault_matrix
 from cross_service_tempest_plugin.report import propagation
+from cross_service_tempest_plugin.report import sla
 from cross_service_tempest_plugin.report import stats
 from cross_service_tempest_plugin.report import subunit_stream
-from cross_service_tempest_plugin.report import thresholds as thr
 
 
 def clock(epoch):
@@ -48,16 +47,17 @@ def slugs(names):
     return out
 
 
-def build(runs, skipped=(), threshold_items=(), tests=None, matrices=()):
+def build(runs, skipped=(), threshold_items=(), tests=None, matrices=(),
+          baseline_runs=None):
     """→ the report's data (a dict of plain values, JSON-serialisable).
 
-    ``matrices``: ``(path, document)`` of fault matrices (heat-maps).
+    ``matrices``: ``(path, document)`` of fault matrices (heat-maps);
+    ``baseline_runs``: the runs of ``report --baseline`` (or None).
     """
     placed = stats.lanes(runs)
     lane_of = {id(r): lane for r, lane in placed}
     samples = propagation.samples(runs)
-    verdicts = (failure_rate.verdicts(runs) +
-                thr.evaluate(list(threshold_items), runs))
+    verdicts = sla.evaluate(threshold_items, runs, baseline_runs)
     trends = {name: series for name, series in stats.trends(runs).items()
               if len(series['times']) >= 2}
     starts = [r.started_at for r in runs if r.started_at]
@@ -92,7 +92,7 @@ def build(runs, skipped=(), threshold_items=(), tests=None, matrices=()):
         'slugs': slugs(stats.scenario_names(runs)),
         'trends': trends,
         'verdicts': verdicts,
-        'breaches': [v for v in verdicts if v['status'] == thr.BREACH],
+        'breaches': sla.breaches(verdicts),
         'tests': tests or [],
         'test_counts': subunit_stream.counts(tests or []),
         'skipped': [{'path': p, 'reason': why} for p, why in skipped],
