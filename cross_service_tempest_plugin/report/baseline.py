@@ -79,3 +79,17 @@ def change(current, baseline):
     if not baseline:
         return None
     return 100.0 * (current - baseline) / baseline
+
+
+def table(runs, scenario, steps, n=5, baseline_runs=None):
+    """Wall time and each step: its newest value against the baseline.
+
+    → [{'step', 'current', 'baseline', 'change', 'n', 'against',
+    'current_is', 'newest'}] for those with a baseline.
+    """
+    rows = []
+    for step in [WALL] + list(steps):
+        got = compare(runs, scenario, step, n, baseline_runs)
+        if got:
+            rows.append(dict(got, step=step))
+    return rows

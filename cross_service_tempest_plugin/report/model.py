@@ -15,12 +15,14 @@
 import datetime
 import re
 
+from cross_service_tempest_plugin.report import baseline
 from cross_service_tempest_plugin.report import failures
 from cross_service_tempest_plugin.report import fault_matrix
 from cross_service_tempest_plugin.report import propagation
 from cross_service_tempest_plugin.report import sla
 from cross_service_tempest_plugin.report import stats
 from cross_service_tempest_plugin.report import subunit_stream
+from cross_service_tempest_plugin import threshold_items as items_mod
 
 
 def clock(epoch):
@@ -47,18 +49,37 @@ def slugs(names):
     return out
 
 
+def _trend(series, runs, scenario, n, baseline_runs):
+    """A scenario's trend series + its baseline table and setting changes.
+
+    Each row names its run by the run's anchor (run-<i>).
+    """
+    anchor = {id(r): 'run-%d' % i for i, r in enumerate(runs)}
+    rows = baseline.table(runs, scenario, series['steps'], n, baseline_runs)
+    for row in rows:
+        row['anchor'] = anchor[id(row.pop('newest'))]
+    changed = [{'started': clock(series['times'][i]),
+                'anchor': 'run-%d' % series['positions'][i],
+                'changed': what} for i, what in series['changes']]
+    return dict(series, baseline=rows, setting_changes=changed,
+                baseline_runs=n)
+
+
 def build(runs, skipped=(), threshold_items=(), tests=None, matrices=(),
-          baseline_runs=None):
+          baseline_runs=None, trend_runs=items_mod.DEFAULT_BASELINE_RUNS):
     """→ the report's data (a dict of plain values, JSON-serialisable).
 
     ``matrices``: ``(path, document)`` of fault matrices (heat-maps);
-    ``baseline_runs``: the runs of ``report --baseline`` (or None).
+    ``baseline_runs``: the runs of ``report --baseline`` (or None);
+    ``trend_runs``: how many previous runs the trends' baseline is the
+    median of.
     """
     placed = stats.lanes(runs)
     lane_of = {id(r): lane for r, lane in placed}
     samples = propagation.samples(runs)
     verdicts = sla.evaluate(threshold_items, runs, baseline_runs)
-    trends = {name: series for name, series in stats.trends(runs).items()
+    trends = {name: _trend(series, runs, name, trend_runs, baseline_runs)
+              for name, series in stats.trends(runs).items()
               if len(series['times']) >= 2}
     starts = [r.started_at for r in runs if r.started_at]
     ends = [r.ended_at for r in runs if r.ended_at]
@@ -91,6 +112,8 @@ def build(runs, skipped=(), threshold_items=(), tests=None, matrices=(),
                      for i, r in enumerate(runs) if not r.passed],
         'slugs': slugs(stats.scenario_names(runs)),
         'trends': trends,
+        'trend_runs': trend_runs,
+        'baseline_given': baseline_runs is not None,
         'verdicts': verdicts,
         'breaches': sla.breaches(verdicts),
         'tests': tests or [],

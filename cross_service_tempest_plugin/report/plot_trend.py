@@ -56,7 +56,13 @@ def trend_plot(name, series):
                    linewidth=1, gid=gid,
                    label='setting changed' if n == 0 else None)
         tips[gid] = 'settings changed: ' + '; '.join(changed)
-    locator = mdates.AutoDateLocator(maxticks=8)
+    wall = [b for b in series.get('baseline') or () if b['step'] ==
+            'wall time']
+    if wall:
+        ax.axhline(wall[0]['baseline'], color='black', linestyle=':',
+                   linewidth=1, label='wall time baseline')
+    # minticks 3: with the default 5, four hours of runs found no interval
+    locator = mdates.AutoDateLocator(minticks=3, maxticks=8)
     ax.xaxis.set_major_locator(locator)
     ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
     ax.set_ylabel('seconds')

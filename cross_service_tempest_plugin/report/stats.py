@@ -180,10 +180,13 @@ def trends(runs):
     scenario (None when that step did not run to an end).
     """
     result = collections.OrderedDict()
+    position = {id(r): i for i, r in enumerate(runs)}
     for scenario in scenario_names(runs):
         mine = sorted((r for r in runs if r.scenario == scenario),
                       key=lambda r: r.started_at or 0.0)
         series = {'times': [r.started_at for r in mine],
+                  # each run's place in ``runs`` (the page's run-<i>)
+                  'positions': [position[id(r)] for r in mine],
                   'total': [r.duration for r in mine],
                   'status': [r.outcome for r in mine],
                   'sources': [r.source for r in mine],
