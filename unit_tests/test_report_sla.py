@@ -44,6 +44,12 @@ class SlaCase(report_command_case.ReportCommandCase):
         with open(data) as f:
             return rc, out, err, json.load(f)['verdicts']
 
+    def judge(self, runs, limits, *args):
+        """Runs judged by the thresholds ``limits`` (YAML text)."""
+        return self.verdicts(*(list(runs) + ['--thresholds',
+                                             self.limits(limits)] +
+                               list(args)))
+
 
 def only(verdicts, metric):
     return [v for v in verdicts if v['metric'] == metric]
@@ -94,11 +100,10 @@ class TestDegradation(SlaCase):
     def test_newest_against_the_previous_runs(self):
         # 6 runs at the recorded speed, the newest 1.5 times slower
         runs = self.runs(7, scales={6: 1.5})
-        sla = self.limits('- {metric: performance_degradation, max: 20}\n'
-                          '- {metric: performance_degradation, max: 60, '
-                          'step: deploy, baseline_runs: 3, name: deploy}\n')
-        rc, _out, err, verdicts = self.verdicts(*(runs + [
-            '--thresholds', sla]))
+        rc, _out, err, verdicts = self.judge(
+            runs, '- {metric: performance_degradation, max: 20}\n'
+            '- {metric: performance_degradation, max: 60, step: deploy, '
+            'baseline_runs: 3, name: deploy}\n')
         self.assertEqual(1, rc, err)
         wall, deploy = only(verdicts, 'performance_degradation')
         self.assertEqual('breach', wall['status'])
@@ -144,11 +149,9 @@ class TestOutliers(SlaCase):
         scales = {i: 1 + 0.02 * (i % 3) for i in range(8)}
         scales[5] = 2.0
         runs = self.runs(8, scales=scales)
-        sla = self.limits('- {metric: outliers, max: 0}\n'
-                          '- {metric: outliers, max: 0, step: deploy, '
-                          'min_runs: 9}\n')
-        rc, _out, err, verdicts = self.verdicts(*(runs + [
-            '--thresholds', sla]))
+        rc, _out, err, verdicts = self.judge(
+            runs, '- {metric: outliers, max: 0}\n'
+            '- {metric: outliers, max: 0, step: deploy, min_runs: 9}\n')
         self.assertEqual(1, rc, err)
         wall, deploy = only(verdicts, 'outliers')
         self.assertEqual(('breach', 1.0), (wall['status'], wall['measured']))

@@ -24,6 +24,13 @@ from cross_service_tempest_plugin.report import stats
 WALL = 'wall time'
 
 
+def title(t, what, scenario):
+    """'NAME: WHAT of SCENARIO step STEP duration' (or wall time)."""
+    subject = 'step %s duration' % t['step'] if t.get('step') else WALL
+    return '%s%s of %s %s' % (t['name'] + ': ' if t.get('name') else '',
+                              what, scenario, subject)
+
+
 def values(runs, scenario, step=None):
     """→ [(run, seconds)] of the passed runs of ``scenario``, oldest first.
 

@@ -21,25 +21,10 @@ that set (:mod:`.baseline`). Wall time, or one ``step``'s duration.
 
 from cross_service_tempest_plugin.report import baseline as base_mod
 from cross_service_tempest_plugin.report import thresholds as thr
-from cross_service_tempest_plugin import threshold_items
-
-
-def verdicts(items, runs, baseline_runs=None):
-    out = []
-    for t in items:
-        if t['metric'] != threshold_items.DEGRADATION:
-            continue
-        names = sorted({r.scenario for r in runs
-                        if t.get('scenario') in (None, r.scenario)})
-        for scenario in names or [t.get('scenario') or 'any scenario']:
-            out.append(verdict(t, scenario, runs, baseline_runs))
-    return out
 
 
 def verdict(t, scenario, runs, baseline_runs=None):
-    what = 'step %s duration' % t['step'] if t.get('step') else 'wall time'
-    text = '%sperformance degradation of %s %s' % (
-        t['name'] + ': ' if t.get('name') else '', scenario, what)
+    text = base_mod.title(t, 'performance degradation', scenario)
     got = base_mod.compare(runs, scenario, t.get('step'),
                            t['baseline_runs'], baseline_runs)
     v = dict(t, stat='change', scenario=scenario, unit='%', text=text,

@@ -26,7 +26,6 @@ robust to it: a run is an outlier when it is more than ``sigmas`` (default
 from cross_service_tempest_plugin.report import baseline as base_mod
 from cross_service_tempest_plugin.report import stats
 from cross_service_tempest_plugin.report import thresholds as thr
-from cross_service_tempest_plugin import threshold_items
 
 MAD_SCALE = 1.4826      # MAD → standard deviation (normal data)
 MEAN_AD_SCALE = 1.2533  # mean absolute deviation → standard deviation
@@ -59,22 +58,8 @@ def find(values, sigmas):
             sigmas]
 
 
-def verdicts(items, runs):
-    out = []
-    for t in items:
-        if t['metric'] != threshold_items.OUTLIERS:
-            continue
-        names = sorted({r.scenario for r in runs
-                        if t.get('scenario') in (None, r.scenario)})
-        for scenario in names or [t.get('scenario') or 'any scenario']:
-            out.append(verdict(t, scenario, runs))
-    return out
-
-
 def verdict(t, scenario, runs):
-    what = 'step %s duration' % t['step'] if t.get('step') else 'wall time'
-    text = '%soutliers of %s %s' % (
-        t['name'] + ': ' if t.get('name') else '', scenario, what)
+    text = base_mod.title(t, 'outliers', scenario)
     pairs = base_mod.values(runs, scenario, t.get('step'))
     v = dict(t, stat='count', scenario=scenario, unit='runs', text=text,
              n=len(pairs), measured=None, outliers=[])

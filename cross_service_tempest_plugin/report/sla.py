@@ -22,15 +22,29 @@ from cross_service_tempest_plugin.report import degradation
 from cross_service_tempest_plugin.report import failure_rate
 from cross_service_tempest_plugin.report import outliers
 from cross_service_tempest_plugin.report import thresholds as thr
+from cross_service_tempest_plugin import threshold_items
+
+
+def scenarios(t, runs):
+    """The scenarios an item applies to: its own, else every one run."""
+    names = sorted({r.scenario for r in runs
+                    if t.get('scenario') in (None, r.scenario)})
+    return names or [t.get('scenario') or 'any scenario']
 
 
 def evaluate(items, runs, baseline_runs=None, default_failure_rate=True):
     """→ verdict dicts (see :func:`.thresholds.evaluate`)."""
     items = list(items)
-    return (failure_rate.verdicts(runs, items, default_failure_rate) +
-            thr.evaluate(items, runs) +
-            degradation.verdicts(items, runs, baseline_runs) +
-            outliers.verdicts(items, runs))
+    verdicts = (failure_rate.verdicts(runs, items, default_failure_rate) +
+                thr.evaluate(items, runs))
+    for t in items:
+        if t['metric'] == threshold_items.DEGRADATION:
+            verdicts += [degradation.verdict(t, name, runs, baseline_runs)
+                         for name in scenarios(t, runs)]
+        elif t['metric'] == threshold_items.OUTLIERS:
+            verdicts += [outliers.verdict(t, name, runs)
+                         for name in scenarios(t, runs)]
+    return verdicts
 
 
 def breaches(verdicts):
