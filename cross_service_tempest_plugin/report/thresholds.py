@@ -28,8 +28,7 @@ A thresholds file (YAML or JSON) is a list, or a mapping with a
 Besides these timing metrics: ``failure_rate`` (:mod:`.failure_rate`),
 ``performance_degradation`` (:mod:`.degradation`) and ``outliers``
 (:mod:`.outliers`); :mod:`.sla` evaluates them all. Each metric's keys
-are in the JSON schema of :mod:`cross_service_tempest_plugin.
-threshold_items`.
+are in its JSON schema (``threshold_items.schema``).
 
 A scenario definition may carry the same items under ``thresholds:``
 (``scenario`` implied); so may a result (key ``thresholds``).
