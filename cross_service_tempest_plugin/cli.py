@@ -251,13 +251,16 @@ def _where(sc, lines):
 def _breached(result, lines, stderr):
     """Evaluate the run's thresholds; print verdicts → any breach?"""
     from cross_service_tempest_plugin.report import results as rmod
+    from cross_service_tempest_plugin.report import sla
     from cross_service_tempest_plugin.report import thresholds as thr
     run = rmod.run_from_dict(result.to_dict(), source='this run')
-    verdicts = thr.evaluate(thr.from_runs_and_definitions([run], {}), [run])
+    # a failed run fails the command anyway: no default failure rate
+    verdicts = sla.evaluate(thr.from_runs_and_definitions([run], {}), [run],
+                            default_failure_rate=False)
     for v in verdicts:
         lines.write('threshold %s: %s\n'
                     % (v['status'].upper(), v['message']))
-    breaches = [v for v in verdicts if v['status'] == thr.BREACH]
+    breaches = sla.breaches(verdicts)
     for v in breaches:
         stderr.write('error: threshold breached (--fail-on-breach): %s\n'
                      % v['message'])

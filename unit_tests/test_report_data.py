@@ -29,6 +29,7 @@ from cross_service_tempest_plugin.report import failures
 from cross_service_tempest_plugin.report import model
 from cross_service_tempest_plugin.report import propagation
 from cross_service_tempest_plugin.report import results
+from cross_service_tempest_plugin.report import sla
 from cross_service_tempest_plugin.report import stats
 from cross_service_tempest_plugin.report import thresholds
 
@@ -55,7 +56,8 @@ class TestPercentiles(unittest.TestCase):
 
     def test_one_and_none(self):
         self.assertEqual({'n': 1, 'min': 7.0, 'median': 7.0, 'p90': 7.0,
-                          'p95': 7.0, 'max': 7.0}, stats.summary([7]))
+                          'p95': 7.0, 'max': 7.0, 'shown': ['value']},
+                         stats.summary([7]))
         self.assertEqual(0, stats.summary([None])['n'])
         self.assertIsNone(stats.summary([])['median'])
         self.assertIsNone(stats.percentile([], 50))
@@ -386,7 +388,7 @@ class TestThresholds(unittest.TestCase):
                  ({'metric': 'removal', 'max': 1, 'stat': 'p99'},
                   'stat must be one of'),
                  ({'metric': 'step_duration', 'max': 1},
-                  'metric step_duration needs a step'),
+                  "step must be a step's name (missing)"),
                  ({'metric': 'removal', 'max': 1, 'limit': 2},
                   'unknown key(s) limit')]
         for item, text in cases:
@@ -423,6 +425,14 @@ class TestThresholds(unittest.TestCase):
         self.assertEqual(7, len(verdicts))
         self.assertEqual({'pass'}, {v['status'] for v in verdicts},
                          [v['message'] for v in verdicts])
+        # every metric: the one breach is the 2 recorded failures of 4
+        verdicts = sla.evaluate(thresholds.load_file(path), self.runs)
+        self.assertEqual(
+            [('failure_rate', 'floating_ip_dns', 50.0)],
+            [(v['metric'], v['scenario'], v['measured'])
+             for v in sla.breaches(verdicts)])
+        self.assertLessEqual({'failure_rate', 'performance_degradation',
+                              'outliers'}, {v['metric'] for v in verdicts})
 
 
 class TestBadFilesInADirectory(unittest.TestCase):

@@ -32,9 +32,9 @@ class TestFailureRate(report_command_case.ReportCommandCase):
                       out)
         page = self.page()
         self.assertNotIn('thresholds met', page)
-        # the failed row links to its failure box
-        self.assertIn('id="fail-%s"' % FAILED, page)
-        self.assertIn('href="#fail-', page)
+        # the failed row (the second run) links to its failure box
+        self.assertIn('<div class="fail-box" id="fail-1">', page)
+        self.assertIn('<a class="failed" href="#fail-1">failed</a>', page)
 
     def test_all_passed_meets_it(self):
         rc, out, err = self.main(PASSED, '-o', self.out, '--fail-on-breach')

@@ -78,7 +78,7 @@ class TestReportCommand(report_command_case.ReportCommandCase):
         self.assertEqual({'http://www.w3.org/2000/svg',
                           'http://www.w3.org/1999/xlink'},
                          set(re.findall(r'https?://[^"\s<]*', page)))
-        for text in ('id="timeline"', 'id="failures"', 'id="steps"',
+        for text in ('id="timeline"', 'id="failures"', 'id="scenarios"',
                      'id="propagation"', 'id="trends"', 'id="tests"',
                      'Invalid net cidr', 'NXDOMAIN []', 'Last Heat events',
                      'stack deleted \u2192 gone', 'test_servers_dns',

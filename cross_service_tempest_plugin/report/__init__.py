@@ -13,10 +13,12 @@
 """The HTML report of scenario runs (optional extra ``[report]``).
 
 Data preparation (:mod:`.results`, :mod:`.stats`, :mod:`.propagation`,
-:mod:`.failures`, :mod:`.thresholds`, :mod:`.subunit_stream`) is plain
-Python; only :mod:`.render` needs the extra (Jinja2 for the page,
-matplotlib for the static SVG plots inlined into it: the page works
-offline).
+:mod:`.failures`, :mod:`.baseline`, the thresholds evaluated by
+:mod:`.sla`, :mod:`.subunit_stream`; :mod:`.model` puts it together) is plain
+Python; only :mod:`.render` (Jinja2, the page; its templates, one per
+section, under ``templates/``) and the plots it draws (``plot_*`` over
+:mod:`.svg_figure`: matplotlib, static SVG inlined into the page) need the
+extra: the page works offline.
 """
 
 import importlib.util

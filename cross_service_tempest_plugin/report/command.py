@@ -24,6 +24,7 @@ from cross_service_tempest_plugin import report
 from cross_service_tempest_plugin.report import fault_matrix
 from cross_service_tempest_plugin.report import results as results_mod
 from cross_service_tempest_plugin.scenarios import errors
+from cross_service_tempest_plugin import threshold_items
 
 EXIT_OK, EXIT_BREACH, EXIT_USAGE = 0, 1, 2
 
@@ -45,6 +46,15 @@ def add_arguments(sp):
                     default=[], help='thresholds (SLA) YAML/JSON file '
                     '(repeatable); scenario definitions may carry '
                     'thresholds too')
+    sp.add_argument('--baseline', metavar='RESULTS', action='append',
+                    default=[], help='result files or directories to '
+                    'compare with (repeatable): the baseline of the trends '
+                    'and of performance_degradation thresholds is their '
+                    'median (default: the median of the previous runs)')
+    sp.add_argument('--baseline-runs', metavar='N', type=int,
+                    default=threshold_items.DEFAULT_BASELINE_RUNS,
+                    help='the trends\' baseline: the median of the N '
+                    'passed runs before the newest (default %(default)s)')
     sp.add_argument('--fail-on-breach', action='store_true',
                     help='exit 1 when a threshold is breached')
     sp.add_argument('--data', metavar='FILE',
@@ -93,6 +103,16 @@ def run(args, stdout, stderr):
     try:
         matrices = []
         runs, skipped = results_mod.load(args.results, matrices)
+        baseline_runs = None
+        if args.baseline_runs < 1:
+            raise results_mod.ReportError('--baseline-runs %d: give 1 or '
+                                          'more' % args.baseline_runs)
+        if args.baseline:
+            try:
+                baseline_runs, more = results_mod.load(args.baseline)
+            except results_mod.ReportError as exc:
+                raise results_mod.ReportError('--baseline %s' % exc)
+            skipped.extend(more)
         items = []
         for path in args.thresholds:
             items.extend(thr.load_file(path))
@@ -113,7 +133,8 @@ def run(args, stdout, stderr):
         return EXIT_USAGE
     for path, why in skipped:
         stderr.write('skipped: %s\n' % why)
-    data = model.build(runs, skipped, items, tests, matrices)
+    data = model.build(runs, skipped, items, tests, matrices, baseline_runs,
+                       args.baseline_runs)
     page = render.html_page(runs, data)
     try:
         if args.output == '-':

@@ -13,30 +13,45 @@
 """The failure rate threshold (Rally's SLA ``failure_rate``).
 
 Per scenario, the share of its runs that failed, against a limit in
-percent: by default 0 %, so that a failed run is a breach and
-``report --fail-on-breach`` exits non-zero (timing thresholds alone said
-"thresholds met" with 1 of 4 runs failed). Verdicts have the shape of
-:func:`cross_service_tempest_plugin.report.thresholds.evaluate`'s.
+percent. A threshold item (``{metric: failure_rate, max: 25}``, from a
+file, a definition or a result; with ``scenario`` or for every scenario)
+sets the limit; a scenario no item covers has the default, 0 %: a failed
+run is a breach and ``report --fail-on-breach`` exits non-zero (timing
+thresholds alone said "thresholds met" with 1 of 4 runs failed).
 """
 
 from cross_service_tempest_plugin.report import thresholds as thr
+from cross_service_tempest_plugin import threshold_items
 
 DEFAULT_MAX = 0.0   # percent
+DEFAULT = {'metric': threshold_items.FAILURE_RATE, 'max': DEFAULT_MAX,
+           'origin': 'default'}
 
 
-def verdicts(runs, limit=DEFAULT_MAX):
+def verdicts(runs, items=(), default=True):
+    """Verdicts of the failure_rate ``items`` (+ the default's)."""
+    items = [t for t in items if t['metric'] == threshold_items.FAILURE_RATE]
+    names = sorted({r.scenario for r in runs})
     out = []
-    for scenario in sorted({r.scenario for r in runs}):
-        mine = [r for r in runs if r.scenario == scenario]
-        failed = sum(1 for r in mine if not r.passed)
-        rate = 100.0 * failed / len(mine)
-        text = 'failure rate of %s' % scenario
-        out.append({
-            'metric': 'failure_rate', 'max': limit, 'stat': 'rate',
-            'scenario': scenario, 'origin': 'default', 'measured': rate,
-            'n': len(mine), 'text': text,
-            'status': thr.PASS if rate <= limit else thr.BREACH,
-            'message': '%s: limit %.0f %%, measured %.0f %% (%d of %d '
-                       'run(s) failed) [default]' % (
-                           text, limit, rate, failed, len(mine))})
+    for scenario in names:
+        mine = [t for t in items if t.get('scenario') in (None, scenario)]
+        if not mine and default:
+            mine = [DEFAULT]
+        for t in mine:
+            out.append(verdict(t, scenario, runs))
     return out
+
+
+def verdict(t, scenario, runs):
+    mine = [r for r in runs if r.scenario == scenario]
+    failed = sum(1 for r in mine if not r.passed)
+    rate = 100.0 * failed / len(mine)
+    text = '%sfailure rate of %s' % (
+        t['name'] + ': ' if t.get('name') else '', scenario)
+    return dict(
+        t, stat='rate', scenario=scenario, measured=rate, n=len(mine),
+        unit='%', text=text,
+        status=thr.PASS if rate <= t['max'] else thr.BREACH,
+        message='%s: limit %.0f %%, measured %.0f %% (%d of %d run(s) '
+        'failed) [%s]' % (text, t['max'], rate, failed, len(mine),
+                          t['origin']))

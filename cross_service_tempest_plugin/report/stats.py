@@ -22,6 +22,10 @@ import math
 from cross_service_tempest_plugin.report import changes
 
 STATS = ('median', 'p90', 'p95', 'max')
+# What a number of values can tell: one value is a value (not median =
+# p90 = p95 = max); from 2 a median and the range; tails (p90, p95) and a
+# distribution (box plot) from TAIL_MIN.
+TAIL_MIN = 5
 
 
 def percentile(values, pct):
@@ -37,15 +41,31 @@ def percentile(values, pct):
     return data[low] + (data[high] - data[low]) * (pos - low)
 
 
+def shown(n):
+    """The statistics worth showing for ``n`` values (see TAIL_MIN)."""
+    if n == 0:
+        return []
+    if n == 1:
+        return ['value']
+    if n < TAIL_MIN:
+        return ['median', 'min', 'max']
+    return ['median', 'p90', 'p95', 'min', 'max']
+
+
 def summary(values):
-    """→ {'n', 'min', 'median', 'p90', 'p95', 'max'} (None when empty)."""
+    """→ {'n', 'min', 'median', 'p90', 'p95', 'max', 'shown'}.
+
+    The numbers are None when there is no value; ``shown`` names those
+    that mean something for n (:func:`shown`).
+    """
     values = [float(v) for v in values if v is not None]
     if not values:
         return {'n': 0, 'min': None, 'median': None, 'p90': None,
-                'p95': None, 'max': None}
+                'p95': None, 'max': None, 'shown': []}
     return {'n': len(values), 'min': min(values),
             'median': percentile(values, 50), 'p90': percentile(values, 90),
-            'p95': percentile(values, 95), 'max': max(values)}
+            'p95': percentile(values, 95), 'max': max(values),
+            'shown': shown(len(values))}
 
 
 def scenario_names(runs):
@@ -87,7 +107,7 @@ def step_table(runs):
             timed = [s.duration for s in steps
                      if s.status in ('passed', 'failed')]
             row = summary(timed)
-            row.update(name=name, passed=counts['passed'],
+            row.update(name=name, values=timed, passed=counts['passed'],
                        failed=counts['failed'] + counts['interrupted'],
                        skipped=counts['skipped'],
                        not_run=counts['not_run'])
@@ -103,6 +123,8 @@ def scenario_table(runs):
         mine = [r for r in runs if r.scenario == scenario]
         row = summary(r.duration for r in mine)
         row.update(name=scenario, runs=len(mine),
+                   values=[r.duration for r in mine
+                           if r.duration is not None],
                    passed=sum(1 for r in mine if r.passed))
         rows.append(row)
     return rows
@@ -158,10 +180,13 @@ def trends(runs):
     scenario (None when that step did not run to an end).
     """
     result = collections.OrderedDict()
+    position = {id(r): i for i, r in enumerate(runs)}
     for scenario in scenario_names(runs):
         mine = sorted((r for r in runs if r.scenario == scenario),
                       key=lambda r: r.started_at or 0.0)
         series = {'times': [r.started_at for r in mine],
+                  # each run's place in ``runs`` (the page's run-<i>)
+                  'positions': [position[id(r)] for r in mine],
                   'total': [r.duration for r in mine],
                   'status': [r.outcome for r in mine],
                   'sources': [r.source for r in mine],

@@ -25,6 +25,11 @@ A thresholds file (YAML or JSON) is a list, or a mapping with a
                                 # "Designate API" for the API
       name: fip-ptr-p95         # optional label
 
+Besides these timing metrics: ``failure_rate`` (:mod:`.failure_rate`),
+``performance_degradation`` (:mod:`.degradation`) and ``outliers``
+(:mod:`.outliers`); :mod:`.sla` evaluates them all. Each metric's keys
+are in its JSON schema (``threshold_items.schema``).
+
 A scenario definition may carry the same items under ``thresholds:``
 (``scenario`` implied); so may a result (key ``thresholds``).
 """
@@ -36,7 +41,8 @@ from cross_service_tempest_plugin.scenarios import errors
 from cross_service_tempest_plugin.scenarios import yaml_files
 from cross_service_tempest_plugin import threshold_items
 
-METRICS = dict(zip(threshold_items.METRICS, (
+# the timing metrics (the others: failure_rate, degradation, outliers)
+METRICS = dict(zip(threshold_items.TIMING, (
     propagation.PUBLISH, propagation.UPDATE, propagation.WITHDRAWN,
     propagation.REMOVAL, None, None)))
 STATS = threshold_items.STATS
@@ -114,10 +120,16 @@ def measured_values(t, runs, samples_=None):
 
 
 def evaluate(items, runs):
-    """→ list of verdict dicts: threshold + measured, n, status, text."""
+    """The timing items → verdict dicts.
+
+    A verdict is the threshold + measured, n, status, text, unit, message
+    (:mod:`.sla` evaluates every metric).
+    """
     samples_ = propagation.samples(runs)
     verdicts = []
     for t in items:
+        if t['metric'] not in METRICS:
+            continue
         values = measured_values(t, runs, samples_)
         measured = stats.summary(values)[t['stat']]
         if measured is None:
@@ -127,6 +139,7 @@ def evaluate(items, runs):
         text = describe(t)
         verdicts.append(dict(t, measured=measured, n=len(values),
                              status=status, text=text,
+                             unit='s',
                              message='%s: limit %.3f s, measured %s (%d '
                              'value(s)) [%s]' % (
                                  text, t['max'],
