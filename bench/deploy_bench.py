@@ -42,6 +42,7 @@ import uuid
 
 from constellation.checks import cloud
 from constellation import core
+from constellation import poll
 from constellation import render
 from constellation import state as statemod
 
@@ -54,8 +55,7 @@ CALL_OF = {'network': 'network', 'subnet': 'subnet', 'router': 'router',
 
 
 def load():
-    with open('/proc/loadavg') as f:
-        return ' '.join(f.read().split()[:3])
+    return '%.2f %.2f %.2f' % os.getloadavg()
 
 
 def _t(stamp):
@@ -96,17 +96,19 @@ class Bench:
                 'name_prefix': name, 'dns_name': name, 'dns_domain': zone,
                 'public_network': self.public, 'cidr': cidr}})['stack']
         path = '/%s/%s' % (name, s['id'])
-        while True:
-            st = self.api.get(self.heat(path))['stack']['stack_status']
-            if st != 'CREATE_IN_PROGRESS':
-                break
-            time.sleep(0.1)
+        st, _waited = poll.until(lambda: self.status(path),
+                                 'stack %s created' % name, 600, 0.1)
         took = time.monotonic() - t
         if st != 'CREATE_COMPLETE':
             raise RuntimeError('stack %s: %s' % (name, st))
         events = self.api.get(self.heat(
             path + '/events?nested_depth=3&limit=200'))['events']
         return took, path, events
+
+    def status(self, path):
+        """(done, status): done once the stack left CREATE_IN_PROGRESS."""
+        st = self.api.get(self.heat(path))['stack']['stack_status']
+        return st != 'CREATE_IN_PROGRESS', st
 
     def undeploy(self, path):
         self.api.delete(self.heat(path))

@@ -42,8 +42,7 @@ from constellation import installer  # noqa: E402
 
 
 def _load():
-    with open('/proc/loadavg') as f:
-        return ' '.join(f.read().split()[:3])
+    return '%.2f %.2f %.2f' % os.getloadavg()
 
 
 def requirements(plugin):

@@ -94,8 +94,7 @@ def workers(stdout):
 
 
 def load():
-    with open('/proc/loadavg') as f:
-        return ' '.join(f.read().split()[:3])
+    return '%.2f %.2f %.2f' % os.getloadavg()
 
 
 def tempest_log(config, workspace):

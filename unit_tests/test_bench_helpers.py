@@ -1,0 +1,100 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
+"""The benchmarks' cloud helpers (a fake API; no services)."""
+
+import pytest
+
+from bench import zone_bench
+from constellation import poll
+
+
+class FakeApi(object):
+    """checks/cloud.Api stand-in: GETs answer the given statuses in turn."""
+
+    def __init__(self, statuses, created='PENDING'):
+        self.statuses, self.created = list(statuses), created
+        self.calls = []
+
+    def post(self, url, body):
+        self.calls.append(('POST', url))
+        return {'id': 'z1', 'status': self.created}
+
+    def get(self, url):
+        self.calls.append(('GET', url))
+        return {'status': self.statuses.pop(0) if len(self.statuses) > 1
+                else self.statuses[0]}
+
+    def delete(self, url):
+        self.calls.append(('DELETE', url))
+
+
+def test_zone_bench_polls_until_active_then_deletes():
+    api = FakeApi(['PENDING', 'PENDING', 'ACTIVE'])
+    took = zone_bench.one(api, '/z', interval=0.01)
+    assert took > 0
+    assert [c[0] for c in api.calls] == ['POST', 'GET', 'GET', 'GET',
+                                         'DELETE']
+    assert api.calls[-1] == ('DELETE', '/z/z1')
+
+
+def test_zone_bench_error_and_timeout_say_what_and_clean_up():
+    api = FakeApi(['ERROR'])
+    with pytest.raises(zone_bench.ZoneError, match=r'zone zb-\w+\.example'
+                       r'\.org\.: ERROR after'):
+        zone_bench.one(api, '/z', interval=0.01)
+    assert api.calls[-1] == ('DELETE', '/z/z1')
+    api = FakeApi(['PENDING'])
+    with pytest.raises(poll.Timeout, match='expected zone .* ACTIVE within '
+                       '0.05s; last seen: PENDING'):
+        zone_bench.one(api, '/z', timeout=0.05, interval=0.01)
+    assert api.calls[-1] == ('DELETE', '/z/z1')
+
+
+class FakeHeat(object):
+    """Heat stand-in for deploy_bench: stack statuses in turn, events."""
+
+    def __init__(self, statuses):
+        self.statuses, self.gets = list(statuses), []
+
+    def post(self, url, body):
+        assert 'floating_ip.yaml' in body['files']
+        return {'stack': {'id': 's1'}}
+
+    def get(self, url):
+        self.gets.append(url)
+        if 'events' in url:
+            return {'events': [{'resource_name': 'fip'}]}
+        return {'stack': {'stack_status': self.statuses.pop(0)}}
+
+
+def _deploy_bench(statuses):
+    from bench import deploy_bench
+    b = deploy_bench.Bench.__new__(deploy_bench.Bench)
+    b.api, b.public = FakeHeat(statuses), 'pub'
+    b.heat = lambda path='': '/stacks' + path
+    return b
+
+
+def test_deploy_bench_polls_the_stack_until_it_left_in_progress():
+    b = _deploy_bench(['CREATE_IN_PROGRESS'] * 2 + ['CREATE_COMPLETE'])
+    took, path, events = b.deploy('n', 'z.example.org.', '10.0.0.0/28')
+    assert (path, events) == ('/n/s1', [{'resource_name': 'fip'}])
+    assert b.api.gets.count('/stacks/n/s1') == 3
+    b = _deploy_bench(['CREATE_IN_PROGRESS', 'CREATE_FAILED'])
+    with pytest.raises(RuntimeError, match='stack n: CREATE_FAILED'):
+        b.deploy('n', 'z.example.org.', '10.0.0.0/28')
+
+
+def test_bench_load_is_the_three_load_averages():
+    from bench import deploy_bench
+    assert [float(x) >= 0 for x in deploy_bench.load().split()] == [True] * 3
