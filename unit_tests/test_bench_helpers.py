@@ -12,6 +12,10 @@
 
 """The benchmarks' cloud helpers (a fake API; no services)."""
 
+import os
+import subprocess
+import sys
+
 import pytest
 
 from bench import zone_bench
@@ -98,3 +102,57 @@ def test_deploy_bench_polls_the_stack_until_it_left_in_progress():
 def test_bench_load_is_the_three_load_averages():
     from bench import deploy_bench
     assert [float(x) >= 0 for x in deploy_bench.load().split()] == [True] * 3
+
+
+def test_guest_bench_qemu_rss_from_psutil():
+    from bench import guest_bench
+    proc = subprocess.Popen([sys.executable, '-c',
+                             'import sys; sys.stdin.read()',
+                             'qemu-system-x86_64-standin'],
+                            stdin=subprocess.PIPE)
+    try:
+        rss = guest_bench.qemu_rss_mib([os.getpid(), proc.pid, 2 ** 22 + 7])
+    finally:
+        proc.communicate(b'')
+    assert len(rss) == 1 and 1 < rss[0] < 1024, rss
+
+
+class FakeNova(object):
+    """Nova/Neutron stand-in for guest_bench.boot: BUILD, then ``final``."""
+
+    def __init__(self, final='ACTIVE', builds=2):
+        self.final, self.builds, self.posts = final, builds, []
+
+    def post(self, url, body):
+        self.posts.append(url)
+        if url.endswith('/servers'):
+            return {'server': {'id': body['server']['name'] + '-id'}}
+        return {'floatingip': {'id': 'f', 'floating_ip_address': '10.9.0.5'}}
+
+    def get(self, url):
+        if '/ports?' in url:
+            return {'ports': [{'id': 'p'}]}
+        self.builds -= 1
+        return {'server': {'status': 'BUILD' if self.builds >= 0
+                           else self.final}}
+
+
+def test_guest_bench_boot_waits_active_then_answering(monkeypatch):
+    from bench import guest_bench
+    answers = iter([None, 'g1'])
+    monkeypatch.setattr(guest_bench, 'answer', lambda ip: next(answers))
+    b = guest_bench.Bench.__new__(guest_bench.Bench)
+    b.s, b.nova, b.neutron, b.made = FakeNova(), '/nova', '/neutron', []
+    b.net, b.sg = 'n', 'sg'
+    res = {'image_id': 'i', 'flavor_ref': 'f', 'public_network_id': 'pub'}
+    info = b.boot(['g1'], res)['g1']
+    assert info['ip'] == '10.9.0.5'
+    assert 0 <= info['active'] <= info['answering']
+    assert b.made == ['/nova/servers/g1-id', '/neutron/floatingips/f']
+    b.s, b.made = FakeNova(final='ERROR'), []
+    with pytest.raises(RuntimeError, match='g1 went ERROR'):
+        b.boot(['g1'], res)
+    b.s = FakeNova(builds=10 ** 6)
+    with pytest.raises(poll.Timeout, match='expected 1 guest.s. answering '
+                       '.* last seen: not answering yet: g1'):
+        b.boot(['g1'], res, timeout=0.01)
