@@ -88,7 +88,7 @@ class Bench(object):
                     'port_range_max': port}}, 'security_group_rule')
         self.net, self.sg = n['id'], sg['name']
 
-    def boot(self, names, res, timeout=300):
+    def boot(self, names, res, timeout=300, interval=0.5):
         t0 = time.monotonic()
         servers = {}
         for name in names:
@@ -112,7 +112,7 @@ class Bench(object):
                              if 'answering' not in i)
             return not pending, 'not answering yet: %s' % ' '.join(pending)
         poll.until(step, '%d guest(s) answering their name over HTTP at '
-                   'their floating IP' % len(servers), timeout, 0.5)
+                   'their floating IP' % len(servers), timeout, interval)
         return servers
 
     def activate(self, name, info, res, t0):

@@ -145,14 +145,14 @@ def test_guest_bench_boot_waits_active_then_answering(monkeypatch):
     b.s, b.nova, b.neutron, b.made = FakeNova(), '/nova', '/neutron', []
     b.net, b.sg = 'n', 'sg'
     res = {'image_id': 'i', 'flavor_ref': 'f', 'public_network_id': 'pub'}
-    info = b.boot(['g1'], res)['g1']
+    info = b.boot(['g1'], res, interval=0.001)['g1']
     assert info['ip'] == '10.9.0.5'
     assert 0 <= info['active'] <= info['answering']
     assert b.made == ['/nova/servers/g1-id', '/neutron/floatingips/f']
     b.s, b.made = FakeNova(final='ERROR'), []
     with pytest.raises(RuntimeError, match='g1 went ERROR'):
-        b.boot(['g1'], res)
+        b.boot(['g1'], res, interval=0.001)
     b.s = FakeNova(builds=10 ** 6)
     with pytest.raises(poll.Timeout, match='expected 1 guest.s. answering '
                        '.* last seen: not answering yet: g1'):
-        b.boot(['g1'], res, timeout=0.01)
+        b.boot(['g1'], res, timeout=0.01, interval=0.001)
