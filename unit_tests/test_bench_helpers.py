@@ -12,6 +12,8 @@
 
 """The benchmarks' cloud helpers (a fake API; no services)."""
 
+import io
+import json
 import os
 import subprocess
 import sys
@@ -107,10 +109,12 @@ def test_bench_load_is_the_three_load_averages():
 def test_guest_bench_qemu_rss_from_psutil():
     from bench import guest_bench
     proc = subprocess.Popen([sys.executable, '-c',
-                             'import sys; sys.stdin.read()',
+                             'import sys; print(1, flush=True); '
+                             'sys.stdin.read()',
                              'qemu-system-x86_64-standin'],
-                            stdin=subprocess.PIPE)
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE)
     try:
+        proc.stdout.readline()      # started: its argv and RSS are its own
         rss = guest_bench.qemu_rss_mib([os.getpid(), proc.pid, 2 ** 22 + 7])
     finally:
         proc.communicate(b'')
@@ -156,3 +160,27 @@ def test_guest_bench_boot_waits_active_then_answering(monkeypatch):
     with pytest.raises(poll.Timeout, match='expected 1 guest.s. answering '
                        '.* last seen: not answering yet: g1'):
         b.boot(['g1'], res, timeout=0.01, interval=0.001)
+
+
+def test_scenario_bench_summary_table():
+    from bench import scenario_bench
+    data = os.path.join(os.path.dirname(__file__), 'data', 'report')
+    results = []
+    for name in ('floating_ip_dns-1', 'floating_ip_dns-2',
+                 'floating_ip_dns-wrongname', 'servers_dns-1'):
+        with open(os.path.join(data, name + '.json')) as f:
+            results.append(json.load(f))
+    out = io.StringIO()
+    scenario_bench.summarise(results, out)
+    rows = {}
+    for line in out.getvalue().splitlines():
+        if line.startswith('|'):
+            cells = [c.strip() for c in line.strip('|').split('|')]
+            rows[cells[0]] = cells[1:]
+    assert rows['scenario'] == ['passed', 'duration s']
+    fip = [r for r in results if r['scenario'] == 'floating_ip_dns']
+    assert rows['floating_ip_dns'][0] == '%d/3' % sum(
+        1 for r in fip if r['passed'])
+    assert rows['floating_ip_dns'][1] == scenario_bench._med(
+        r['duration'] for r in fip)
+    assert rows['servers_dns'][0] == '%d/1' % results[-1]['passed']

@@ -110,10 +110,12 @@ def test_secrets_check_finds_a_secret_in_a_log_and_a_cmdline(st, ctx,
         (st.log('x'), 'rabbit')]
     # a real process whose argv carries the db secret (psutil reads it)
     proc = subprocess.Popen([sys.executable, '-c',
-                             'import sys; sys.stdin.read()',
+                             'import sys; print(1, flush=True); '
+                             'sys.stdin.read()',
                              'IDENTIFIED BY ' + ctx['secrets']['db']],
-                            stdin=subprocess.PIPE)
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE)
     try:
+        proc.stdout.readline()      # started: its argv is its own
         assert (proc.pid, 'db') in check.cmdline_hits(ctx['secrets'])
     finally:
         proc.communicate(b'')
