@@ -40,6 +40,8 @@ import sys
 import time
 import uuid
 
+import prettytable
+
 from constellation.checks import cloud
 from constellation import core
 from constellation import poll
@@ -61,6 +63,25 @@ def load():
 def _t(stamp):
     return datetime.datetime.strptime(stamp.rstrip('Z')[:19],
                                       '%Y-%m-%dT%H:%M:%S').timestamp()
+
+
+def resource_table(spans, rows):
+    """Per resource: median start/end/duration in Heat, the direct call."""
+    table = prettytable.PrettyTable(['resource', 'start', 'end', 'heat',
+                                     'direct'])
+    table.align = 'r'
+    table.align['resource'] = 'l'
+    for res in ('topology', 'network', 'subnet', 'router',
+                'router_interface', 'floating_ip', 'port', 'fip'):
+        if res in spans:
+            call = CALL_OF.get(res)
+            direct = rows.get('direct ' + call) if call else None
+            table.add_row([
+                res, '%.0f' % statistics.median(a for a, _b in spans[res]),
+                '%.0f' % statistics.median(b for _a, b in spans[res]),
+                '%.0f' % statistics.median(b - a for a, b in spans[res]),
+                '%.2f' % statistics.median(direct) if direct else '-'])
+    return table.get_string()
 
 
 class Bench:
@@ -241,19 +262,7 @@ def main(argv=None):
         b.api.delete(render.url(b.ctx, 'designate', '/v2/zones/' + zone))
     print('\nPer resource, median seconds: Heat from its events (whole '
           'seconds, from the stack\'s first event), direct: the call alone')
-    print('%-18s %6s %6s %6s %8s' % (
-        'resource', 'start', 'end', 'heat', 'direct'))
-    for res in ('topology', 'network', 'subnet', 'router',
-                'router_interface', 'floating_ip', 'port', 'fip'):
-        if res in spans:
-            call = CALL_OF.get(res)
-            direct = rows.get('direct ' + call) if call else None
-            start = statistics.median(a for a, _b in spans[res])
-            end = statistics.median(b for _a, b in spans[res])
-            print('%-18s %6.0f %6.0f %6.0f %8s' % (
-                res, start, end, statistics.median(
-                    b - a for a, b in spans[res]),
-                '%.2f' % statistics.median(direct) if direct else '-'))
+    print(resource_table(spans, rows))
     print('deploy median %.1f s, floor median %.1f s, heat/floor median '
           '%.2f over %d pair(s)' % (
               statistics.median(t for t, _f in pairs),

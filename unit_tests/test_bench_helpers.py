@@ -22,6 +22,7 @@ import pytest
 
 from bench import zone_bench
 from constellation import poll
+from unit_tests import test_leaks
 
 
 class FakeApi(object):
@@ -172,11 +173,7 @@ def test_scenario_bench_summary_table():
             results.append(json.load(f))
     out = io.StringIO()
     scenario_bench.summarise(results, out)
-    rows = {}
-    for line in out.getvalue().splitlines():
-        if line.startswith('|'):
-            cells = [c.strip() for c in line.strip('|').split('|')]
-            rows[cells[0]] = cells[1:]
+    rows = test_leaks.table_rows(out.getvalue())
     assert rows['scenario'] == ['passed', 'duration s']
     fip = [r for r in results if r['scenario'] == 'floating_ip_dns']
     assert rows['floating_ip_dns'][0] == '%d/3' % sum(
@@ -184,3 +181,14 @@ def test_scenario_bench_summary_table():
     assert rows['floating_ip_dns'][1] == scenario_bench._med(
         r['duration'] for r in fip)
     assert rows['servers_dns'][0] == '%d/1' % results[-1]['passed']
+
+
+def test_deploy_bench_resource_table():
+    from bench import deploy_bench
+    text = deploy_bench.resource_table(
+        {'network': [(0, 2), (1, 3), (0, 4)], 'fip': [(5, 9)]},
+        {'direct network': [0.2, 0.4, 0.3]})
+    rows = test_leaks.table_rows(text)
+    assert rows == {'resource': ['start', 'end', 'heat', 'direct'],
+                    'network': ['0', '3', '2', '0.30'],
+                    'fip': ['5', '9', '4', '-']}
