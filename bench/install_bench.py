@@ -24,6 +24,8 @@ fills it and is not counted).  Prints each run's seconds and the ratio
 uv/pip of each pair, so a busy machine slows both sides of a ratio alike.
 
     bench/install_bench.py [--runs 1] [--warm] [--plugin]
+
+Its table is %-formatted, not PrettyTable: system python, a row per pair.
 """
 
 import argparse

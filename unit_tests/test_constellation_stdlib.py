@@ -34,6 +34,7 @@ STAND_INS = {
     'constellation.rest': 'keystoneauth1',
     'constellation.procs': 'psutil',
     'constellation.poll': 'tenacity',
+    'constellation.lifecycle': 'prettytable',
 }
 
 
