@@ -38,6 +38,7 @@ The JSON shape is documented in cross_service_tempest_plugin/faults/matrix.py.
 import argparse
 import importlib.util
 import io
+import logging
 import os
 import subprocess
 import sys
@@ -122,6 +123,10 @@ def controller(args):
         return constellation.ConstellationController(
             args.constellation, state_dir=args.state_dir)
     if args.ssh:
+        # Tempest's client logs its retries with a traceback; without a
+        # logging set-up Python would print them: the FaultError says it.
+        logging.getLogger('tempest.lib.common.ssh').addHandler(
+            logging.NullHandler())
         remote = runner.SSHRunner(args.ssh, port=args.ssh_port,
                                   key_filename=args.ssh_key)
         remote.check()      # an unreachable node fails before any cell
