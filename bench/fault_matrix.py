@@ -145,9 +145,10 @@ class Leaks(object):
 
     def __init__(self, config):
         try:
+            from cross_service_tempest_plugin import credentials
             from cross_service_tempest_plugin import leaks
             self.mod = leaks
-            self.mgr = leaks.admin_manager(config)
+            self.mgr = credentials.admin_manager(config)
         except ImportError:
             spec = importlib.util.spec_from_file_location(
                 'leak_check', os.path.join(REPO, 'tools', 'leak_check.py'))

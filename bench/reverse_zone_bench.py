@@ -118,12 +118,10 @@ def main(argv=None):
     parser.add_argument('--limit', type=float, default=5.0)
     parser.add_argument('--deadline', type=float, default=60.0)
     args = parser.parse_args(argv)
-    from tempest import clients
-    from tempest.common import credentials_factory
+    from cross_service_tempest_plugin import credentials
     from tempest import config as t_config
+    mgr = credentials.admin_manager()
     conf = t_config.CONF
-    mgr = clients.Manager(
-        credentials_factory.get_configured_admin_credentials())
     bench = Bench(mgr, conf)
     zone = bench.forward_zone()
     times, missed = [], []

@@ -20,7 +20,6 @@ import os
 import shutil
 import subprocess
 import tempfile
-import threading
 import time
 
 from constellation import errors
@@ -32,8 +31,6 @@ from constellation import snapshot
 from constellation import state as statemod
 
 Failure = errors.Failure
-
-_MARKERS = threading.Lock()  # schema syncs run in threads
 
 
 @contextlib.contextmanager

@@ -43,19 +43,22 @@ pre-provisioned accounts file (``[auth] test_accounts_file``)::
 """
 
 import dataclasses
-import os
 
 from cross_service_tempest_plugin import config as cs_config
+from cross_service_tempest_plugin import credentials
 from cross_service_tempest_plugin import lease
 from cross_service_tempest_plugin import lost_resources
+from cross_service_tempest_plugin.scenarios import context as run_context
 from cross_service_tempest_plugin.scenarios import engine
 from cross_service_tempest_plugin.scenarios import errors
 from cross_service_tempest_plugin.scenarios import loader
 from cross_service_tempest_plugin.scenarios import placeholders
-from cross_service_tempest_plugin.scenarios import settings as run_settings
 from cross_service_tempest_plugin.scenarios import yaml_files
+from cross_service_tempest_plugin import tempest_conf
 
 ScenarioError = errors.ScenarioError
+ConfigError = tempest_conf.ConfigError
+load_config = tempest_conf.load_config
 UnknownScenario = errors.UnknownScenario
 ScenarioResult = engine.ScenarioResult
 StepResult = engine.StepResult
@@ -69,59 +72,6 @@ __all__ = ['list_scenarios', 'describe_scenarios', 'show_scenario',
            'run_scenario', 'Scenario', 'ScenarioResult', 'StepResult',
            'ScenarioError', 'UnknownScenario', 'ConfigError',
            'SETTING_OVERRIDES']
-
-
-class ConfigError(ScenarioError):
-    """tempest.conf is missing, unreadable or inconsistent."""
-
-
-_loaded_path = None
-
-
-def load_config(config_file=None):
-    """Load tempest.conf once per process; returns Tempest's CONF.
-
-    ``config_file`` wins; else ``TEMPEST_CONFIG_DIR``/``TEMPEST_CONFIG`` as
-    Tempest reads them (default ``./etc/tempest.conf``).
-    """
-    global _loaded_path
-    if config_file:
-        path = os.path.abspath(config_file)
-    else:
-        path = os.path.abspath(os.path.join(
-            os.environ.get('TEMPEST_CONFIG_DIR',
-                           os.path.join(os.getcwd(), 'etc')),
-            os.environ.get('TEMPEST_CONFIG', 'tempest.conf')))
-    if os.path.isdir(path):
-        raise ConfigError('config file %s is a directory, not a file (pass '
-                          'the path of tempest.conf itself)' % path)
-    if not os.path.isfile(path):
-        raise ConfigError(
-            'config file %s does not exist (pass config_file / --config, or '
-            'set TEMPEST_CONFIG_DIR and TEMPEST_CONFIG)' % path)
-    try:
-        yaml_files.read_text(path, 'config file', 'an INI file (tempest.conf)')
-    except ScenarioError as exc:    # unreadable, not UTF-8, binary
-        raise ConfigError(str(exc))
-    if _loaded_path and _loaded_path != path:
-        raise ConfigError('Tempest configuration already loaded from %s in '
-                          'this process; cannot switch to %s'
-                          % (_loaded_path, path))
-    from tempest import config
-    if not _loaded_path:
-        config.CONF.set_config_path(path)
-    conf = config.CONF
-    try:
-        conf.cross_service.zone_suffix
-    except Exception as exc:
-        raise ConfigError('config file %s: %s: %s'
-                          % (path, type(exc).__name__, exc))
-    _loaded_path = path
-    from cross_service_tempest_plugin import config as cs_config
-    problems = cs_config.validate(conf)
-    if problems:
-        raise ConfigError('config file %s: %s' % (path, '; '.join(problems)))
-    return conf
 
 
 def _catalog(conf=None, scenario_files=()):
@@ -154,145 +104,6 @@ def show_scenario(name, config_file=None, scenario_files=()):
     return definition
 
 
-def _split_overrides(overrides):
-    """Overrides → (placeholder values, engine settings).
-
-    The settings are checked like the options they override, before
-    anything exists.
-    """
-    values, settings = {}, {}
-    for key, value in overrides.items():
-        if key in SETTING_OVERRIDES:
-            try:
-                settings[key] = cs_config.check_setting(key, value)
-            except ValueError as exc:
-                raise ScenarioError('%s: %s' % (overrides.where(key), exc))
-        else:
-            values[key] = value
-    return values, settings
-
-
-def _check_override_keys(definition, overrides, settings):
-    """Unknown keys, and the poll interval rule on the merged settings."""
-    allowed = (set(definition.get('vars') or {}) |
-               set(run_settings.PLACEHOLDERS))
-    for key in overrides:
-        if key not in allowed and key not in SETTING_OVERRIDES:
-            raise ScenarioError(
-                '%s: unknown key %r (settable: the scenario\'s vars %s; '
-                'placeholders %s; engine settings %s)' % (
-                    overrides.where(key), key,
-                    ', '.join(sorted(definition.get('vars') or {})) or '-',
-                    ', '.join(run_settings.PLACEHOLDERS),
-                    ', '.join(SETTING_OVERRIDES)))
-    for interval, timeout in (('record_interval', 'record_timeout'),
-                              ('stack_interval', 'stack_timeout')):
-        got = [getattr(settings, interval), getattr(settings, timeout)]
-        if None in got:
-            continue
-        problem = cs_config.interval_problem(*got, names=(interval,
-                                                          timeout))
-        if problem:
-            key = interval if interval in overrides else timeout
-            raise ScenarioError('%s: %s' % (overrides.where(key), problem))
-
-
-def _credentials_error(conf, exc):
-    """A ConfigError for a credential failure: the options to look at."""
-    from tempest.lib import exceptions as lib_exc
-    uri_opt = 'uri' if conf.identity.auth_version == 'v2' else 'uri_v3'
-    uri = '[identity] %s = %s' % (uri_opt, getattr(conf.identity, uri_opt))
-    if conf.auth.use_dynamic_credentials:
-        account = ('the admin account of [auth] (admin_username = %s, '
-                   'admin_project_name = %s, admin_domain_name = %s, '
-                   'admin_password)' % (conf.auth.admin_username,
-                                        conf.auth.admin_project_name,
-                                        conf.auth.admin_domain_name))
-    else:
-        account = ('the accounts of [auth] test_accounts_file = %s'
-                   % conf.auth.test_accounts_file)
-    unreachable = _connection_failure(exc)
-    if unreachable:
-        return ConfigError('cannot reach Keystone at %s (tempest.conf): %s'
-                           % (uri, unreachable))
-    if isinstance(exc, (lib_exc.Unauthorized, lib_exc.InvalidCredentials)):
-        return ConfigError('Keystone at %s rejected %s: %s (check the '
-                           'password and names)' % (
-                               uri, account, str(exc).splitlines()[0]))
-    if isinstance(exc, lib_exc.Forbidden):
-        return ConfigError('Keystone at %s refused a request of %s: %s (for '
-                           'dynamic credentials it needs the admin role)'
-                           % (uri, account, str(exc).splitlines()[0]))
-    return ConfigError('cannot get credentials through Tempest with %s at '
-                       '%s: %s: %s' % (account, uri, type(exc).__name__,
-                                       str(exc).splitlines()[0] if str(exc)
-                                       else ''))
-
-
-def _connection_failure(exc):
-    """Why the connection failed, if ``exc`` (or its cause) says so."""
-    import urllib3
-    seen = set()
-    while exc is not None and id(exc) not in seen:
-        seen.add(id(exc))
-        if isinstance(exc, urllib3.exceptions.MaxRetryError):
-            # "HTTPConnection(host=..., port=...): Failed to establish..."
-            return str(exc.reason).split('): ', 1)[-1]
-        if isinstance(exc, (urllib3.exceptions.HTTPError, ConnectionError,
-                            TimeoutError)):
-            return '%s: %s' % (type(exc).__name__, exc)
-        exc = exc.__cause__ or exc.__context__
-    return None
-
-
-class _Credentials(object):
-    """Primary/admin managers from Tempest's credential providers."""
-
-    def __init__(self, conf, name):
-        from tempest.common import credentials_factory
-        self.conf = conf
-        try:
-            self.provider = credentials_factory.get_credentials_provider(
-                name='cross-service-%s' % name,
-                network_resources={'network': False, 'router': False,
-                                   'subnet': False, 'dhcp': False},
-                identity_version=conf.identity.auth_version)
-        except Exception as exc:
-            raise _credentials_error(conf, exc)
-
-    def managers(self, owner):
-        """(owner, admin) managers, each authenticated once.
-
-        A wrong password or an unreachable Keystone shows here, as a
-        ConfigError naming the options, before anything is created.
-        """
-        from tempest import clients
-        try:
-            admin = clients.Manager(
-                self.provider.get_admin_creds().credentials)
-            admin.auth_provider.get_token()
-            if owner == 'admin':
-                return admin, admin
-            primary = clients.Manager(
-                self.provider.get_primary_creds().credentials)
-            primary.auth_provider.get_token()
-            return primary, admin
-        except Exception as exc:
-            raise _credentials_error(self.conf, exc)
-
-    def project_names(self):
-        """Names of the projects the provider created (dynamic ones)."""
-        names = []
-        for creds in (getattr(self.provider, '_creds', None) or {}).values():
-            c = getattr(creds, 'credentials', creds)
-            if getattr(c, 'project_name', None):
-                names.append(c.project_name)
-        return sorted(names)
-
-    def clear(self):
-        self.provider.clear_creds()
-
-
 class Scenario(object):
     """One scenario run, step by step; a context manager.
 
@@ -322,7 +133,7 @@ class Scenario(object):
         self.run_ = None
         self._creds = None
         self._lease = None
-        self._values, self._settings = _split_overrides(self.overrides)
+        run_context.tuned_settings(self.overrides)
         self.conf = load_config(config_file)
         # where the result file goes (None: no file)
         self.results_dir = (results_dir or
@@ -330,9 +141,11 @@ class Scenario(object):
         catalog = _catalog(self.conf, self.scenario_files)
         self.definition = catalog.get(name)
         self.files = catalog.files_of(name)
-        # Fail on bad override keys before any credential is created.
-        _check_override_keys(self.definition, self.overrides,
-                             self._run_settings())
+        # Fail on bad override keys before any credential is created; the
+        # run uses this same context.
+        self.context = run_context.RunContext(
+            name, self.definition, engine.Settings.from_conf(self.conf),
+            self.overrides)
         self._check_parameters()
         missing = engine.missing_requirements(
             self.definition, self.conf, _extension_enabled)
@@ -346,22 +159,9 @@ class Scenario(object):
         E.g. ``--set server_count=0`` against ``count``'s range.
         """
         from cross_service_tempest_plugin.scenarios import checks
-        settings = engine.Settings.from_conf(self.conf)
-        # stand-ins for what each run fills in (engine.ScenarioRun)
-        values = dict(settings.context, zone_name='x.' + settings.zone_suffix,
-                      name_prefix='cs-x', zone_suffix=settings.zone_suffix,
-                      project_id='0' * 32, project_name='x')
-        values.update(self.definition.get('vars') or {})
-        values.update(self._values)
         checks.check_parameters(
-            self.definition, values, settings.template_dir,
-            lambda key: (self.overrides.where(key) if key in self.overrides
-                         else None))
-
-    def _run_settings(self):
-        return dataclasses.replace(engine.Settings.from_conf(self.conf),
-                                   results_dir=self.results_dir,
-                                   **self._settings)
+            self.definition, self.context.values(stand_ins=True),
+            self.context.settings.template_dir, self.context.where)
 
     def check_step(self, step, option='until'):
         """ScenarioError unless ``step`` names a step of this scenario."""
@@ -374,12 +174,13 @@ class Scenario(object):
             raise ScenarioError(
                 'Scenario %s was already entered: one Scenario object runs '
                 'once; create a new Scenario for another run' % self.name)
-        settings = self._run_settings()
+        self.context.settings = dataclasses.replace(
+            self.context.settings, results_dir=self.results_dir)
         # taken before the credentials exist; names them as they do, so
         # the sweeper knows this process is alive (cross_service_tempest_
         # plugin.lease) and, once it is gone, that they are left over
         self._lease = lease.take()
-        self._creds = _Credentials(self.conf, self.name)
+        self._creds = credentials.RunCredentials(self.conf, self.name)
         try:
             owner, admin = self._creds.managers(
                 self.definition.get('credentials', 'primary'))
@@ -387,8 +188,7 @@ class Scenario(object):
                 self._lease.add(*self._creds.project_names())
             clients = engine.ScenarioClients.from_managers(owner, admin)
             self.run_ = engine.ScenarioRun(self.name, self.definition,
-                                           clients, settings,
-                                           overrides=self._values,
+                                           clients, context=self.context,
                                            hooks=self.hooks,
                                            lease=self._lease,
                                            lost_sweep=lost_resources.sweep_for(
@@ -417,19 +217,6 @@ class Scenario(object):
     def __exit__(self, exc_type, exc, tb):
         self.cleanup()
         return False
-
-    def _creds_summary(self):
-        try:
-            prov = self._creds.provider
-            out = []
-            for role, creds in sorted(getattr(prov, '_creds', {}).items()):
-                c = getattr(creds, 'credentials', creds)
-                out.append('%s: project %s user %s' % (
-                    role, getattr(c, 'project_name', '?'),
-                    getattr(c, 'username', '?')))
-            return '; '.join(out) or 'unknown'
-        except Exception:
-            return 'unknown'
 
     def _run(self, what):
         if self.run_ is None:
@@ -471,8 +258,7 @@ class Scenario(object):
                 # Heat deletes with the owner's trust: keep the project and
                 # user so that the leftovers can still be deleted.
                 self.run_.result.cleanup_errors.append(
-                    'credentials kept for manual cleanup: %s' %
-                    self._creds_summary())
+                    credentials.kept_message(self._creds.roles()))
                 self._creds = None
             kept = self._creds is None
             if self._creds is not None:

@@ -31,20 +31,6 @@ KINDS = ('stacks', 'zones', 'ptr_records', 'floating_ips', 'ports',
          'servers', 'networks', 'subnets', 'routers', 'projects', 'users')
 
 
-def admin_manager(config_file=None):
-    """A ``tempest.clients.Manager`` with the admin account of tempest.conf.
-
-    ``config_file`` as :func:`cross_service_tempest_plugin.api.load_config`
-    takes it (default: TEMPEST_CONFIG_DIR/TEMPEST_CONFIG).
-    """
-    from cross_service_tempest_plugin import api
-    api.load_config(config_file)
-    from tempest import clients
-    from tempest.common import credentials_factory
-    return clients.Manager(
-        credentials_factory.get_configured_admin_credentials())
-
-
 def list_stacks(mgr):
     """(stacks, scope): all projects when Heat's policy allows it."""
     from tempest.lib import exceptions as lib_exc

@@ -24,6 +24,7 @@ they are deleted, :func:`sweep` deletes those in the sweeper's order.
 import functools
 import logging
 
+from cross_service_tempest_plugin.common import transient
 from cross_service_tempest_plugin import sweeper
 from cross_service_tempest_plugin import sweeper_naming
 from cross_service_tempest_plugin import sweeper_select
@@ -65,6 +66,13 @@ class ProjectCloud(object):
 
     def is_not_found(self, exc):
         return isinstance(exc, self.lib_exc.NotFound)
+
+    def can_pass(self, exc):
+        """A service busy or away, a lost connection: try again later."""
+        return transient.is_transient(exc)
+
+    def is_service_answer(self, exc):
+        return transient.is_service_answer(exc)
 
     def inventory(self):
         m = self.mgr

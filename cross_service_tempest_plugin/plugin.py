@@ -25,6 +25,7 @@ from tempest.lib import exceptions as lib_exc
 from tempest.test_discover import plugins
 
 from cross_service_tempest_plugin import config as cs_config
+from cross_service_tempest_plugin.scenarios import settings as run_settings
 
 ORCHESTRATION_MODULE = 'cross_service_tempest_plugin.services.orchestration'
 # Not 'orchestration.v1': that is the obvious choice of any future Heat
@@ -35,8 +36,8 @@ ORCHESTRATION_SERVICE_VERSION = 'cross_service.orchestration'
 HEAT_GROUP_DEFAULTS = {
     'service': 'orchestration',
     'endpoint_type': 'public',
-    'build_interval': 4,
-    'build_timeout': 1200,
+    'build_interval': run_settings.HEAT_BUILD_INTERVAL,
+    'build_timeout': run_settings.HEAT_BUILD_TIMEOUT,
 }
 
 

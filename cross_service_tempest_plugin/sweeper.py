@@ -228,8 +228,15 @@ class Sweeper(object):
                 try:
                     done, last[item.id] = self.cloud.gone(item)
                 except Exception as exc:
-                    done, last[item.id] = False, '%s: %s' % (
-                        type(exc).__name__, exc)
+                    # a service busy or away: not yet; its refusal: failed;
+                    # a bug of ours is raised, not retried
+                    if self.cloud.can_pass(exc):
+                        done = False
+                    elif self.cloud.is_service_answer(exc):
+                        done = None
+                    else:
+                        raise
+                    last[item.id] = '%s: %s' % (type(exc).__name__, exc)
                 if done is None:
                     pending.remove(item)
                     self._failed_ids.add(item.id)

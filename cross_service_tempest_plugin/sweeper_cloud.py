@@ -30,12 +30,16 @@ import os
 import pkgutil
 import sys
 
+from cross_service_tempest_plugin.common import transient
+from cross_service_tempest_plugin import credentials
 from cross_service_tempest_plugin import leaks
 from cross_service_tempest_plugin import lease as lease_mod
+from cross_service_tempest_plugin.scenarios import settings as run_settings
 from cross_service_tempest_plugin import stop_signals
 from cross_service_tempest_plugin import sweeper
 from cross_service_tempest_plugin import sweeper_naming
 from cross_service_tempest_plugin import sweeper_select
+from cross_service_tempest_plugin import tempest_conf
 
 ALL_PROJECTS = {'x-auth-all-projects': True}
 # kind -> (client of the admin Manager, its delete call taking the id)
@@ -116,6 +120,13 @@ class TempestCloud(object):
     def is_not_found(self, exc):
         return isinstance(exc, self.lib_exc.NotFound)
 
+    def can_pass(self, exc):
+        """A service busy or away, a lost connection: try again later."""
+        return transient.is_transient(exc)
+
+    def is_service_answer(self, exc):
+        return transient.is_service_answer(exc)
+
     def inventory(self):
         a = self.admin
         inv = sweeper_select.Inventory()
@@ -153,15 +164,8 @@ class TempestCloud(object):
                 roles.create_user_role_on_project(
                     project_id, self.admin_user_id, self.role_id)
                 self._granted.append(project_id)
-            from tempest import clients
-            from tempest.lib import auth
-            c = self.admin.credentials
-            creds = auth.KeystoneV3Credentials(
-                username=c.username, password=c.password,
-                user_domain_name=c.user_domain_name,
-                user_domain_id=getattr(c, 'user_domain_id', None),
-                project_id=project_id)
-            self._scoped[project_id] = clients.Manager(creds)
+            self._scoped[project_id] = credentials.scoped_manager(
+                self.admin, project_id)
         return self._scoped[project_id]
 
     def project_stacks(self, project_id):
@@ -237,8 +241,7 @@ class TempestCloud(object):
         """(timeout, interval) of a deletion wait, from tempest.conf."""
         c = self.conf
         if kind == 'stack':
-            return (_opt(c, 'heat_plugin', 'build_timeout', 1200),
-                    _opt(c, 'heat_plugin', 'build_interval', 4))
+            return run_settings.stack_wait(c)
         if kind == 'server':
             return c.compute.build_timeout, c.compute.build_interval
         return (_opt(c, 'dns', 'build_timeout', 360),
@@ -252,14 +255,13 @@ def cleanup(config_file=None, delete=False, older_than=None, out=None,
     0: done (dry run, or everything deleted); 1: a deletion failed or timed
     out; 2: configuration or credential problem (nothing was deleted).
     """
-    from cross_service_tempest_plugin import api
     out = out or sys.stdout
     err = err or sys.stderr
     try:
-        conf = api.load_config(config_file)
-        admin = leaks.admin_manager(config_file)
+        conf = tempest_conf.load_config(config_file)
+        admin = credentials.admin_manager(config_file)
         cloud = TempestCloud(conf, admin)
-    except api.ScenarioError as exc:
+    except tempest_conf.ConfigError as exc:
         err.write('error: %s\n' % exc)
         return 2
     except Exception as exc:

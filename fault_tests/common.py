@@ -80,9 +80,10 @@ class LeakSnapshot(object):
     """Counts before/after (all projects, admin of tempest.conf)."""
 
     def __init__(self, conf_path):
+        from cross_service_tempest_plugin import credentials
         from cross_service_tempest_plugin import leaks
         self.mod = leaks
-        self.mgr = leaks.admin_manager(conf_path)
+        self.mgr = credentials.admin_manager(conf_path)
         self.before = leaks.snapshot(self.mgr)
 
     def leaks(self):

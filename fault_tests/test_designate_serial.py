@@ -349,13 +349,12 @@ class SerialCollision(object):
 class TestDesignateSerialCollision(unittest.TestCase):
 
     def test_second_change_in_one_second_is_lost_known_bug(self):
-        from tempest import clients
-        from tempest.common import credentials_factory
         from tempest import config as t_config
+
+        from cross_service_tempest_plugin import credentials
         conf = t_config.CONF
         conf.set_config_path(common.config_file())
-        mgr = clients.Manager(
-            credentials_factory.get_configured_admin_credentials())
+        mgr = credentials.admin_manager(common.config_file())
         state_dir = common.state_dir()
         controller = constellation.ConstellationController(
             common.constellation_cmd(), state_dir=state_dir)

@@ -57,8 +57,9 @@ def main(argv=None):
         argv += (['--older-than', args.older_than] if args.older_than
                  else [])
         return cli.main(argv)
+    from cross_service_tempest_plugin import credentials
     from cross_service_tempest_plugin import leaks
-    mgr = leaks.admin_manager(args.config)
+    mgr = credentials.admin_manager(args.config)
     if args.cmd == 'snapshot':
         snap = leaks.snapshot(mgr)
         with open(args.file, 'w') as f:

@@ -18,11 +18,11 @@ import unittest
 
 import yaml
 
+from cross_service_tempest_plugin.scenarios import context as run_context
 from cross_service_tempest_plugin.scenarios import errors
 from cross_service_tempest_plugin.scenarios import loader
 from cross_service_tempest_plugin.scenarios import placeholders
 from cross_service_tempest_plugin.scenarios import schema
-from cross_service_tempest_plugin.scenarios import settings
 from cross_service_tempest_plugin.scenarios import templates
 
 SHIPPED = ('dns_domain_keywords', 'floating_ip_dns', 'floating_ip_move',
@@ -82,7 +82,7 @@ class TestShipped(unittest.TestCase):
 
     def test_every_placeholder_has_a_value(self):
         catalog = loader.load_catalog()
-        context = {k: 'x' for k in settings.PLACEHOLDERS}
+        context = {k: 'x' for k in run_context.PLACEHOLDERS}
         for name in catalog.names():
             d = catalog.get(name)
             placeholders.render(d.get('zone_name', ''), context, name)

@@ -226,8 +226,10 @@ class TestSelect(unittest.TestCase):
 class FakeCloud(object):
     """Deletes from an Inventory; async kinds vanish after ``polls``."""
 
-    def __init__(self, inv, polls=1, fail=(), never=()):
+    def __init__(self, inv, polls=1, fail=(), never=(), gone_errors=None):
         self.inv = inv
+        # id -> exceptions gone() raises first, one a call
+        self.gone_errors = dict(gone_errors or {})
         self.polls = polls
         self.fail = set(fail)
         self.never = set(never)
@@ -254,6 +256,12 @@ class FakeCloud(object):
     def is_not_found(self, exc):
         return isinstance(exc, LookupError)
 
+    def can_pass(self, exc):
+        return isinstance(exc, ConnectionError)
+
+    def is_service_answer(self, exc):
+        return isinstance(exc, PermissionError)
+
     def delete(self, item):
         self.calls.append(('delete', item.kind, item.id))
         if item.id in self.fail:
@@ -264,6 +272,8 @@ class FakeCloud(object):
             self._remove(item)
 
     def gone(self, item):
+        if self.gone_errors.get(item.id):
+            raise self.gone_errors[item.id].pop(0)
         if item.id in self.never:
             return False, 'DELETE_IN_PROGRESS'
         self.pending[item.id] -= 1
@@ -372,6 +382,30 @@ class TestSweeper(unittest.TestCase):
                       'deleted within 10 s (expected: gone; last seen: '
                       'DELETE_IN_PROGRESS)', out)
         self.assertIn('2 failure(s)', out)
+
+    def test_wait_retries_an_error_that_can_pass(self):
+        cloud = FakeCloud(self.inventory(), gone_errors={
+            's-p1': [ConnectionRefusedError('heat-api restarting')]})
+        rc, out = sweep(cloud, delete=True)
+        self.assertEqual(0, rc, out)
+        self.assertIn('deleted stack            cs-aaaaaaaaaa-stack (s-p1) '
+                      'in 2 s\n', out)
+
+    def test_wait_fails_an_item_the_service_refuses_at_once(self):
+        cloud = FakeCloud(self.inventory(), gone_errors={
+            's-p1': [PermissionError('HTTP 403')]})
+        rc, out = sweep(cloud, delete=True)
+        self.assertEqual(1, rc)
+        self.assertIn('(s-p1) CREATE_COMPLETE: deletion failed: '
+                      'PermissionError: HTTP 403', out)
+        self.assertIn('keeping its zone stack(s)', out)
+
+    def test_wait_raises_a_bug_of_ours_at_once(self):
+        cloud = FakeCloud(self.inventory(), gone_errors={
+            's-p1': [TypeError('ours')]})
+        with self.assertRaises(TypeError):
+            sweep(cloud, delete=True)
+        self.assertTrue(cloud.released)     # the roles it gave are removed
 
     def test_ptr_left_in_a_shared_reverse_zone_is_swept_before_the_zone(
             self):

@@ -19,6 +19,7 @@ from tempest.lib import exceptions as lib_exc
 from cross_service_tempest_plugin.common import dns_checks
 from cross_service_tempest_plugin.common import transient
 from cross_service_tempest_plugin.common import waiters
+from cross_service_tempest_plugin.scenarios import stacks
 
 
 class _Resp(dict):
@@ -116,3 +117,78 @@ def test_delete_wait_raises_another_error():
     with pytest.raises(ValueError):
         waiters.wait_for_stack_deleted(client, 's', 'id', timeout=5,
                                        interval=0.01)
+
+
+class _Settings(object):
+    cleanup_timeout, cleanup_interval = 10, 1
+
+
+def _cleanup(answers):
+    """A Cleanup on a fake clock, and a call raising ``answers`` in turn."""
+    clock = _Clock()
+    errors = []
+    cleanup = stacks.Cleanup(_Settings(), errors, clock)
+    calls = []
+
+    def func(deadline):
+        calls.append(clock.now)
+        a = next(answers)
+        if isinstance(a, Exception):
+            raise a
+
+    return cleanup, func, calls, errors, clock
+
+
+def test_cleanup_retries_what_can_pass(monkeypatch):
+    cleanup, func, calls, errors, clock = _cleanup(iter([
+        lib_exc.ServerFault('db restart'), ConnectionRefusedError(),
+        waiters.StackStatusError(details='DELETE_FAILED'), None]))
+    monkeypatch.setattr(stacks.time, 'sleep', clock.sleep)
+    cleanup.call('stack s', func)
+    assert len(calls) == 4
+    assert errors == []
+
+
+def test_cleanup_records_a_refusal_at_once(monkeypatch):
+    cleanup, func, calls, errors, clock = _cleanup(iter([
+        lib_exc.Forbidden('policy'), None]))
+    monkeypatch.setattr(stacks.time, 'sleep', clock.sleep)
+    cleanup.call('stack s', func)
+    assert calls == [0]
+    assert len(errors) == 1
+    assert 'cleanup of stack s failed after 1 attempt(s) (not retried): ' \
+        'Forbidden' in errors[0]
+
+
+def test_cleanup_raises_our_bug_at_once(monkeypatch):
+    cleanup, func, calls, errors, clock = _cleanup(iter([
+        TypeError('ours'), None]))
+    monkeypatch.setattr(stacks.time, 'sleep', clock.sleep)
+    with pytest.raises(TypeError):
+        cleanup.call('stack s', func)
+    assert calls == [0]
+    assert errors == []
+
+
+class _StackClients(object):
+    def __init__(self, answers):
+        self.stacks = _Stacks(answers)
+        self.events = self.resources = None
+
+
+def _stacks_wait(answers):
+    from cross_service_tempest_plugin.scenarios import settings
+    s = settings.Settings(stack_timeout=5, stack_interval=0.01)
+    st = stacks.Stacks(_StackClients(answers), s, stacks.Resources([]))
+    return st.wait(('s', 'id'), 'CREATE_COMPLETE')
+
+
+def test_stack_wait_retries_what_can_pass():
+    body = _stacks_wait([lib_exc.ServerFault('db'), ConnectionResetError(),
+                         'CREATE_IN_PROGRESS', 'CREATE_COMPLETE'])
+    assert body['stack_status'] == 'CREATE_COMPLETE'
+
+
+def test_stack_wait_raises_our_bug_at_once():
+    with pytest.raises(KeyError):
+        _stacks_wait([KeyError('ours'), 'CREATE_COMPLETE'])

@@ -49,6 +49,15 @@ def is_transient(exc):
     return type(exc).__module__.startswith('urllib3.exceptions')
 
 
+def is_service_answer(exc):
+    """True when ``exc`` is a service's answer (a Tempest client error).
+
+    Such an error that cannot pass (a 403, a 400) fails what was asked at
+    once; an error that is neither this nor transient is a bug of ours.
+    """
+    return isinstance(exc, lib_exc.TempestException)
+
+
 def describe(exc):
     return '%s: %s' % (type(exc).__name__, str(exc).strip().splitlines()[0]
                        if str(exc).strip() else '')

@@ -129,8 +129,8 @@ class HealthCheck(object):
         report['problems'] = problems
         return report
 
-    def wait(self, zones=(), timeout=300.0, interval=2.0):
-        """Poll :meth:`check` until healthy or ``timeout``.
+    def wait(self, zones, timeout, interval=2.0):
+        """Poll :meth:`check` until healthy or ``timeout`` seconds passed.
 
         → its last report plus ``waited`` seconds (``ok`` False at the
         deadline; the problems say what was seen last).
@@ -154,12 +154,10 @@ class HealthCheck(object):
         The admin account and [dns] nameservers of tempest.conf (loaded
         through the public API).
         """
-        from cross_service_tempest_plugin import api
-        conf = api.load_config(config_file)
-        from tempest import clients
-        from tempest.common import credentials_factory
-        mgr = clients.Manager(
-            credentials_factory.get_configured_admin_credentials())
+        from cross_service_tempest_plugin import credentials
+        from cross_service_tempest_plugin import tempest_conf
+        conf = tempest_conf.load_config(config_file)
+        mgr = credentials.admin_manager(config_file)
         zones_client = mgr.dns_v2.ZonesClient()
         region = conf.identity.region
         interface = conf.identity.v3_endpoint_type or 'public'

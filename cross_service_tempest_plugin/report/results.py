@@ -24,14 +24,14 @@ collected apart, for the heat-map (:mod:`.fault_matrix`).
 
 import dataclasses
 import json
-import math
 import os
 
 from cross_service_tempest_plugin.report import fault_matrix
+from cross_service_tempest_plugin import result_model
 
 
-class ReportError(ValueError):
-    """The user's input is unusable (message names the file and why)."""
+# The user's input is unusable (the message names the file and why).
+ReportError = result_model.ResultError
 
 
 class MatrixFile(ReportError):
@@ -45,40 +45,48 @@ class MatrixFile(ReportError):
         self.doc = doc
 
 
-@dataclasses.dataclass
-class Step:
-    name: str
-    action: str
-    status: str
-    duration: float = None
-    started_at: float = None     # wall clock (epoch seconds)
-    details: dict = dataclasses.field(default_factory=dict)
-    error: str = None
-
-    @property
-    def ended_at(self):
-        if self.started_at is None:
-            return None
-        return self.started_at + (self.duration or 0.0)
+# A step as read back: the model's (with its ended_at).
+Step = result_model.StepResult
 
 
 @dataclasses.dataclass
 class Run:
-    scenario: str
+    """One result document as the report reads it: the model, its source.
+
+    ``steps``: the document's steps, then its cleanup (result schema 2),
+    drawn and counted as a step; ``passed``: as the document says.
+    """
+
+    result: result_model.ScenarioResult
+    source: str
     passed: bool
     steps: list
-    source: str
-    duration: float = None
-    failed_step: str = None
-    error: str = None
-    cleanup_errors: list = dataclasses.field(default_factory=list)
-    known_bugs: list = dataclasses.field(default_factory=list)
-    resources: list = dataclasses.field(default_factory=list)
-    values: dict = dataclasses.field(default_factory=dict)
-    thresholds: list = dataclasses.field(default_factory=list)
     file_time: float = None     # the file's mtime: fallback timestamp
-    # the engine settings and the overrides in force (result schema 2)
-    settings: dict = dataclasses.field(default_factory=dict)
+
+    @classmethod
+    def of(cls, result, source, passed, file_time=None):
+        cleanup = ([Step.from_dict(result.cleanup, '%s: scenario %s' % (
+            source, result.name))] if result.cleanup else [])
+        return cls(result, source, bool(passed), result.steps + cleanup,
+                   file_time)
+
+    scenario = property(lambda self: self.result.name)
+    duration = property(lambda self: self.result.duration)
+    failed_step = property(lambda self: self.result.failed_step)
+    error = property(lambda self: self.result.error)
+    cleanup_errors = property(lambda self: self.result.cleanup_errors)
+    known_bugs = property(lambda self: self.result.known_bugs)
+    resources = property(lambda self: self.result.resources)
+    values = property(lambda self: self.result.values)
+    thresholds = property(lambda self: self.result.thresholds)
+
+    @property
+    def settings(self):
+        """The engine settings and the overrides in force (schema 2)."""
+        settings = dict(self.result.settings)
+        settings.update({'--set %s' % k: v for k, v in
+                         self.result.overrides.items()})
+        return settings
 
     @property
     def started_at(self):
@@ -103,79 +111,10 @@ class Run:
         return None
 
 
-def _is_result(data):
-    return (isinstance(data, dict) and isinstance(data.get('scenario'), str)
-            and isinstance(data.get('steps'), list))
-
-
-def _step(data, where):
-    if not isinstance(data, dict) or 'name' not in data:
-        raise ReportError('%s: a step is not a mapping with a name: %r'
-                          % (where, data))
-    return Step(name=str(data['name']),
-                action=str(data.get('action') or data['name']),
-                status=str(data.get('status') or 'not_run'),
-                duration=_number(data.get('duration')),
-                started_at=_epoch(data.get('started_at'), where),
-                details=data.get('details') or {},
-                error=data.get('error'))
-
-
-def _number(value):
-    if value is None or isinstance(value, bool):
-        return None
-    try:
-        value = float(value)
-    except (TypeError, ValueError):
-        return None
-    return value if math.isfinite(value) else None
-
-
-# epoch seconds a report can plot (1970 .. 2200)
-EPOCH_RANGE = (0, 7258118400)
-
-
-def _epoch(value, where):
-    number = _number(value)
-    if number is not None and not EPOCH_RANGE[0] <= number <= EPOCH_RANGE[1]:
-        raise ReportError('%s: started_at %r is not a time (epoch seconds '
-                          'from %d to %d)' % ((where, value) + EPOCH_RANGE))
-    return number
-
-
-def _typed(data, key, kind, where):
-    value = data.get(key)
-    if value is None:
-        return kind()
-    if not isinstance(value, kind):
-        raise ReportError('%s: %s must be a %s, got %s' % (
-            where, key, kind.__name__, type(value).__name__))
-    return kind(value)
-
-
 def run_from_dict(data, source='<memory>', file_time=None):
-    """One ``ScenarioResult.to_dict()`` → :class:`Run`."""
-    if not _is_result(data):
-        raise ReportError('%s: not a scenario result (needs "scenario" and '
-                          '"steps")' % source)
-    where = '%s: scenario %s' % (source, data['scenario'])
-    # The cleanup (result schema 2) is drawn and counted as a step.
-    cleanup = [data['cleanup']] if isinstance(data.get('cleanup'),
-                                              dict) else []
-    settings = dict(data.get('settings') or {})
-    settings.update({'--set %s' % k: v for k, v in
-                     (data.get('overrides') or {}).items()})
-    return Run(scenario=data['scenario'], passed=bool(data.get('passed')),
-               steps=[_step(s, where) for s in data['steps'] + cleanup],
-               settings=settings,
-               source=source, duration=_number(data.get('duration')),
-               failed_step=data.get('failed_step'), error=data.get('error'),
-               cleanup_errors=_typed(data, 'cleanup_errors', list, where),
-               known_bugs=_typed(data, 'known_bugs', list, where),
-               resources=_typed(data, 'resources', list, where),
-               values=_typed(data, 'values', dict, where),
-               thresholds=_typed(data, 'thresholds', list, where),
-               file_time=file_time)
+    """One result document (``ScenarioResult.to_dict()``) → :class:`Run`."""
+    result = result_model.ScenarioResult.from_dict(data, source)
+    return Run.of(result, source, data.get('passed'), file_time)
 
 
 def _documents(text, path):
@@ -199,11 +138,12 @@ def _documents(text, path):
 
 
 def _results_in(doc):
-    if _is_result(doc):
+    if result_model.is_result(doc):
         return [doc]
     if isinstance(doc, dict) and isinstance(doc.get('results'), list):
         doc = doc['results']
-    if isinstance(doc, list) and doc and all(_is_result(d) for d in doc):
+    if isinstance(doc, list) and doc and all(result_model.is_result(d)
+                                             for d in doc):
         return doc
     return []
 

@@ -194,8 +194,7 @@ def check_wire(run, step):
     nameservers = _nameservers_or_skip(run, step)
     items = run.expected.current(run.since_change())
     wait, run.wire_wait = run.wire_wait, None
-    if wait is not None and (wait.key != records.items_key(items) or
-                             wait.places != list(nameservers)):
+    if wait is not None and not wait.waits_for(items, nameservers):
         wait.cancel()
         wait = None
     seen = []
@@ -231,7 +230,7 @@ def check_other_pool(run, step):
     step.details['pool'] = other
     if nameservers:
         step.details['records'] = records.wait_records(
-            run.checker, [(rec, None, lambda at, place: {'absent': True})
+            run.checker, [records.RecordWait(rec, records.ABSENT)
                           for rec in run.expected.present], nameservers,
             details=step.details)
 
@@ -319,14 +318,15 @@ def check_removed(run, step):
         lingering, bug = [], None
     gone = [r for r in run.expected.ever if r not in lingering]
 
-    def extra(at, place):
+    def timing(at, place):
         return {'where': place or 'api',
                 'since_delete': run.since('deleted', at)}
     places = [None] + _nameservers_or_skip(run, step)
     if step.status == SKIPPED:
         step.status = PASSED
     seen = records.wait_records(
-        run.checker, [(rec, rec.values, extra) for rec in gone], places,
+        run.checker, [records.RecordWait(rec, records.REMOVED, rec.values,
+                                         timing) for rec in gone], places,
         details=step.details)
     if seen:
         step.details['removal_seconds'] = max(

@@ -23,6 +23,7 @@ import os
 import re
 
 from cross_service_tempest_plugin.scenarios import actions
+from cross_service_tempest_plugin.scenarios import context
 from cross_service_tempest_plugin.scenarios import errors
 from cross_service_tempest_plugin.scenarios import placeholders
 from cross_service_tempest_plugin.scenarios import schema
@@ -173,7 +174,7 @@ def _strings(value, where):
 
 
 def _check_placeholders(definition, fail):
-    known = set(definition.get('vars') or {}) | set(settings.PLACEHOLDERS)
+    known = set(definition.get('vars') or {}) | set(context.PLACEHOLDERS)
     update = (definition.get('update') or {}).get('vars') or {}
     for key in update:
         if key not in known:

@@ -28,13 +28,14 @@ import logging
 import time
 import traceback
 
-from tempest.lib.common.utils import data_utils
 from tempest.lib import exceptions as lib_exc
 
 from cross_service_tempest_plugin.common import dns_checks
 from cross_service_tempest_plugin import lease as lease_mod
 from cross_service_tempest_plugin.scenarios import actions
+from cross_service_tempest_plugin.scenarios import context as context_mod
 from cross_service_tempest_plugin.scenarios import errors
+from cross_service_tempest_plugin.scenarios import hooks as hooks_mod
 from cross_service_tempest_plugin.scenarios import placeholders
 from cross_service_tempest_plugin.scenarios import provenance
 from cross_service_tempest_plugin.scenarios import records
@@ -55,53 +56,8 @@ ScenarioResult = results.ScenarioResult
 Settings = settings_mod.Settings
 ScenarioClients = settings_mod.ScenarioClients
 missing_requirements = settings_mod.missing_requirements
-
-
-def normalise_hooks(hooks):
-    """hooks: None, an object/dict with before_step/after_step, or a list."""
-    if hooks is None:
-        return []
-    if not isinstance(hooks, (list, tuple)):
-        hooks = [hooks]
-    result = []
-    for hook in hooks:
-        if isinstance(hook, dict):
-            unknown = set(hook) - {'before_step', 'after_step'}
-            if unknown:
-                raise ValueError('hooks: unknown key(s) %s (use before_step,'
-                                 ' after_step)' % ', '.join(sorted(unknown)))
-            before, after = hook.get('before_step'), hook.get('after_step')
-        else:
-            before = getattr(hook, 'before_step', None)
-            after = getattr(hook, 'after_step', None)
-        if before is None and after is None:
-            raise ValueError('hooks: %r has neither before_step nor '
-                             'after_step' % (hook,))
-        result.append((before, after))
-    return result
-
-
-def apply_overrides(definition, context, overrides, origin='overrides'):
-    """Check override keys (scenario vars or context values) → values."""
-    allowed = set(definition.get('vars') or {}) | set(context)
-    values = dict(context)
-    values.update(definition.get('vars') or {})
-    for key, value in (overrides or {}).items():
-        if key not in allowed:
-            raise errors.ScenarioError(
-                '%s: unknown key %r (settable: %s)'
-                % (origin, key, ', '.join(sorted(allowed))))
-        values[key] = value
-    return values
-
-
-def check_step(scenario, definition, step, option):
-    """``step`` must name a step of ``definition`` (``option`` says who)."""
-    names = schema.step_names(definition)
-    if step is not None and step not in names:
-        raise errors.ScenarioError('%s: scenario %s has no step %r (steps: '
-                                   '%s)' % (option, scenario, step,
-                                            ', '.join(names)))
+normalise_hooks = hooks_mod.normalise_hooks
+check_step = schema.check_step
 
 
 class ScenarioRun(object):
@@ -112,42 +68,39 @@ class ScenarioRun(object):
     :class:`~cross_service_tempest_plugin.lease.Lease` this run adds its
     label to (its caller's, e.g. one that also names the run's projects);
     by default the run takes its own and drops it when cleaned up.
+    ``context``: the :class:`.context.RunContext` a caller built (and
+    checked) already; by default one is built from ``settings`` and
+    ``overrides``, its owner the project of ``clients``.
     ``lost_sweep``: ``callable(label) -> (deleted, failures)`` that the
     cleanup of a failed run calls once its stacks are gone, to delete what
     Heat lost track of (the API passes
     :func:`cross_service_tempest_plugin.lost_resources.sweep`).
     """
 
-    def __init__(self, name, definition, clients, settings, overrides=None,
-                 hooks=None, clock=time.monotonic, checker=None,
-                 result_extra=None, lease=None, lost_sweep=None):
+    def __init__(self, name, definition, clients, settings=None,
+                 overrides=None, hooks=None, clock=time.monotonic,
+                 checker=None, result_extra=None, lease=None, context=None,
+                 lost_sweep=None):
+        if context is None:
+            context = context_mod.RunContext(name, definition, settings,
+                                             overrides)
+        context.set_owner(getattr(clients, 'project_id', None),
+                          getattr(clients, 'project_name', None))
         self.name = name
         self.lost_sweep = lost_sweep
         self.definition = definition
         self.clients = clients
-        self.settings = settings
+        self.context = context
+        self.settings = settings = context.settings
         self.hooks = normalise_hooks(hooks)
         self.clock = clock
-        self.label = 'cs-%s' % data_utils.rand_uuid_hex()[:10]
+        self.label = context.label
         # before anything exists: the sweeper knows the run is alive
         self._own_lease = lease is None
         self.lease = lease if lease is not None else lease_mod.take()
         if self.lease is not None:
             self.lease.add(self.label)
-        context = dict(settings.context)
-        context.setdefault('zone_email', settings.zone_email)
-        context.setdefault('zone_ttl', settings.zone_ttl)
-        context['name_prefix'] = self.label
-        context.setdefault('zone_suffix', settings.zone_suffix)
-        context['zone_name'] = '%s.%s' % (self.label, settings.zone_suffix)
-        for key in ('project_id', 'project_name'):
-            if getattr(clients, key, None):
-                context[key] = getattr(clients, key)
-        if definition.get('zone_name'):
-            context['zone_name'] = placeholders.render(
-                definition['zone_name'], context,
-                'scenarios.%s.zone_name' % name)
-        self.values = apply_overrides(definition, context, overrides)
+        self.values = context.values()
         self.steps = [StepResult(*schema.step_spec(s))
                       for s in definition['steps']]
         self.result = ScenarioResult(name, self.steps)
@@ -212,7 +165,7 @@ class ScenarioRun(object):
         return round(time.time(), 3)
 
     def since_change(self):
-        """``extra`` for wait_records: seconds since the last change."""
+        """A RecordWait's ``timing``: seconds since the last change."""
         mark = 'updated' if 'updated' in self.marks else 'deployed'
         return lambda at, place: {'since_change': self.since(mark, at)}
 

@@ -20,31 +20,22 @@ A leaf module (no Tempest import at module level): ``--version`` uses it.
 
 import dataclasses
 import datetime
-import importlib.metadata
 import logging
 import urllib.parse
 
+from cross_service_tempest_plugin import result_model
+
 LOG = logging.getLogger(__name__)
 
-# The result document's schema: 1 had no provenance keys; 2 added
-# schema_version, plugin_version, started_at, cloud, settings, overrides,
-# service_versions and cleanup.
-SCHEMA_VERSION = 2
-DISTRIBUTION = 'cross-service-tempest-plugin'
+# The result document's schema and the plugin's version (result_model).
+SCHEMA_VERSION = result_model.SCHEMA_VERSION
+plugin_version = result_model.plugin_version
 # catalog service type → the name the result uses
 SERVICES = {'identity': 'keystone', 'compute': 'nova', 'network': 'neutron',
             'dns': 'designate', 'orchestration': 'heat', 'image': 'glance',
             'placement': 'placement'}
 # version document keys kept (the rest are links and media types)
 VERSION_KEYS = ('id', 'version', 'min_version')
-
-
-def plugin_version():
-    """The installed plugin's version (pbr's, from the metadata)."""
-    try:
-        return importlib.metadata.version(DISTRIBUTION)
-    except importlib.metadata.PackageNotFoundError:
-        return 'unknown (not installed)'
 
 
 def now_iso():

@@ -19,14 +19,64 @@ after an update the values that must be gone (withdrawn).
 the nameservers, every place polled by its own thread from the same moment.
 """
 
+import dataclasses
 import threading
+import typing
 
 from cross_service_tempest_plugin.common import dns_checks
 from cross_service_tempest_plugin.scenarios import placeholders
 from cross_service_tempest_plugin.scenarios.results import StepFailure
 
-# ``gone`` value of an item of wait_records: the record must be present.
-PRESENT = object()
+# What a RecordWait waits for (its ``state``):
+PRESENT = 'present'         # published with exactly its values
+WITHDRAWN = 'withdrawn'     # these values gone after an update
+REMOVED = 'removed'         # these values gone after the delete
+ABSENT = 'absent'           # the record does not exist at all
+
+
+@dataclasses.dataclass(frozen=True)
+class RecordWait(object):
+    """One record :func:`wait_records` waits for, in one named state.
+
+    ``values``: those that must be gone (WITHDRAWN, REMOVED).
+    ``timing(at, place)``: keys the record's entry gets (``at``: clock time
+    it was seen, ``place``: the nameserver or None for the API), e.g. the
+    seconds since the last change; not part of what is waited for.
+    """
+
+    record: dns_checks.ExpectedRecord
+    state: str = PRESENT
+    values: frozenset = frozenset()
+    timing: typing.Optional[typing.Callable] = dataclasses.field(
+        default=None, compare=False, repr=False)
+
+    def __post_init__(self):
+        if self.state not in (PRESENT, WITHDRAWN, REMOVED, ABSENT):
+            raise ValueError('unknown record wait state %r' % self.state)
+        object.__setattr__(self, 'values', frozenset(self.values))
+
+    @property
+    def gone(self):
+        """The values that must be gone; None: the whole record."""
+        return None if self.state == ABSENT else self.values
+
+    def check(self, checker, place):
+        """The check of this wait at ``place`` (None: the API)."""
+        if self.state == PRESENT:
+            return (checker.api_present(self.record) if place is None
+                    else checker.wire_present(self.record, place))
+        if place is None:
+            return checker.api_absent(self.record, self.gone)
+        return checker.wire_absent(self.record, place, self.gone)
+
+    def entry(self, at, place):
+        """The keys this wait adds to the record's entry."""
+        keys = dict(self.timing(at, place)) if self.timing else {}
+        if self.state == WITHDRAWN:
+            keys['withdrawn'] = sorted(self.values)
+        elif self.state == ABSENT:
+            keys['absent'] = True
+        return keys
 
 
 def stack_output(outputs, key, where):
@@ -101,24 +151,15 @@ class Expectation(object):
                 self.ever.append(rec)
 
     def current(self, since_change):
-        """Items for wait_records: present, withdrawn, absent records.
+        """RecordWaits of the present, withdrawn and absent records.
 
-        ``since_change(at, place)``: keys for a record's entry seen at
-        clock time ``at`` at ``place`` (see :func:`wait_records`).
+        ``since_change``: their ``timing`` (absent records have none).
         """
-        return ([(rec, PRESENT, since_change) for rec in self.present] +
-                [(rec, values, lambda at, place, v=values: dict(
-                    since_change(at, place), withdrawn=sorted(v)))
+        return ([RecordWait(rec, PRESENT, timing=since_change)
+                 for rec in self.present] +
+                [RecordWait(rec, WITHDRAWN, values, since_change)
                  for rec, values in self.withdrawn] +
-                [(rec, None, lambda at, place: {'absent': True})
-                 for rec in self.absent])
-
-
-def items_key(items):
-    """What ``items`` (of :func:`wait_records`) expect, comparable."""
-    return tuple((rec, 'present' if gone is PRESENT else
-                  (None if gone is None else frozenset(gone)))
-                 for rec, gone, _extra in items)
+                [RecordWait(rec, ABSENT) for rec in self.absent])
 
 
 class Wait(object):
@@ -136,23 +177,16 @@ class Wait(object):
         self.checker = checker
         self.items = list(items)
         self.places = list(places)
-        self.key = items_key(self.items)
         self._stop = threading.Event()
         self._outcome = {}      # place → (found per item, exception)
         self._threads = []
 
-    def _checks(self, place):
-        checker = self.checker
-        if place is None:
-            return [checker.api_present(rec) if gone is PRESENT
-                    else checker.api_absent(rec, gone)
-                    for rec, gone, _extra in self.items]
-        return [checker.wire_present(rec, place) if gone is PRESENT
-                else checker.wire_absent(rec, place, gone)
-                for rec, gone, _extra in self.items]
+    def waits_for(self, items, places):
+        """Whether this wait expects exactly ``items`` at ``places``."""
+        return self.items == list(items) and self.places == list(places)
 
     def _poll(self, place, start):
-        checks = self._checks(place)
+        checks = [item.check(self.checker, place) for item in self.items]
         try:
             found, exc = self.checker.wait_all(checks, start, self._stop), None
         except dns_checks.RecordWaitTimeout as timeout:
@@ -201,19 +235,19 @@ class Wait(object):
                 timeouts.append(exc)
             elif exc is not None:
                 errors.append(exc)
-            for (rec, gone, extra), done in zip(self.items, found):
+            for item, done in zip(self.items, found):
                 if done is None:
-                    first_missing = first_missing or rec
+                    first_missing = first_missing or item.record
                     continue
-                entry = rec.to_dict()
+                entry = item.record.to_dict()
                 if place is None:
                     entry['seen'] = done.seen
                 else:
                     entry.update(nameserver=place, seen=repr(done.seen))
                 entry['waited'] = round(done.waited, 3)
-                entry['first_seen_at' if gone is PRESENT
+                entry['first_seen_at' if item.state == PRESENT
                       else 'gone_at'] = round(done.wall_at, 3)
-                entry.update(extra(done.at, place))
+                entry.update(item.entry(done.at, place))
                 new.append(entry)
         seen.extend(new)
         if errors:
@@ -231,11 +265,7 @@ class Wait(object):
 def wait_records(checker, items, nameservers=(None,), details=None):
     """Wait for all items at once, at the API (None) and/or nameservers.
 
-    ``items``: ``(record, gone, extra)``; ``gone`` is :data:`PRESENT` (the
-    record must be published with exactly its values), a set of values that
-    must be gone, or None (the record must not exist); ``extra(at, place)``
-    returns keys added to the record's entry (``at``: clock time it was
-    seen, ``place``: the nameserver or None).
+    ``items``: :class:`RecordWait` objects.
     Every item is checked at every place in ``nameservers`` (None: the
     Designate API), each place in its own thread, all started at the same
     moment with one deadline (:class:`Wait`).

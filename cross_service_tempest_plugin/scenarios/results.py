@@ -10,114 +10,31 @@
 # License for the specific language governing permissions and limitations
 # under the License.
 
-"""Results of a scenario run: what each step did, what the run created.
+"""A run's results as the engine fills them, and its result file.
 
-``ScenarioResult.to_dict()`` / ``to_json()`` is the result document the CLI
-prints with ``--json``, the API returns and the engine writes to
-``[cross_service] results_dir`` (see :func:`write_result_file`); its keys are
-a public interface: add, never rename or remove.
+The document's model (:class:`ScenarioResult`, :class:`StepResult`, the
+schema version) is :mod:`cross_service_tempest_plugin.result_model`, which
+the report reads documents with; :func:`write_result_file` writes one to
+``[cross_service] results_dir``.
 """
 
-import dataclasses
 import datetime
 import json
 import os
 import tempfile
-import typing
 
-from cross_service_tempest_plugin.scenarios import provenance
+from cross_service_tempest_plugin import result_model
 
+# The model of the result document (one, for the writer and the report).
 PASSED, FAILED, SKIPPED, NOT_RUN, INTERRUPTED = (
-    'passed', 'failed', 'skipped', 'not_run', 'interrupted')
+    result_model.PASSED, result_model.FAILED, result_model.SKIPPED,
+    result_model.NOT_RUN, result_model.INTERRUPTED)
+StepResult = result_model.StepResult
+ScenarioResult = result_model.ScenarioResult
 
 
 class StepFailure(AssertionError):
     """A step's check failed (message says what, where, seen, how long)."""
-
-
-def _rounded(seconds):
-    return None if seconds is None else round(seconds, 3)
-
-
-@dataclasses.dataclass
-class StepResult:
-    name: str
-    action: str
-    status: str = NOT_RUN
-    duration: typing.Optional[float] = None
-    started_at: typing.Optional[float] = None
-    details: dict = dataclasses.field(default_factory=dict)
-    error: typing.Optional[str] = None
-
-    def to_dict(self):
-        return {'name': self.name, 'action': self.action,
-                'status': self.status, 'duration': _rounded(self.duration),
-                'started_at': self.started_at,
-                'details': self.details, 'error': self.error}
-
-
-@dataclasses.dataclass
-class ScenarioResult:
-    """Outcome of a run: per-step results, resources, error, cleanup."""
-
-    name: str
-    steps: list
-    resources: list = dataclasses.field(default_factory=list)
-    error: typing.Optional[str] = None
-    failed_step: typing.Optional[str] = None
-    cleanup_errors: list = dataclasses.field(default_factory=list)
-    duration: typing.Optional[float] = None
-    values: dict = dataclasses.field(default_factory=dict)
-    # Service bugs reproduced (and asserted), see known_bug in the schema.
-    known_bugs: list = dataclasses.field(default_factory=list)
-    # The scenario definition's thresholds (see report.thresholds).
-    thresholds: list = dataclasses.field(default_factory=list)
-    # Where it came from (see .provenance): the first step's start (ISO
-    # 8601 with zone), the cloud, every engine setting in force, the
-    # overrides as given, the services' current versions.
-    started_at: typing.Optional[str] = None
-    cloud: dict = dataclasses.field(default_factory=dict)
-    settings: dict = dataclasses.field(default_factory=dict)
-    overrides: dict = dataclasses.field(default_factory=dict)
-    service_versions: dict = dataclasses.field(default_factory=dict)
-    # The cleanup after the steps, shaped like a step (StepResult.to_dict)
-    cleanup: typing.Optional[dict] = None
-    # What the cleanup of a failed run found named with its label after
-    # its stacks were gone (Heat lost track of it): the sweeper's lines
-    lost_resources: list = dataclasses.field(default_factory=list)
-
-    @property
-    def passed(self):
-        ran = [s for s in self.steps if s.status != NOT_RUN]
-        return (bool(ran) and self.error is None and not self.cleanup_errors
-                and all(s.status in (PASSED, SKIPPED) for s in ran))
-
-    def step(self, name):
-        for s in self.steps:
-            if s.name == name:
-                return s
-        raise KeyError(name)
-
-    def to_dict(self):
-        return {'schema_version': provenance.SCHEMA_VERSION,
-                'plugin_version': provenance.plugin_version(),
-                'scenario': self.name, 'passed': self.passed,
-                'started_at': self.started_at, 'cloud': self.cloud,
-                'duration': _rounded(self.duration),
-                'failed_step': self.failed_step, 'error': self.error,
-                'cleanup_errors': self.cleanup_errors,
-                'steps': [s.to_dict() for s in self.steps],
-                'resources': self.resources, 'values': self.values,
-                'known_bugs': self.known_bugs,
-                'thresholds': self.thresholds,
-                'cleanup': self.cleanup,
-                'lost_resources': self.lost_resources,
-                'settings': self.settings,
-                'overrides': self.overrides,
-                'service_versions': self.service_versions}
-
-    def to_json(self, **kwargs):
-        return json.dumps(self.to_dict(), default=str, **kwargs)
 
 
 def result_file_name(result, label, when=None):

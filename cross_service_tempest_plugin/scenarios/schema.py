@@ -160,6 +160,14 @@ def step_names(definition):
     return [step_spec(s)[0] for s in definition['steps']]
 
 
+def check_step(scenario, definition, step, option):
+    """``step`` must name a step of ``definition`` (``option`` says who)."""
+    names = step_names(definition)
+    if step is not None and step not in names:
+        raise ScenarioError('%s: scenario %s has no step %r (steps: %s)'
+                            % (option, scenario, step, ', '.join(names)))
+
+
 def step_spec(step):
     """``action`` or ``{name: ..., action: ...}`` → (name, action)."""
     if isinstance(step, str):

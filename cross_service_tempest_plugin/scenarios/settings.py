@@ -47,17 +47,50 @@ REQUIREMENTS = tuple(SERVICES) + (
     'dns_extensions', 'provider_network', 'dns_domain_keywords',
     'second_pool')
 
-# The {placeholders} every definition may use besides its own vars: those
-# filled from tempest.conf (Settings.context, see from_conf) and those each
-# run fills (its zone and the prefix of its resource names).
-CONF_PLACEHOLDERS = ('public_network_id', 'image_ref', 'flavor_ref',
-                     'provider_network_type', 'provider_physical_network',
-                     'provider_segmentation_id', 'provider_cidr',
-                     'provider_ipv6_cidr', 'published_cidr', 'zone_email',
-                     'zone_ttl')
-RUN_PLACEHOLDERS = ('zone_name', 'name_prefix', 'zone_suffix', 'project_id',
-                    'project_name')
-PLACEHOLDERS = CONF_PLACEHOLDERS + RUN_PLACEHOLDERS
+
+def _text(value):
+    return '' if value is None else str(value)
+
+
+# The {placeholders} filled from tempest.conf (Settings.context): name →
+# (group, option, conversion). Those each run fills are in .context.
+CONF_CONTEXT = {
+    'public_network_id': ('network', 'public_network_id', _text),
+    'image_ref': ('compute', 'image_ref', _text),
+    'flavor_ref': ('compute', 'flavor_ref', _text),
+    'provider_network_type': ('cross_service', 'provider_network_type',
+                              _text),
+    'provider_physical_network': ('cross_service',
+                                  'provider_physical_network', _text),
+    'provider_segmentation_id': ('cross_service', 'provider_segmentation_id',
+                                 _text),
+    'provider_cidr': ('cross_service', 'provider_cidr', _text),
+    'provider_ipv6_cidr': ('cross_service', 'provider_ipv6_cidr', _text),
+    'published_cidr': ('cross_service', 'published_cidr', _text),
+    'zone_email': ('cross_service', 'zone_email', None),
+    'zone_ttl': ('cross_service', 'zone_ttl', None),
+}
+CONF_PLACEHOLDERS = tuple(CONF_CONTEXT)
+
+# heat-tempest-plugin's defaults of [heat_plugin] build_timeout and
+# build_interval: they hold where that group is not registered.
+HEAT_BUILD_TIMEOUT = 1200
+HEAT_BUILD_INTERVAL = 4
+
+
+def stack_wait(conf):
+    """(timeout, interval) in seconds of a stack wait, from tempest.conf.
+
+    The one place they are resolved: ``[heat_plugin] build_timeout``;
+    ``[cross_service] stack_interval``, else ``[heat_plugin]
+    build_interval``; heat-tempest-plugin's defaults where that group is
+    missing. Everything else takes the values it is given.
+    """
+    heat = getattr(conf, 'heat_plugin', None)
+    timeout = getattr(heat, 'build_timeout', None) or HEAT_BUILD_TIMEOUT
+    interval = (getattr(conf.cross_service, 'stack_interval', None) or
+                getattr(heat, 'build_interval', None) or HEAT_BUILD_INTERVAL)
+    return timeout, interval
 
 
 def _opt(name):
@@ -80,10 +113,9 @@ class Settings:
     check_nameservers: bool = _opt('check_nameservers')
     check_reverse: bool = _opt('check_reverse')
     query_timeout: float = 2.0      # [dns] query_timeout
-    # [heat_plugin] build_timeout
-    stack_timeout: typing.Optional[float] = None
-    # [cross_service] stack_interval, else [heat_plugin] build_interval
-    stack_interval: typing.Optional[float] = None
+    # seconds of one stack wait and its poll interval (stack_wait)
+    stack_timeout: float = HEAT_BUILD_TIMEOUT
+    stack_interval: float = HEAT_BUILD_INTERVAL
     template_dir: typing.Optional[str] = _opt('template_dir')
     # Values for {placeholders} that come from the config.
     context: dict = dataclasses.field(default_factory=dict)
@@ -109,25 +141,11 @@ class Settings:
     @classmethod
     def from_conf(cls, conf):
         cs = conf.cross_service
-
-        def _s(value):
-            return '' if value is None else value
-        context = {
-            'public_network_id': _s(conf.network.public_network_id),
-            'image_ref': _s(conf.compute.image_ref),
-            'flavor_ref': _s(conf.compute.flavor_ref),
-            'provider_network_type': _s(cs.provider_network_type),
-            'provider_physical_network': _s(cs.provider_physical_network),
-            'provider_segmentation_id': (
-                '' if cs.provider_segmentation_id is None
-                else str(cs.provider_segmentation_id)),
-            'provider_cidr': _s(cs.provider_cidr),
-            'provider_ipv6_cidr': _s(cs.provider_ipv6_cidr),
-            'published_cidr': _s(cs.published_cidr),
-            'zone_email': cs.zone_email,
-            'zone_ttl': cs.zone_ttl,
-        }
-        heat = getattr(conf, 'heat_plugin', None)
+        context = {}
+        for key, (group, option, convert) in CONF_CONTEXT.items():
+            value = getattr(getattr(conf, group), option)
+            context[key] = convert(value) if convert else value
+        stack_timeout, stack_interval = stack_wait(conf)
         return cls(zone_suffix=cs.zone_suffix, zone_email=cs.zone_email,
                    zone_ttl=cs.zone_ttl, record_timeout=cs.record_timeout,
                    record_interval=cs.record_interval,
@@ -137,9 +155,8 @@ class Settings:
                    check_nameservers=cs.check_nameservers,
                    check_reverse=cs.check_reverse,
                    query_timeout=conf.dns.query_timeout,
-                   stack_timeout=getattr(heat, 'build_timeout', None),
-                   stack_interval=(cs.stack_interval or
-                                   getattr(heat, 'build_interval', None)),
+                   stack_timeout=stack_timeout,
+                   stack_interval=stack_interval,
                    template_dir=cs.template_dir, context=context,
                    cleanup_timeout=cs.cleanup_timeout,
                    results_dir=cs.results_dir,

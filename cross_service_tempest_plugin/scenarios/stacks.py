@@ -113,7 +113,7 @@ class Stacks(object):
         ``created: false``.
         """
         until = min(self._clock() + self.settings.create_settle, deadline)
-        interval = float(self.settings.stack_interval or 1)
+        interval = float(self.settings.stack_interval)
         while True:
             try:
                 sid = self.clients.stacks.show_stack(
@@ -145,10 +145,8 @@ class Stacks(object):
         database is away, a lost connection: :mod:`..common.transient`) are
         retried until that same deadline; others are raised.
         """
-        timeout = (self.settings.stack_timeout or
-                   getattr(self.clients.stacks, 'build_timeout', 300))
-        interval = (self.settings.stack_interval or
-                    getattr(self.clients.stacks, 'build_interval', 1))
+        timeout = self.settings.stack_timeout
+        interval = self.settings.stack_interval
         deadline = self._clock() + float(timeout)
         with progress.waiting('stack %s to be %s' % (stack[0], status)):
             return self._wait(stack, status, timeout, interval, deadline)
@@ -195,8 +193,7 @@ class Stacks(object):
             self.clients.stacks.delete_stack(name, sid)
         except lib_exc.NotFound:
             pass
-        timeout = self.settings.stack_timeout or getattr(
-            self.clients.stacks, 'build_timeout', 300)
+        timeout = self.settings.stack_timeout
         if deadline is not None:
             timeout = max(min(float(timeout), deadline - self._clock()),
                           0.001)
@@ -232,7 +229,10 @@ class Cleanup(object):
 
     One deadline for the whole cleanup (``settings.cleanup_timeout`` from
     its start): every call is attempted at least once, retried while time
-    is left, and receives ``deadline=`` (clock time) to bound its own waits.
+    is left and its error can pass (a service busy or away, a lost
+    connection, a stack that went DELETE_FAILED), and receives
+    ``deadline=`` (clock time) to bound its own waits. A service's refusal
+    that cannot pass is recorded at once; a bug of ours is raised at once.
     """
 
     def __init__(self, settings, errors, clock=time.monotonic):
@@ -241,6 +241,12 @@ class Cleanup(object):
         self.interrupted = False
         self._clock = clock
         self.deadline = clock() + settings.cleanup_timeout
+
+    @staticmethod
+    def can_pass(exc):
+        """Whether another attempt may succeed where this one failed."""
+        return (transient.is_transient(exc) or
+                isinstance(exc, waiters.StackStatusError))
 
     def call(self, what, func, *args):
         """Call ``func(*args, deadline=...)``, retrying until the deadline."""
@@ -255,15 +261,22 @@ class Cleanup(object):
                 self.interrupted = True
                 continue
             except Exception as exc:
+                if not self.can_pass(exc):
+                    if not transient.is_service_answer(exc):
+                        raise       # our bug: not retried as if Heat were
+                    self._failed(what, attempts, exc, 'not retried')
+                    return
                 if self._clock() >= self.deadline:
-                    self.errors.append(
-                        'cleanup of %s failed after %d attempt(s) (cleanup '
-                        'timeout %s s): %s: %s'
-                        % (what, attempts, self.settings.cleanup_timeout,
-                           type(exc).__name__, exc))
+                    self._failed(what, attempts, exc, 'cleanup timeout %s s'
+                                 % self.settings.cleanup_timeout)
                     return
             try:
                 time.sleep(max(min(self.settings.cleanup_interval,
                                    self.deadline - self._clock()), 0))
             except KeyboardInterrupt:
                 self.interrupted = True
+
+    def _failed(self, what, attempts, exc, why):
+        self.errors.append('cleanup of %s failed after %d attempt(s) (%s): '
+                           '%s: %s' % (what, attempts, why,
+                                       type(exc).__name__, exc))

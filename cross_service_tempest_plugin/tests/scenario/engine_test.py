@@ -28,6 +28,7 @@ from tempest.common import utils
 from tempest import config
 from tempest.lib import decorators
 
+from cross_service_tempest_plugin import credentials
 from cross_service_tempest_plugin import lost_resources
 from cross_service_tempest_plugin.scenarios import engine
 from cross_service_tempest_plugin.scenarios import loader
@@ -180,17 +181,11 @@ class ScenarioEngineTest(base.CrossServiceScenarioTest):
 
     @classmethod
     def _credentials_kept(cls):
-        who = []
-        for role, manager in (('primary', getattr(cls, 'os_primary', None)),
-                              ('admin', getattr(cls, 'os_admin', None))):
-            creds = getattr(manager, 'credentials', None)
-            if creds is not None:
-                who.append('%s: project %s user %s' % (
-                    role, getattr(creds, 'project_name', '?'),
-                    getattr(creds, 'username', '?')))
-        return ('credentials kept for manual cleanup (Heat deletes with the '
-                'owner\'s trust; deleting the project would orphan the '
-                'leftovers): %s' % ('; '.join(who) or 'unknown'))
+        return credentials.kept_message(
+            (role, manager.credentials) for role, manager in (
+                ('primary', getattr(cls, 'os_primary', None)),
+                ('admin', getattr(cls, 'os_admin', None)))
+            if getattr(manager, 'credentials', None) is not None)
 
     @classmethod
     def clear_credentials(cls):
