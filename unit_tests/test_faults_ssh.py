@@ -49,6 +49,10 @@ class Server(paramiko.ServerInterface):
         self.commands.append(command)
 
         def answer():
+            # the client shuts its side once the exec request succeeded:
+            # answering before would race that reply
+            while channel.recv(1024):
+                pass
             if 'missing' in command:
                 channel.sendall_stderr(b'Unit missing.service not found.\n')
                 channel.send_exit_status(5)
