@@ -40,8 +40,11 @@ import sys
 import time
 import uuid
 
+import prettytable
+
 from constellation.checks import cloud
 from constellation import core
+from constellation import poll
 from constellation import render
 from constellation import state as statemod
 
@@ -54,13 +57,31 @@ CALL_OF = {'network': 'network', 'subnet': 'subnet', 'router': 'router',
 
 
 def load():
-    with open('/proc/loadavg') as f:
-        return ' '.join(f.read().split()[:3])
+    return '%.2f %.2f %.2f' % os.getloadavg()
 
 
 def _t(stamp):
     return datetime.datetime.strptime(stamp.rstrip('Z')[:19],
                                       '%Y-%m-%dT%H:%M:%S').timestamp()
+
+
+def resource_table(spans, rows):
+    """Per resource: median start/end/duration in Heat, the direct call."""
+    table = prettytable.PrettyTable(['resource', 'start', 'end', 'heat',
+                                     'direct'])
+    table.align = 'r'
+    table.align['resource'] = 'l'
+    for res in ('topology', 'network', 'subnet', 'router',
+                'router_interface', 'floating_ip', 'port', 'fip'):
+        if res in spans:
+            call = CALL_OF.get(res)
+            direct = rows.get('direct ' + call) if call else None
+            table.add_row([
+                res, '%.0f' % statistics.median(a for a, _b in spans[res]),
+                '%.0f' % statistics.median(b for _a, b in spans[res]),
+                '%.0f' % statistics.median(b - a for a, b in spans[res]),
+                '%.2f' % statistics.median(direct) if direct else '-'])
+    return table.get_string()
 
 
 class Bench:
@@ -96,17 +117,19 @@ class Bench:
                 'name_prefix': name, 'dns_name': name, 'dns_domain': zone,
                 'public_network': self.public, 'cidr': cidr}})['stack']
         path = '/%s/%s' % (name, s['id'])
-        while True:
-            st = self.api.get(self.heat(path))['stack']['stack_status']
-            if st != 'CREATE_IN_PROGRESS':
-                break
-            time.sleep(0.1)
+        st, _waited = poll.until(lambda: self.status(path),
+                                 'stack %s created' % name, 600, 0.1)
         took = time.monotonic() - t
         if st != 'CREATE_COMPLETE':
             raise RuntimeError('stack %s: %s' % (name, st))
         events = self.api.get(self.heat(
             path + '/events?nested_depth=3&limit=200'))['events']
         return took, path, events
+
+    def status(self, path):
+        """(done, status): done once the stack left CREATE_IN_PROGRESS."""
+        st = self.api.get(self.heat(path))['stack']['stack_status']
+        return st != 'CREATE_IN_PROGRESS', st
 
     def undeploy(self, path):
         self.api.delete(self.heat(path))
@@ -239,19 +262,7 @@ def main(argv=None):
         b.api.delete(render.url(b.ctx, 'designate', '/v2/zones/' + zone))
     print('\nPer resource, median seconds: Heat from its events (whole '
           'seconds, from the stack\'s first event), direct: the call alone')
-    print('%-18s %6s %6s %6s %8s' % (
-        'resource', 'start', 'end', 'heat', 'direct'))
-    for res in ('topology', 'network', 'subnet', 'router',
-                'router_interface', 'floating_ip', 'port', 'fip'):
-        if res in spans:
-            call = CALL_OF.get(res)
-            direct = rows.get('direct ' + call) if call else None
-            start = statistics.median(a for a, _b in spans[res])
-            end = statistics.median(b for _a, b in spans[res])
-            print('%-18s %6.0f %6.0f %6.0f %8s' % (
-                res, start, end, statistics.median(
-                    b - a for a, b in spans[res]),
-                '%.2f' % statistics.median(direct) if direct else '-'))
+    print(resource_table(spans, rows))
     print('deploy median %.1f s, floor median %.1f s, heat/floor median '
           '%.2f over %d pair(s)' % (
               statistics.median(t for t, _f in pairs),

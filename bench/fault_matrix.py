@@ -38,6 +38,7 @@ The JSON shape is documented in cross_service_tempest_plugin/faults/matrix.py.
 import argparse
 import importlib.util
 import io
+import logging
 import os
 import subprocess
 import sys
@@ -67,10 +68,13 @@ def parse_args(argv):
         REPO, 'tools', 'constellation'), help='tools/constellation to run')
     p.add_argument('--state-dir', help='constellation state dir (default: '
                    "the constellation's own default)")
-    p.add_argument('--ssh', metavar='HOST', help='systemd: run systemctl '
-                   'on HOST over ssh (BatchMode)')
-    p.add_argument('--ssh-option', action='append', default=[],
-                   help='systemd: extra ssh argument (repeatable)')
+    p.add_argument('--ssh', metavar='[USER@]HOST', help='systemd: run '
+                   'systemctl on HOST over SSH (Tempest\'s client; HOST may '
+                   'be a Host alias of ~/.ssh/config; keys only)')
+    p.add_argument('--ssh-port', type=int, help='systemd: SSH port '
+                   '(default: ~/.ssh/config, else 22)')
+    p.add_argument('--ssh-key', metavar='FILE', help='systemd: private key '
+                   '(default: ~/.ssh/config, else the agent and ~/.ssh/id_*)')
     p.add_argument('--unit', action='append', default=[],
                    metavar='SERVICE=UNIT', help='systemd: unit of a service '
                    '(default devstack@... names, bind9, rabbitmq-server, '
@@ -118,10 +122,19 @@ def controller(args):
     if args.cloud == 'constellation':
         return constellation.ConstellationController(
             args.constellation, state_dir=args.state_dir)
+    if args.ssh:
+        # Tempest's client logs its retries with a traceback; without a
+        # logging set-up Python would print them: the FaultError says it.
+        logging.getLogger('tempest.lib.common.ssh').addHandler(
+            logging.NullHandler())
+        remote = runner.SSHRunner(args.ssh, port=args.ssh_port,
+                                  key_filename=args.ssh_key)
+        remote.check()      # an unreachable node fails before any cell
+    else:
+        remote = runner.CommandRunner()
     return systemd.SystemdController(
         units=systemd.parse_units(args.unit), sudo=not args.no_sudo,
-        runner=runner.CommandRunner(ssh_host=args.ssh,
-                                    ssh_options=args.ssh_option))
+        runner=remote)
 
 
 class Leaks(object):

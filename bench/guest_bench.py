@@ -13,7 +13,8 @@
 
 """Guests of the real profile: create -> ACTIVE -> answering (numbers only).
 
-    PYTHONPATH=. python3 bench/guest_bench.py [--state-dir D] [--count 3]
+    constellation/checks/venv-python.sh bench.guest_bench [--state-dir D] \
+        [--count 3]
 
 On a running real-profile constellation: a network, subnet, router and
 security group of its own; one server alone, then ``--count`` at once,
@@ -21,7 +22,8 @@ each with a floating IP. For each: seconds from the create request to
 ACTIVE and to its HTTP answer (its hostname) at the floating IP, the QEMU
 RSS (processes in the constellation's namespace) and the total RSS of the
 constellation. Prints the last lines of one guest's console log. Deletes
-everything it created, also on failure. Stdlib only (constellation.rest).
+everything it created, also on failure. In the services venv:
+keystoneauth1 (checks/cloud.Api), psutil, the one polling helper.
 """
 
 import argparse
@@ -30,12 +32,13 @@ import sys
 import time
 import urllib.request
 
-from constellation import bootstrap
+import psutil
+
+from constellation.checks import cloud
 from constellation import core
 from constellation import netns
-from constellation import procs
+from constellation import poll
 from constellation import render
-from constellation import rest
 
 OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 
@@ -51,7 +54,7 @@ def answer(ip, timeout=2):
 class Bench(object):
     def __init__(self, ctx):
         self.ctx = ctx
-        self.s = bootstrap.admin_session(ctx)
+        self.s = cloud.Api(ctx, 'admin', ctx['secrets']['admin'], 'admin')
         self.nova = render.url(ctx, 'nova', '/v2.1')
         self.neutron = render.url(ctx, 'neutron', '/v2.0')
         self.made = []   # (url) to delete, newest last
@@ -71,7 +74,7 @@ class Bench(object):
             'name': 'bench-router', 'external_gateway_info': {
                 'network_id': res['public_network_id']}}}, 'router')
         self.made.append(self.neutron + '/routers/' + r['id'])
-        self.s.put('%s/routers/%s/add_router_interface' % (
+        self.s.call('PUT', '%s/routers/%s/add_router_interface' % (
             self.neutron, r['id']), {'subnet_id': sub['id']})
         self.router, self.subnet = r['id'], sub['id']
         sg = self.post(self.neutron + '/security-groups', {
@@ -85,7 +88,7 @@ class Bench(object):
                     'port_range_max': port}}, 'security_group_rule')
         self.net, self.sg = n['id'], sg['name']
 
-    def boot(self, names, res, timeout=300):
+    def boot(self, names, res, timeout=300, interval=0.5):
         t0 = time.monotonic()
         servers = {}
         for name in names:
@@ -96,34 +99,38 @@ class Bench(object):
                 'security_groups': [{'name': self.sg}]}})['server']
             servers[name] = {'id': srv['id']}
             self.made.append(self.nova + '/servers/' + srv['id'])
-        pending = dict(servers)
-        while pending and time.monotonic() - t0 < timeout:
-            for name, info in list(pending.items()):
+
+        def step():
+            for name, info in servers.items():
+                if 'answering' in info:
+                    continue
                 if 'active' not in info:
-                    st = self.s.get(self.nova + '/servers/' + info['id'])[
-                        'server']['status']
-                    if st == 'ERROR':
-                        raise RuntimeError('%s went ERROR' % name)
-                    if st == 'ACTIVE':
-                        info['active'] = time.monotonic() - t0
-                        ports = self.s.get('%s/ports?device_id=%s' % (
-                            self.neutron, info['id']))['ports']
-                        fip = self.post(self.neutron + '/floatingips', {
-                            'floatingip': {
-                                'floating_network_id':
-                                    res['public_network_id'],
-                                'port_id': ports[0]['id']}}, 'floatingip')
-                        self.made.append(self.neutron + '/floatingips/' +
-                                         fip['id'])
-                        info['ip'] = fip['floating_ip_address']
+                    self.activate(name, info, res, t0)
                 elif answer(info['ip']) == name:
                     info['answering'] = time.monotonic() - t0
-                    del pending[name]
-            time.sleep(0.5)
-        if pending:
-            raise RuntimeError('not answering after %d s: %s' % (
-                timeout, sorted(pending)))
+            pending = sorted(n for n, i in servers.items()
+                             if 'answering' not in i)
+            return not pending, 'not answering yet: %s' % ' '.join(pending)
+        poll.until(step, '%d guest(s) answering their name over HTTP at '
+                   'their floating IP' % len(servers), timeout, interval)
         return servers
+
+    def activate(self, name, info, res, t0):
+        """Once ACTIVE: note when, give it a floating IP."""
+        st = self.s.get(self.nova + '/servers/' + info['id'])[
+            'server']['status']
+        if st == 'ERROR':
+            raise RuntimeError('%s went ERROR' % name)
+        if st != 'ACTIVE':
+            return
+        info['active'] = time.monotonic() - t0
+        ports = self.s.get('%s/ports?device_id=%s' % (
+            self.neutron, info['id']))['ports']
+        fip = self.post(self.neutron + '/floatingips', {'floatingip': {
+            'floating_network_id': res['public_network_id'],
+            'port_id': ports[0]['id']}}, 'floatingip')
+        self.made.append(self.neutron + '/floatingips/' + fip['id'])
+        info['ip'] = fip['floating_ip_address']
 
     def console(self, server_id, lines=12):
         out = self.s.post('%s/servers/%s/action' % (self.nova, server_id),
@@ -134,24 +141,40 @@ class Bench(object):
         for url in reversed(self.made):
             try:
                 if '/routers/' in url:
-                    self.s.put(url + '/remove_router_interface',
-                               {'subnet_id': self.subnet})
+                    self.s.call('PUT', url + '/remove_router_interface',
+                                {'subnet_id': self.subnet})
                 self.s.delete(url)
-            except rest.HTTPError:
-                pass
+            except cloud.HttpError as exc:
+                print('cleanup: %s: %s' % (url, exc))
             if '/servers/' in url:
-                for _ in range(120):
-                    try:
-                        self.s.get(url)
-                    except rest.HTTPError:
-                        break
-                    time.sleep(0.5)
+                try:
+                    cloud.wait('%s gone' % url, lambda: self.gone(url), 60)
+                except poll.Timeout as exc:
+                    print('cleanup: %s' % exc)
+
+    def gone(self, url):
+        try:
+            self.s.get(url)
+        except cloud.NotFound:
+            return True
+        return False
+
+
+def qemu_rss_mib(pids, match='qemu-system'):
+    """RSS (MiB) of those of ``pids`` whose command line names ``match``."""
+    out = []
+    for pid in pids:
+        try:
+            proc = psutil.Process(pid)
+            if any(match in arg for arg in proc.cmdline()):
+                out.append(proc.memory_info().rss / 1048576.0)
+        except psutil.Error:     # gone meanwhile, or not ours to read
+            continue
+    return out
 
 
 def guest_rss_mib(ctx):
-    ns = netns.plan(ctx)['netns']
-    return [procs.rss_kib(p) / 1024.0 for p in netns.pids(ns)
-            if 'qemu-system' in procs.pid_cmdline(p)]
+    return qemu_rss_mib(netns.pids(netns.plan(ctx)['netns']))
 
 
 def main():

@@ -24,6 +24,8 @@ fills it and is not counted).  Prints each run's seconds and the ratio
 uv/pip of each pair, so a busy machine slows both sides of a ratio alike.
 
     bench/install_bench.py [--runs 1] [--warm] [--plugin]
+
+Its table is %-formatted, not PrettyTable: system python, a row per pair.
 """
 
 import argparse
@@ -42,8 +44,7 @@ from constellation import installer  # noqa: E402
 
 
 def _load():
-    with open('/proc/loadavg') as f:
-        return ' '.join(f.read().split()[:3])
+    return '%.2f %.2f %.2f' % os.getloadavg()
 
 
 def requirements(plugin):

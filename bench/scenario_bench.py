@@ -65,6 +65,8 @@ import tempfile
 import threading
 import time
 
+import prettytable
+
 from cross_service_tempest_plugin.report import propagation
 from cross_service_tempest_plugin.report import results as report_results
 
@@ -94,8 +96,7 @@ def workers(stdout):
 
 
 def load():
-    with open('/proc/loadavg') as f:
-        return ' '.join(f.read().split()[:3])
+    return '%.2f %.2f %.2f' % os.getloadavg()
 
 
 def tempest_log(config, workspace):
@@ -210,11 +211,14 @@ def summarise(results, out=sys.stdout):
         by_scenario[r['scenario']].append(r)
     out.write('\nPer scenario (median over %d result(s) each):\n'
               % min((len(v) for v in by_scenario.values()), default=0))
-    out.write('%-22s %6s %9s\n' % ('scenario', 'passed', 'duration'))
+    table = prettytable.PrettyTable(['scenario', 'passed', 'duration s'])
+    table.align = 'r'
+    table.align['scenario'] = 'l'
     for name, rs in sorted(by_scenario.items()):
-        out.write('%-22s %3d/%-2d %8ss\n' % (
-            name, sum(1 for r in rs if r['passed']), len(rs),
-            _med(r['duration'] for r in rs)))
+        table.add_row([name, '%d/%d' % (sum(1 for r in rs if r['passed']),
+                                        len(rs)),
+                       _med(r['duration'] for r in rs)])
+    out.write(table.get_string() + '\n')
     out.write('\nPer step, seconds (median per scenario):\n')
     for name, rs in sorted(by_scenario.items()):
         steps = collections.OrderedDict()

@@ -18,38 +18,48 @@ credentials), polls each every 50 ms until ACTIVE (the time Designate
 itself takes: central, worker, BIND9 transfer from mdns, the worker's
 poll), deletes it, and prints the median, min and max.
 
-    bench/zone_bench.py [--state DIR] [-n 8]
+    constellation/checks/venv-python.sh bench.zone_bench [--state DIR] [-n 8]
+
+In the services venv: keystoneauth1 (checks/cloud.py's Api) and the
+constellation's one polling helper.
 """
 
 import argparse
 import os
 import statistics
-import sys
 import time
 import uuid
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
-                                '..'))
-
-from constellation import bootstrap  # noqa: E402
-from constellation import core  # noqa: E402
-from constellation import render  # noqa: E402
+from constellation.checks import cloud
+from constellation import core
+from constellation import poll
+from constellation import render
 
 
-def one(s, zones, timeout=60):
+class ZoneError(Exception):
+    pass
+
+
+def one(api, zones, timeout=60, interval=0.05):
+    """Seconds from the create request until the zone is ACTIVE."""
     name = 'zb-%s.example.org.' % uuid.uuid4().hex[:10]
     t0 = time.monotonic()
-    zone = s.post(zones, {'name': name, 'email': 'bench@example.org'})
-    status = zone['status']
-    while status != 'ACTIVE':
-        if status == 'ERROR' or time.monotonic() - t0 > timeout:
-            raise SystemExit('zone %s: %s after %.1fs' % (
-                name, status, time.monotonic() - t0))
-        time.sleep(0.05)
-        status = s.get('%s/%s' % (zones, zone['id']))['status']
-    took = time.monotonic() - t0
-    s.delete('%s/%s' % (zones, zone['id']))
-    return took
+    zone = api.post(zones, {'name': name, 'email': 'bench@example.org'})
+    url = '%s/%s' % (zones, zone['id'])
+
+    def active():
+        status = api.get(url)['status']
+        if status == 'ERROR':
+            raise ZoneError('zone %s: ERROR after %.1f s'
+                            % (name, time.monotonic() - t0))
+        return status == 'ACTIVE', status
+    try:
+        if zone['status'] != 'ACTIVE':
+            poll.until(active, 'zone %s ACTIVE' % name, timeout, interval,
+                       retry_on=(cloud.NotFound,))
+        return time.monotonic() - t0
+    finally:
+        api.delete(url)
 
 
 def main():
@@ -61,9 +71,12 @@ def main():
     if not args.state:
         p.error('--state or CONSTELLATION_STATE_DIR is required')
     ctx = core.Constellation(args.state).ctx()
-    s = bootstrap.admin_session(ctx)
+    api = cloud.Api(ctx, 'admin', ctx['secrets']['admin'], 'admin')
     zones = render.url(ctx, 'designate', '/v2/zones')
-    times = [one(s, zones) for _ in range(args.n)]
+    try:
+        times = [one(api, zones) for _ in range(args.n)]
+    except (ZoneError, poll.Timeout) as exc:
+        raise SystemExit('zone_bench: %s' % exc)
     print('%-30s median %.2f s (min %.2f, max %.2f, n=%d)' % (
         'zone create -> ACTIVE', statistics.median(times), min(times),
         max(times), len(times)))

@@ -10,7 +10,10 @@
 # License for the specific language governing permissions and limitations
 # under the License.
 
-"""`down`, `destroy`, `status`, `restart`, `stop`, `start`, `logs`."""
+"""`down`, `destroy`, `status`, `restart`, `stop`, `start`, `logs`.
+
+Stdlib, not prettytable: `status` prints its table also without the venv.
+"""
 
 import concurrent.futures
 import os

@@ -14,6 +14,8 @@
 
 Monotonic clock, a deadline, the last value seen; a timeout says what was
 expected, what was seen last and after how long.
+
+Stdlib, not tenacity: every CLI verb waits with it, with or without the venv.
 """
 
 import time

@@ -10,7 +10,9 @@
 # License for the specific language governing permissions and limitations
 # under the License.
 
-"""Which processes are ours, and what they use (reads /proc, stdlib only).
+"""Which processes are ours, and what they use (reads /proc).
+
+Stdlib, not psutil: down/destroy/status must work without the services venv.
 
 Ours are the processes that the supervisord of this state dir started and
 their children -- never a process that merely names a file of the state

@@ -10,7 +10,10 @@
 # License for the specific language governing permissions and limitations
 # under the License.
 
-"""Minimal JSON-over-HTTP client (stdlib only) with Keystone v3 tokens."""
+"""Minimal JSON-over-HTTP client with Keystone v3 tokens.
+
+Stdlib, not keystoneauth1: bootstrap/status run in the CLI's system python.
+"""
 
 import json
 import time

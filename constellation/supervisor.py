@@ -12,8 +12,7 @@
 
 """Our supervisord: start it, talk to it over its private unix socket.
 
-The CLI runs on the system python (stdlib only, see the package), so the
-XML-RPC client is the stdlib's, over a unix-socket transport.
+Stdlib, not supervisor.xmlrpc: down/status need it when the venv is broken.
 """
 
 import http.client

@@ -25,6 +25,8 @@ import this module.
 
 import sys
 
+import prettytable
+
 KINDS = ('stacks', 'zones', 'ptr_records', 'floating_ips', 'ports',
          'servers', 'networks', 'subnets', 'routers', 'projects', 'users')
 
@@ -117,18 +119,22 @@ def compare(before, after, out=sys.stdout):
     """
     leaks = 0
     out.write('stacks counted in: %s\n' % after.get('stacks_scope', '?'))
+    table = prettytable.PrettyTable(['kind', 'before', 'after', 'new'])
+    table.align = 'r'
+    table.align['kind'] = 'l'
+    leaked = []
     for kind in KINDS:
         if kind not in before or kind not in after:
-            out.write('%-13s not compared (missing from a snapshot)\n'
-                      % kind)
+            table.add_row([kind, '-', '-', 'not compared'])
+            leaked.append('%s not compared (missing from a snapshot)' % kind)
             continue
         new = set(after[kind]) - set(before[kind])
-        out.write('%-13s before %4d  after %4d  new %d\n'
-                  % (kind, len(before[kind]), len(after[kind]), len(new)))
-        for rid in sorted(new):
-            out.write('    leaked %s %s (%s)\n'
-                      % (kind[:-1], rid, after[kind][rid]))
+        table.add_row([kind, len(before[kind]), len(after[kind]), len(new)])
+        leaked += ['leaked %s %s (%s)' % (kind[:-1], rid, after[kind][rid])
+                   for rid in sorted(new)]
         leaks += len(new)
+    out.write(table.get_string() + '\n')
+    out.write(''.join(line + '\n' for line in leaked))
     before_rev = before.get('reverse_zones', {})
     after_rev = after.get('reverse_zones', {})
     new_rev = set(after_rev) - set(before_rev)

@@ -13,6 +13,7 @@
 """No secret on a command line or in a log (fakes; no services)."""
 
 import subprocess
+import sys
 
 import pytest
 
@@ -107,8 +108,29 @@ def test_secrets_check_finds_a_secret_in_a_log_and_a_cmdline(st, ctx,
         f.write('pw=%s' % ctx['secrets']['rabbit'])
     assert check.log_hits(st.root, ctx['secrets']) == [
         (st.log('x'), 'rabbit')]
-    proc = tmp_path / 'proc'
-    (proc / '7').mkdir(parents=True)
-    (proc / '7' / 'cmdline').write_bytes(
-        b'mariadb\0-e\0IDENTIFIED BY ' + ctx['secrets']['db'].encode())
-    assert check.cmdline_hits(ctx['secrets'], str(proc)) == [(7, 'db')]
+    # a real process whose argv carries the db secret (psutil reads it)
+    proc = subprocess.Popen([sys.executable, '-c',
+                             'import sys; print(1, flush=True); '
+                             'sys.stdin.read()',
+                             'IDENTIFIED BY ' + ctx['secrets']['db']],
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+    try:
+        proc.stdout.readline()      # started: its argv is its own
+        assert (proc.pid, 'db') in check.cmdline_hits(ctx['secrets'])
+    finally:
+        proc.communicate(b'')
+    assert (proc.pid, 'db') not in check.cmdline_hits(ctx['secrets'])
+
+
+def test_secrets_check_skips_unreadable_command_lines(ctx):
+    from constellation.checks import secrets as check
+
+    class P(object):
+        def __init__(self, pid, cmdline):
+            self.info = {'pid': pid, 'cmdline': cmdline}
+
+    def processes(attrs):
+        assert attrs == ['pid', 'cmdline']
+        return [P(1, None), P(2, []),
+                P(3, ['mysql', '-p' + ctx['secrets']['db']])]
+    assert check.cmdline_hits(ctx['secrets'], processes) == [(3, 'db')]

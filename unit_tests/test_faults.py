@@ -15,6 +15,8 @@
 
 import subprocess
 
+import fixtures
+from tempest.lib import exceptions as lib_exc
 import testtools
 
 from cross_service_tempest_plugin.faults import base
@@ -154,14 +156,6 @@ class TestCommandRunner(testtools.TestCase):
         self.assertNotIn('shell', kwargs)
         self.assertEqual(600, kwargs['timeout'])
 
-    def test_ssh_quotes_the_remote_command(self):
-        r = runner.CommandRunner(ssh_host='stack@node1',
-                                 ssh_options=['-p', '2222'], run=FakeRun())
-        self.assertEqual(
-            ['ssh', '-o', 'BatchMode=yes', '-p', '2222', 'stack@node1',
-             "systemctl restart 'devstack@a b.service'"],
-            r.argv(['systemctl', 'restart', 'devstack@a b.service']))
-
     def test_failure_names_command_exit_code_and_output(self):
         r = runner.CommandRunner(run=FakeRun(rc=5, stderr='Unit not found'))
         self.assertRaisesRegex(
@@ -177,6 +171,101 @@ class TestCommandRunner(testtools.TestCase):
             2, 'No such file', 'ssh')))
         self.assertRaisesRegex(base.FaultError, 'ssh .*cannot run', r,
                                ['ssh', 'h'])
+
+
+class FakeSSHClient(object):
+    """tempest.lib.common.ssh.Client stand-in: records, answers or raises.
+
+    ``script``: per exec_command, the output (str) or an exception.
+    """
+
+    def __init__(self, script=(), auth=None):
+        self.made, self.commands, self.auths = [], [], 0
+        self.script, self.auth = list(script), auth
+
+    def __call__(self, host, username, **kwargs):
+        self.made.append(dict(kwargs, host=host, username=username))
+        return self
+
+    def test_connection_auth(self):
+        self.auths += 1
+        if self.auth:
+            raise self.auth
+
+    def exec_command(self, cmd):
+        self.commands.append(cmd)
+        answer = self.script.pop(0) if self.script else ''
+        if isinstance(answer, Exception):
+            raise answer
+        return answer
+
+
+class TestSSHRunner(testtools.TestCase):
+
+    def runner(self, host='stack@node1', **kwargs):
+        kwargs.setdefault('ssh_config', None)
+        return runner.SSHRunner(host, **kwargs)
+
+    def test_quoted_command_through_tempest_client(self):
+        client = FakeSSHClient(['active\n'])
+        proc = self.runner(port=2222, client=client, timeout=90)(
+            ['systemctl', 'restart', 'devstack@a b.service'])
+        self.assertEqual(["systemctl restart 'devstack@a b.service'"],
+                         client.commands)
+        self.assertEqual('active\n', proc.stdout)
+        self.assertEqual(0, proc.returncode)
+        check, run = client.made
+        self.assertEqual(('node1', 'stack', 2222, 60, True, None),
+                         (check['host'], check['username'], check['port'],
+                          check['timeout'], check['look_for_keys'],
+                          check['key_filename']))
+        self.assertEqual(90, run['timeout'])
+        self.assertNotIn('password', run)
+
+    def test_connection_checked_once_then_clear_error(self):
+        client = FakeSSHClient()
+        r = self.runner(client=client, key_filename='/k')
+        r(['true'])
+        r(['true'])
+        self.assertEqual(1, client.auths)
+        self.assertEqual(False, client.made[0]['look_for_keys'])
+        bad = FakeSSHClient(auth=lib_exc.SSHTimeout(
+            host='node1', user='stack', password=None))
+        err = self.assertRaises(base.FaultError, self.runner(
+            client=bad, connect_timeout=7), ['true'])
+        self.assertIn('ssh stack@node1:22: cannot connect and authenticate '
+                      'within 7 s', str(err))
+        self.assertNotIn('Password', str(err))
+        self.assertEqual([], bad.commands)
+
+    def test_failure_names_command_exit_code_and_output(self):
+        client = FakeSSHClient([lib_exc.SSHExecCommandFailed(
+            command='systemctl restart x', exit_status=5,
+            stderr='Unit not found', stdout='')])
+        self.assertRaisesRegex(
+            base.FaultError, r'ssh stack@node1:22: systemctl restart x '
+            r'failed \(exit 5\): Unit not found\Z',
+            self.runner(client=client), ['systemctl', 'restart', 'x'])
+
+    def test_timeout_and_broken_connection(self):
+        client = FakeSSHClient([lib_exc.TimeoutException(),
+                                OSError('Connection reset by peer')])
+        r = self.runner(client=client, timeout=3)
+        self.assertRaisesRegex(base.FaultError, 'ssh stack@node1:22: x: no '
+                               'answer within 3 s', r, ['x'])
+        self.assertRaisesRegex(base.FaultError, 'x: cannot run: Connection '
+                               'reset', r, ['x'])
+
+    def test_ssh_config_alias(self):
+        path = self.useFixture(fixtures.TempDir()).join('config')
+        with open(path, 'w') as f:
+            f.write('Host node1\n  HostName 127.0.0.1\n  User stack\n'
+                    '  Port 2222\n  IdentityFile /keys/node1\n')
+        r = self.runner('node1', ssh_config=path)
+        self.assertEqual(('127.0.0.1', 'stack', 2222, '/keys/node1'),
+                         (r.host, r.username, r.port, r.key_filename))
+        r = self.runner('admin@node1', ssh_config=path, port=22)
+        self.assertEqual(('admin', 22), (r.username, r.port))
 
 
 class TestConstellationController(testtools.TestCase):
@@ -238,18 +327,16 @@ class TestSystemdController(testtools.TestCase):
             self.assertIn(service, ctl.services())
 
     def test_over_ssh_without_sudo(self):
-        run = FakeRun()
+        client = FakeSSHClient()
         ctl = systemd.SystemdController(
-            sudo=False, runner=runner.CommandRunner(ssh_host='node',
-                                                    run=run))
+            sudo=False, runner=runner.SSHRunner('node', ssh_config=None,
+                                                client=client))
         with base.Fault(ctl, 'nova-compute', action='stop'):
             pass
-        self.assertEqual(
-            [['ssh', '-o', 'BatchMode=yes', 'node',
-              'systemctl stop devstack@n-cpu.service'],
-             ['ssh', '-o', 'BatchMode=yes', 'node',
-              'systemctl start devstack@n-cpu.service']],
-            [c[0] for c in run.calls])
+        self.assertEqual(['systemctl stop devstack@n-cpu.service',
+                          'systemctl start devstack@n-cpu.service'],
+                         client.commands)
+        self.assertEqual({'node'}, {c['host'] for c in client.made})
 
     def test_parse_units(self):
         self.assertEqual({'named': 'named.service', 'x': 'y'},

@@ -26,6 +26,13 @@ def snap(**kinds):
     return out
 
 
+def table_rows(text):
+    """{first cell: other cells} of the PrettyTable in ``text``."""
+    rows = [[c.strip() for c in line.strip().strip('|').split('|')]
+            for line in text.splitlines() if line.startswith('|')]
+    return {r[0]: r[1:] for r in rows}
+
+
 class TestCompare(unittest.TestCase):
 
     def test_no_difference(self):
@@ -47,6 +54,11 @@ class TestCompare(unittest.TestCase):
         self.assertIn('leaked project p1 (tempest-ServersDnsTest-1)',
                       out.getvalue())
         self.assertIn('LEAK CHECK: 2 leaked resource(s)', out.getvalue())
+        rows = table_rows(out.getvalue())
+        self.assertEqual(['before', 'after', 'new'], rows['kind'])
+        self.assertEqual(set(leaks.KINDS) | {'kind'}, set(rows))
+        self.assertEqual(['0', '1', '1'], rows['stacks'])
+        self.assertEqual(['0', '0', '0'], rows['zones'])
 
     def test_older_snapshot_without_a_kind(self):
         before = snap()
@@ -54,5 +66,8 @@ class TestCompare(unittest.TestCase):
         out = io.StringIO()
         self.assertEqual(0, leaks.compare(before, snap(users={'u': 'x'}),
                                           out))
-        self.assertIn('users         not compared (missing from a snapshot)',
+        rows = table_rows(out.getvalue())
+        self.assertEqual(['-', '-', 'not compared'], rows['users'])
+        self.assertIn('\nusers not compared (missing from a snapshot)\n',
                       out.getvalue())
+        self.assertEqual(['0', '0', '0'], rows['stacks'])

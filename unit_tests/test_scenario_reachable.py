@@ -120,3 +120,15 @@ def test_http_hostname_reads_the_body_from_a_real_server():
     assert got == 'srv-0' and 'HTTP 200' in seen
     got, seen = reachable.http_hostname('127.0.0.1', 9, 1)  # discard port
     assert got is None and 'Error' in seen
+
+
+def test_the_wait_ends_at_its_deadline_not_a_poll_later():
+    clock = Clock()
+    with pytest.raises(StepFailure) as e:
+        reachable.wait_answers(
+            'srv-0.z.test.', 'srv-0', ['ns1'], lambda ns, name: set(),
+            lambda addr: (None, 'unused'), 2.5, clock=clock,
+            sleep=clock.sleep)
+    assert 'last seen: ns1: no A record for srv-0.z.test.; waited 2.5 s ' \
+        '(timeout 2.5 s' in str(e.value)
+    assert clock.t == 2.5

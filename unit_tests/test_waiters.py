@@ -240,6 +240,33 @@ class TestWaitForStackDeleted(WaiterTestCase):
                       '10.0 s); last status DELETE_IN_PROGRESS', str(exc))
         self.assertEqual([3, 3, 3, 1], self.clock.sleeps)
 
+    def test_heat_api_errors_retried_until_the_deadline(self):
+        stacks = FakeStacks('DELETE_IN_PROGRESS')
+        stacks.show_stack = mock.Mock(side_effect=lib_exc.ServerFault(
+            'heat-engine is down'))
+        exc = self.assertRaises(
+            waiters.StackTimeout, waiters.wait_for_stack_deleted,
+            stacks, 'st', 'i', timeout=10, interval=4)
+        self.assertIn('Stack st/i was not deleted within 10 s (waited 10.0 '
+                      's); the Heat API kept failing: ServerFault: Got '
+                      'server fault', str(exc))
+        self.assertEqual(4, stacks.show_stack.call_count)
+        stacks.show_stack = mock.Mock(side_effect=[
+            lib_exc.ServerFault('busy'), {'stack': {
+                'stack_status': 'DELETE_COMPLETE'}}])
+        waiters.wait_for_stack_deleted(stacks, 'st', 'i')
+        stacks.show_stack = mock.Mock(side_effect=KeyError('our bug'))
+        self.assertRaises(KeyError, waiters.wait_for_stack_deleted,
+                          stacks, 'st', 'i')
+        self.assertEqual(1, stacks.show_stack.call_count)
+
+    def test_status_wait_leaves_heat_api_errors_to_the_caller(self):
+        stacks = FakeStacks('CREATE_IN_PROGRESS')
+        stacks.show_stack = mock.Mock(side_effect=lib_exc.ServerFault('x'))
+        self.assertRaises(lib_exc.ServerFault, waiters.wait_for_stack_status,
+                          stacks, 'st', 'i', 'CREATE_COMPLETE')
+        self.assertEqual(1, stacks.show_stack.call_count)
+
 
 class TestWaitersNeverSleepPastNothing(WaiterTestCase):
 

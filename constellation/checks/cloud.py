@@ -26,6 +26,7 @@ from keystoneauth1 import session as ksa_session
 from constellation import poll
 from constellation import render
 
+HttpError = ksa_exc.HttpError
 NotFound = ksa_exc.NotFound
 
 

@@ -22,6 +22,8 @@ import os
 import sys
 import threading
 
+import psutil
+
 from constellation import core
 from constellation import state as statemod
 
@@ -30,19 +32,14 @@ def _named(secrets):
     return [(n, v.encode()) for n, v in sorted(secrets.items()) if v]
 
 
-def cmdline_hits(secrets, proc='/proc'):
-    """[(pid, secret name)] over every process's command line."""
+def cmdline_hits(secrets, processes=psutil.process_iter):
+    """[(pid, secret name)] over every process's command line (psutil)."""
+    named = [(n, v) for n, v in sorted(secrets.items()) if v]
     hits = []
-    named = _named(secrets)
-    for entry in os.listdir(proc):
-        if not entry.isdigit():
-            continue
-        try:
-            with open(os.path.join(proc, entry, 'cmdline'), 'rb') as f:
-                cmd = f.read()
-        except OSError:
-            continue
-        hits += [(int(entry), n) for n, v in named if v in cmd]
+    for p in processes(['pid', 'cmdline']):
+        # a process we may not read, or a zombie: cmdline None or []
+        cmd = '\0'.join(p.info['cmdline'] or ())
+        hits += [(p.info['pid'], n) for n, v in named if v in cmd]
     return hits
 
 

@@ -21,7 +21,7 @@ import time
 
 from tempest.lib import exceptions as lib_exc
 
-from cross_service_tempest_plugin.common import transient
+from cross_service_tempest_plugin.common import polling
 
 LAST_EVENTS = 5
 
@@ -106,6 +106,9 @@ def wait_for_stack_status(stacks_client, stack_name, stack_id, status,
                           resources_client=None):
     """Poll the stack until it has ``status``; return the stack dict.
 
+    A Heat API error is raised as it comes (``Stacks.wait`` of the engine
+    decides what it retries).
+
     :raises StackStatusError: the stack reached a ``*_FAILED`` (or rollback)
         status, or disappeared
     :raises StackTimeout: ``timeout`` (default: the client's build_timeout,
@@ -114,8 +117,8 @@ def wait_for_stack_status(stacks_client, stack_name, stack_id, status,
     timeout, interval = _settings(stacks_client, timeout, interval)
     ident = '%s/%s' % (stack_name, stack_id)
     start = time.monotonic()
-    stack = None
-    while True:
+
+    def check():
         try:
             stack = stacks_client.show_stack(ident)['stack']
         except lib_exc.NotFound:
@@ -123,24 +126,24 @@ def wait_for_stack_status(stacks_client, stack_name, stack_id, status,
                 'Stack %s disappeared while waiting for %s (after %.1f s)'
                 % (ident, status, time.monotonic() - start)))
         seen = stack['stack_status']
-        elapsed = time.monotonic() - start
-        if seen == status:
-            return stack
         if _is_failure(seen, status):
             raise StackStatusError(details=(
                 'Stack %s reached %s while waiting for %s (after %.1f s)\n%s'
-                % (ident, seen, status, elapsed,
+                % (ident, seen, status, time.monotonic() - start,
                    _failure_details(stack_name, stack_id, stack,
                                     events_client, resources_client))))
-        if elapsed >= timeout:
-            raise StackTimeout(details=(
-                'Stack %s did not reach %s within %.0f s (waited %.1f s); '
-                'last status %s\n%s'
-                % (ident, status, timeout, elapsed, seen,
-                   _failure_details(stack_name, stack_id, stack,
-                                    events_client, resources_client))))
-        # Never sleep past the deadline: one last look right at it.
-        time.sleep(min(interval, timeout - elapsed))
+        return seen == status, stack
+    try:
+        return polling.until(check, timeout, interval,
+                             retry=lambda exc: False)[0]
+    except polling.Deadline as late:
+        raise StackTimeout(details=(
+            'Stack %s did not reach %s within %.0f s (waited %.1f s); '
+            'last status %s\n%s'
+            % (ident, status, timeout, late.waited,
+               late.seen['stack_status'],
+               _failure_details(stack_name, stack_id, late.seen,
+                                events_client, resources_client))))
 
 
 def wait_for_stack_deleted(stacks_client, stack_name, stack_id, timeout=None,
@@ -148,47 +151,40 @@ def wait_for_stack_deleted(stacks_client, stack_name, stack_id, timeout=None,
                            resources_client=None):
     """Poll until the stack is gone (404) or DELETE_COMPLETE.
 
+    Heat busy or restarting (a database restart) is retried until the
+    deadline (:mod:`.transient`); anything else is raised at once.
+
     :raises StackStatusError: on DELETE_FAILED
     :raises StackTimeout: when the deadline passes first
     """
     timeout, interval = _settings(stacks_client, timeout, interval)
     ident = '%s/%s' % (stack_name, stack_id)
     start = time.monotonic()
-    while True:
+
+    def check():
         try:
             stack = stacks_client.show_stack(ident)['stack']
         except lib_exc.NotFound:
-            return
-        except Exception as exc:
-            # Heat busy or restarting (a database restart): retried until
-            # the deadline; anything else is raised at once
-            if not transient.is_transient(exc):
-                raise
-            elapsed = time.monotonic() - start
-            if elapsed >= timeout:
-                raise StackTimeout(details=(
-                    'Stack %s was not deleted within %.0f s (waited %.1f '
-                    's); the Heat API kept failing: %s'
-                    % (ident, timeout, elapsed, transient.describe(exc))))
-            time.sleep(min(interval, timeout - elapsed))
-            continue
-        seen = stack['stack_status']
-        elapsed = time.monotonic() - start
-        if seen == 'DELETE_COMPLETE':
-            return
-        if seen == 'DELETE_FAILED':
+            return True, None
+        if stack['stack_status'] == 'DELETE_FAILED':
             raise StackStatusError(details=(
                 'Stack %s reached DELETE_FAILED while waiting for its '
                 'deletion (after %.1f s)\n%s'
-                % (ident, elapsed,
+                % (ident, time.monotonic() - start,
                    _failure_details(stack_name, stack_id, stack,
                                     events_client, resources_client))))
-        if elapsed >= timeout:
+        return stack['stack_status'] == 'DELETE_COMPLETE', stack
+    try:
+        polling.until(check, timeout, interval)
+    except polling.Deadline as late:
+        if not isinstance(late.seen, dict):     # the API's error, described
             raise StackTimeout(details=(
-                'Stack %s was not deleted within %.0f s (waited %.1f s); '
-                'last status %s\n%s'
-                % (ident, timeout, elapsed, seen,
-                   _failure_details(stack_name, stack_id, stack,
-                                    events_client, resources_client))))
-        # Never sleep past the deadline: one last look right at it.
-        time.sleep(min(interval, timeout - elapsed))
+                'Stack %s was not deleted within %.0f s (waited %.1f '
+                's); the Heat API kept failing: %s'
+                % (ident, timeout, late.waited, late.seen)))
+        raise StackTimeout(details=(
+            'Stack %s was not deleted within %.0f s (waited %.1f s); '
+            'last status %s\n%s'
+            % (ident, timeout, late.waited, late.seen['stack_status'],
+               _failure_details(stack_name, stack_id, late.seen,
+                                events_client, resources_client))))

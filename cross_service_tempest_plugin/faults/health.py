@@ -29,6 +29,7 @@ import urllib.error
 import urllib.request
 
 from cross_service_tempest_plugin.common import dns_checks
+from cross_service_tempest_plugin.common import polling
 
 
 def soa_serial(nameserver, zone, timeout=2.0,
@@ -134,13 +135,17 @@ class HealthCheck(object):
         → its last report plus ``waited`` seconds (``ok`` False at the
         deadline; the problems say what was seen last).
         """
-        start = self._clock()
-        while True:
+        def check():
             report = self.check(zones)
-            report['waited'] = round(self._clock() - start, 3)
-            if report['ok'] or report['waited'] >= timeout:
-                return report
-            self._sleep(interval)
+            return report['ok'], report
+        try:
+            report, waited = polling.until(
+                check, timeout, interval, retry=lambda exc: False,
+                clock=self._clock, sleep=self._sleep)
+        except polling.Deadline as late:
+            report, waited = late.seen, late.waited
+        report['waited'] = round(waited, 3)
+        return report
 
     @classmethod
     def from_config(cls, config_file=None, http_timeout=10.0):

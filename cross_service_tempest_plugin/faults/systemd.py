@@ -13,7 +13,8 @@
 
 """Faults on a devstack/systemd cloud: ``systemctl VERB UNIT``.
 
-Run locally (on the controller node) or over SSH. Devstack names its
+Run locally (on the controller node) or over SSH with Tempest's client
+(:class:`~.runner.SSHRunner`). Devstack names its
 OpenStack units ``devstack@<name>.service``; the infrastructure keeps the
 distribution's unit names. :data:`DEVSTACK_UNITS` is the default map
 (Ubuntu names; pass ``units`` to override any, e.g. ``{'named': 'named',
@@ -59,8 +60,9 @@ class SystemdController(base.Controller):
 
     ``units``: overrides of :data:`DEVSTACK_UNITS`; ``sudo``: prefix
     ``sudo -n`` (never prompts); ``runner``: a
-    :class:`~.runner.CommandRunner` (``CommandRunner(ssh_host=...)`` for a
-    remote node).
+    :class:`~.runner.CommandRunner` (local, the default) or a
+    :class:`~.runner.SSHRunner` (``SSHRunner('stack@node1')``, a remote
+    node).
     """
 
     kind = 'systemd'

@@ -32,6 +32,7 @@ import urllib.error
 import urllib.request
 
 from cross_service_tempest_plugin.common import dns_checks
+from cross_service_tempest_plugin.common import polling
 from cross_service_tempest_plugin.scenarios import actions
 from cross_service_tempest_plugin.scenarios.results import SKIPPED
 from cross_service_tempest_plugin.scenarios.results import StepFailure
@@ -85,16 +86,18 @@ def published_names(expected):
 
 
 def wait_answers(name, hostname, nameservers, resolve, fetch, timeout,
-                 clock=time.monotonic, sleep=time.sleep):
+                 clock=None, sleep=None):
     """Poll until every nameserver's address answers with ``hostname``.
 
     ``resolve(ns, name)`` -> set of addresses; ``fetch(address)`` ->
     (hostname or None, seen).  Returns {nameserver: {address, hostname,
     seconds}}; raises StepFailure with the last seen at the deadline.
     """
+    clock = clock or time.monotonic
     start = clock()
     done, last = {}, {}
-    while True:
+
+    def check():
         for ns in nameservers:
             if ns in done:
                 continue
@@ -109,18 +112,19 @@ def wait_answers(name, hostname, nameservers, resolve, fetch, timeout,
                     done[ns] = {'address': addr, 'hostname': got,
                                 'seconds': round(clock() - start, 1)}
                     break
-        if len(done) == len(nameservers):
-            return done
-        waited = clock() - start
-        if waited >= timeout:
-            raise StepFailure(
-                '%s: expected the guest to answer with hostname %r at the '
-                'address every nameserver gives; last seen: %s; waited '
-                '%.1f s (timeout %s s, [validation] ssh_timeout)' % (
-                    name, hostname, '; '.join(
-                        '%s: %s' % kv for kv in sorted(last.items())),
-                    waited, timeout))
-        sleep(INTERVAL)
+        return len(done) == len(nameservers), last
+    try:
+        polling.until(check, timeout, INTERVAL, retry=lambda exc: False,
+                      clock=clock, sleep=sleep)
+    except polling.Deadline as late:
+        raise StepFailure(
+            '%s: expected the guest to answer with hostname %r at the '
+            'address every nameserver gives; last seen: %s; waited '
+            '%.1f s (timeout %s s, [validation] ssh_timeout)' % (
+                name, hostname, '; '.join(
+                    '%s: %s' % kv for kv in sorted(last.items())),
+                late.waited, timeout))
+    return done
 
 
 @actions.action('check_reachable')
