@@ -14,6 +14,9 @@
 
 import os
 import sys
+import types
+
+import pytest
 
 from constellation import ports
 from constellation import procs
@@ -24,6 +27,7 @@ EXT = os.path.join(os.path.dirname(os.path.dirname(
     os.path.abspath(__file__))), 'constellation', 'ext')
 sys.path.insert(0, EXT)
 from constellation_ext import compute  # noqa: E402
+from constellation_ext import defaults  # noqa: E402
 
 
 class _Vif(dict):
@@ -77,3 +81,43 @@ def test_nova_is_configured_with_the_driver_and_command():
     # the command is recognised as ours by name too (procs)
     argv = ['/st/venv/bin/python'] + cmd
     assert procs.is_ours('/st', argv, [])
+
+
+class _ConductorAPI(object):
+    """Nova 34's nova.conductor.api.API signature."""
+
+    def wait_until_ready(self, context, early_timeout=10, early_attempts=10):
+        return early_timeout, early_attempts
+
+
+def _fresh(cls):
+    return type(cls.__name__, (object,), {
+        'wait_until_ready': types.FunctionType(
+            cls.wait_until_ready.__code__, globals(), 'wait_until_ready',
+            cls.wait_until_ready.__defaults__)})
+
+
+def test_conductor_ping_every_second_as_long_in_all():
+    api = _fresh(_ConductorAPI)
+    compute.quick_conductor_ping(api)
+    assert api().wait_until_ready(None) == (1, 100)
+    # an explicit value still wins
+    assert api().wait_until_ready(None, early_timeout=5) == (5, 100)
+
+
+def test_changed_conductor_api_is_refused_unchanged():
+    api = _fresh(_ConductorAPI)
+    api.wait_until_ready.__defaults__ = (10, 3)
+    with pytest.raises(defaults.DefaultError,
+                       match=r'early_attempts defaults to 3, not 10: '
+                       "Nova's conductor API changed"):
+        compute.quick_conductor_ping(api)
+    assert api.wait_until_ready.__defaults__ == (10, 3)
+
+
+def test_the_real_conductor_api_has_the_known_defaults():
+    nova_api = pytest.importorskip(
+        'nova.conductor.api',
+        reason='nova is not installed (the services venv has it)')
+    fn = nova_api.API.wait_until_ready
+    assert defaults.with_default(fn, 'early_timeout', 1, 10, '') == (1, 10)

@@ -26,13 +26,23 @@ Nova loads ``compute_driver`` only from the ``nova.virt`` package
 ``nova.virt.constellation_fake`` and then runs nova-compute's own main.
 ``compute_driver = constellation_fake.BootedFakeDriver`` selects it.
 It also sends nova-compute's first heartbeat as soon as it has joined
-(see ``main``).
+and pings nova-conductor every second until it answers (see ``main``).
 """
 
 import sys
 
+from constellation_ext import defaults
+
 ALIAS = 'nova.virt.constellation_fake'
 DRIVER = 'constellation_fake.BootedFakeDriver'
+
+# nova-compute pings nova-conductor before it serves (nova/service.py):
+# nova.conductor.api.API.wait_until_ready tries ten times with a 10 s
+# timeout (constants). A ping sent before the conductor's queue exists is
+# dropped by RabbitMQ, so a compute started beside its conductor waited
+# 10 s for nothing ("Timed out waiting for nova-conductor" in every up).
+# A hundred tries of 1 s: the same 100 s before the RPC timeout applies.
+PING = (('early_timeout', 1, 10), ('early_attempts', 100, 10))
 
 BANNER = 'Constellation fake guest (Nova fake virt driver, no real VM)'
 
@@ -93,6 +103,25 @@ def _driver_module():
     return module
 
 
+def quick_conductor_ping(api_class):
+    """``api_class.wait_until_ready`` with :data:`PING`'s defaults.
+
+    All or nothing: a default that is not the expected one leaves the
+    function as it was and raises ``defaults.DefaultError``.
+    """
+    function = api_class.wait_until_ready
+    original = function.__defaults__
+    try:
+        for name, value, expected in PING:
+            function.__defaults__ = defaults.with_default(
+                function, name, value, expected,
+                "Nova's conductor API changed; see constellation_ext/"
+                "compute.py")
+    except defaults.DefaultError:
+        function.__defaults__ = original
+        raise
+
+
 def main():
     # nova's compute command applies its monkey patching on import; it
     # must come before anything else of nova is imported
@@ -111,4 +140,9 @@ def main():
     # older than service_down_time is not scheduled to), so it is sent at
     # once; later ones keep [DEFAULT] report_interval.
     servicegroup.INITIAL_REPORTING_DELAY = 0
+    from nova.conductor import api as conductor_api
+    try:
+        quick_conductor_ping(conductor_api.API)
+    except defaults.DefaultError as exc:
+        sys.exit('constellation_ext.compute: %s' % exc)
     return nova_compute.main()

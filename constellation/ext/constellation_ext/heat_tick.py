@@ -35,6 +35,7 @@ rather than run with a tick nobody chose.
 
 import sys
 
+from constellation_ext import defaults
 from constellation_ext import nofork
 
 # Seconds between two steps of a Heat task (Heat's own: 1).
@@ -43,35 +44,23 @@ HEAT_DEFAULT = 1
 METHODS = ('__call__', 'run_to_completion')
 
 
-class TickError(RuntimeError):
-    """Heat's scheduler is not the one this module knows."""
+# Heat's scheduler is not the one this module knows.
+TickError = defaults.DefaultError
 
 
 def with_wait_time(function, tick, expected=HEAT_DEFAULT):
     """``function``'s defaults with ``wait_time`` set to ``tick``."""
-    code = function.__code__
-    defaults = function.__defaults__ or ()
-    names = code.co_varnames[:code.co_argcount][-len(defaults):] \
-        if defaults else ()
-    if 'wait_time' not in names:
-        raise TickError('%s has no wait_time default: Heat\'s scheduler '
-                        'changed; see constellation_ext/heat_tick.py'
-                        % function.__qualname__)
-    i = names.index('wait_time')
-    if defaults[i] != expected:
-        raise TickError('%s: wait_time defaults to %r, not %r: Heat\'s '
-                        'scheduler changed; see constellation_ext/'
-                        'heat_tick.py' % (function.__qualname__,
-                                          defaults[i], expected))
-    return defaults[:i] + (tick,) + defaults[i + 1:]
+    return defaults.with_default(
+        function, 'wait_time', tick, expected,
+        "Heat's scheduler changed; see constellation_ext/heat_tick.py")
 
 
 def apply(runner_class, tick=TICK):
     """Set ``wait_time``'s default of the TaskRunner methods to ``tick``."""
     new = {name: with_wait_time(getattr(runner_class, name), tick)
            for name in METHODS}     # check both before changing either
-    for name, defaults in new.items():
-        getattr(runner_class, name).__defaults__ = defaults
+    for name, values in new.items():
+        getattr(runner_class, name).__defaults__ = values
 
 
 def _prepare():
