@@ -24,7 +24,6 @@ they are deleted, :func:`sweep` deletes those in the sweeper's order.
 import functools
 import logging
 
-from cross_service_tempest_plugin.common import transient
 from cross_service_tempest_plugin import sweeper
 from cross_service_tempest_plugin import sweeper_naming
 from cross_service_tempest_plugin import sweeper_select
@@ -50,7 +49,7 @@ class _LogOut(object):
         pass
 
 
-class ProjectCloud(object):
+class ProjectCloud(sweeper.TempestErrors):
     """The sweeper's cloud (see sweeper_cloud.TempestCloud) for one run.
 
     ``manager``: a ``tempest.clients.Manager`` with the run's credentials;
@@ -64,27 +63,11 @@ class ProjectCloud(object):
         self.lib_exc = lib_exc
         self.server_wait = server_wait
 
-    def is_not_found(self, exc):
-        return isinstance(exc, self.lib_exc.NotFound)
-
-    def can_pass(self, exc):
-        """A service busy or away, a lost connection: try again later."""
-        return transient.is_transient(exc)
-
-    def is_service_answer(self, exc):
-        return transient.is_service_answer(exc)
-
     def inventory(self):
         m = self.mgr
         inv = sweeper_select.Inventory()
         inv.servers = m.servers_client.list_servers(detail=True)['servers']
-        inv.floating_ips = m.floating_ips_client.list_floatingips()[
-            'floatingips']
-        inv.ports = m.ports_client.list_ports()['ports']
-        inv.routers = m.routers_client.list_routers()['routers']
-        inv.subnets = m.subnets_client.list_subnets()['subnets']
-        inv.networks = m.networks_client.list_networks()['networks']
-        return inv
+        return sweeper.list_neutron(inv, m)
 
     def project_stacks(self, project_id):
         return []

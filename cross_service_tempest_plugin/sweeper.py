@@ -20,6 +20,7 @@ What counts as ours and when a run is left over: :mod:`.sweeper_select`
 
 import time
 
+from cross_service_tempest_plugin.common import transient
 from cross_service_tempest_plugin import lease
 from cross_service_tempest_plugin import sweeper_select
 
@@ -39,6 +40,32 @@ DELETE_CALLS = {
     'user': ('users_v3_client', 'delete_user'),
     'project': ('projects_client', 'delete_project'),
 }
+
+
+class TempestErrors(object):
+    """How a cloud over Tempest's clients judges an error (a mixin)."""
+
+    def is_not_found(self, exc):
+        from tempest.lib import exceptions as lib_exc
+        return isinstance(exc, lib_exc.NotFound)
+
+    def can_pass(self, exc):
+        """A service busy or away, a lost connection: try again later."""
+        return transient.is_transient(exc)
+
+    def is_service_answer(self, exc):
+        return transient.is_service_answer(exc)
+
+
+def list_neutron(inv, mgr):
+    """Fill ``inv``'s Neutron listings with what ``mgr`` may see."""
+    inv.floating_ips = mgr.floating_ips_client.list_floatingips()[
+        'floatingips']
+    inv.ports = mgr.ports_client.list_ports()['ports']
+    inv.routers = mgr.routers_client.list_routers()['routers']
+    inv.subnets = mgr.subnets_client.list_subnets()['subnets']
+    inv.networks = mgr.networks_client.list_networks()['networks']
+    return inv
 
 
 def _add_stacks(inv, stacks):

@@ -30,7 +30,6 @@ import os
 import pkgutil
 import sys
 
-from cross_service_tempest_plugin.common import transient
 from cross_service_tempest_plugin import credentials
 from cross_service_tempest_plugin import leaks
 from cross_service_tempest_plugin import lease as lease_mod
@@ -96,7 +95,7 @@ def _opt(conf, group, name, default):
         return default
 
 
-class TempestCloud(object):
+class TempestCloud(sweeper.TempestErrors):
     """Lists and deletes with the admin account (see the module doc)."""
 
     def __init__(self, conf, admin):
@@ -117,16 +116,6 @@ class TempestCloud(object):
         self.role_id = by_name.get(conf.identity.admin_role.lower()) or \
             by_name.get('member')
 
-    def is_not_found(self, exc):
-        return isinstance(exc, self.lib_exc.NotFound)
-
-    def can_pass(self, exc):
-        """A service busy or away, a lost connection: try again later."""
-        return transient.is_transient(exc)
-
-    def is_service_answer(self, exc):
-        return transient.is_service_answer(exc)
-
     def inventory(self):
         a = self.admin
         inv = sweeper_select.Inventory()
@@ -141,12 +130,7 @@ class TempestCloud(object):
         inv.ptr_records = leaks.list_ptr_records(a, inv.zones)
         inv.servers = a.servers_client.list_servers(
             detail=True, all_tenants=True)['servers']
-        inv.floating_ips = a.floating_ips_client.list_floatingips()[
-            'floatingips']
-        inv.ports = a.ports_client.list_ports()['ports']
-        inv.routers = a.routers_client.list_routers()['routers']
-        inv.subnets = a.subnets_client.list_subnets()['subnets']
-        inv.networks = a.networks_client.list_networks()['networks']
+        sweeper.list_neutron(inv, a)
         inv.security_groups = a.security_groups_client.list_security_groups(
         )['security_groups']
         return inv
