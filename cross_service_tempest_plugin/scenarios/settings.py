@@ -23,6 +23,7 @@ import dataclasses
 import typing
 
 from cross_service_tempest_plugin import config as cs_config
+from cross_service_tempest_plugin.scenarios import guest_key
 
 # Neutron API extensions the DNS scenarios need (``requires:
 # dns_extensions`` in a definition).
@@ -54,7 +55,7 @@ CONF_PLACEHOLDERS = ('public_network_id', 'image_ref', 'flavor_ref',
                      'provider_network_type', 'provider_physical_network',
                      'provider_segmentation_id', 'provider_cidr',
                      'provider_ipv6_cidr', 'published_cidr', 'zone_email',
-                     'zone_ttl')
+                     'zone_ttl', 'guest_ssh_public_key')
 RUN_PLACEHOLDERS = ('zone_name', 'name_prefix', 'zone_suffix', 'project_id',
                     'project_name')
 PLACEHOLDERS = CONF_PLACEHOLDERS + RUN_PLACEHOLDERS
@@ -105,6 +106,8 @@ class Settings:
         self.second_pool_nameservers = list(self.second_pool_nameservers
                                             or [])
         self.context = dict(self.context or {})
+        # the guests' SSH key ('' where no guest can be logged into)
+        self.context.setdefault('guest_ssh_public_key', '')
 
     @classmethod
     def from_conf(cls, conf):
@@ -127,6 +130,9 @@ class Settings:
             'zone_email': cs.zone_email,
             'zone_ttl': cs.zone_ttl,
         }
+        validation = _validation(conf)
+        if guest_key.ssh_reason(validation) is None:
+            context['guest_ssh_public_key'] = guest_key.public_key()
         heat = getattr(conf, 'heat_plugin', None)
         return cls(zone_suffix=cs.zone_suffix, zone_email=cs.zone_email,
                    zone_ttl=cs.zone_ttl, record_timeout=cs.record_timeout,
@@ -145,12 +151,12 @@ class Settings:
                    results_dir=cs.results_dir,
                    fixed_known_bugs=list(cs.fixed_known_bugs or []),
                    guest_http_hostname=cs.guest_http_hostname,
-                   validation=_validation(conf))
+                   validation=validation)
 
 
-# [validation] options check_reachable reads
+# [validation] options check_reachable and check_peer_dns read
 VALIDATION_OPTIONS = ('run_validation', 'connect_method', 'connect_timeout',
-                      'ssh_timeout')
+                      'ssh_timeout', 'auth_method', 'image_ssh_user')
 
 
 def _validation(conf):
