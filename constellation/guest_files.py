@@ -62,8 +62,9 @@ while [ ! -e /sys/class/net/eth0 ] && [ $n -lt 50 ]; do
     sleep 0.1; n=$((n+1))
 done
 ip link set eth0 up
+# the pid file where Tempest's renew_lease looks (SIGUSR1 renews)
 udhcpc -i eth0 -s /etc/udhcpc.sh -t 20 -T 1 -A 2 -b -O mtu -O staticroutes \
-    > /dev/console 2>&1
+    -p /var/run/udhcpc.eth0.pid > /dev/console 2>&1
 n=0
 while [ ! -b /dev/sr0 ] && [ $n -lt 30 ]; do sleep 0.1; n=$((n+1)); done
 mkdir -p /root/.ssh && chmod 700 /root/.ssh

@@ -57,7 +57,9 @@ def real_tempest(ctx):
             'image_alt_ssh_user': GUEST_SSH_USER,
             'network_for_ssh': 'public', 'floating_ip_range':
                 netns.plan(ctx)['cidr'],
-            'ssh_timeout': 120, 'connect_timeout': 10, 'ping_timeout': 60,
+            # a peer server Tempest pings is ACTIVE before its guest has
+            # booted (TCG, 2 shared cores: 50-100 s at load 15)
+            'ssh_timeout': 120, 'connect_timeout': 10, 'ping_timeout': 180,
             'ping_count': 1, 'ping_size': 56,
         },
         'compute-feature-enabled': {

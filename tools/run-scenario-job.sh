@@ -37,7 +37,19 @@
 #      block (tools/run-workshop.sh; its last block takes the constellation
 #      down, unless KEEP_CONSTELLATION is set);
 # and in both
-#   9. takes the constellation down, also when a step failed.
+#   9. takes the constellation down, also when a step failed;
+# with --full also
+#  10. the real profile (tools/run-real-profile.sh: QEMU guests on
+#      ML2/OVN, a constellation of its own in <state dir>-real on the same
+#      ports, so after the down of 9): the scenario suite with the leak
+#      check and check_reachable/check_peer_dns required to pass, Tempest's
+#      own compute+network scenario tests on real guests, the workshop's
+#      guest blocks; then its down (also on failure). SKIP_REAL_PROFILE=1
+#      leaves it out, saying so (as does KEEP_CONSTELLATION: the fast one
+#      stays on the ports);
+# and in both, after the last down, the host's /etc files, hostname,
+# routes and addresses are compared with a snapshot taken before the
+# first up.
 # A step of the full set in the daily job prints "not run" and counts
 # nothing.  The last line is "N passed, N failed[, N skipped]" over every
 # step; a skipped cross_service test counts as a failure (the
@@ -294,10 +306,27 @@ step "workshop walk-through (doc/source/workshop.rst)" "$logs/workshop.log" \
     bash "$repo/tools/run-workshop.sh"
 count "$logs/workshop.log"
 
-# 9. down + summary
+# 9. down
 full_only=
 trap - EXIT
+trap 'host_check; say "job finished after $(( $(date +%s) - t_job ))s"; summary' EXIT
 down
+
+# 10. the real profile: its own constellation (own state dir, same
+# ports: after the fast one is down), its own up and down
+full_only=1
+if [[ -n ${SKIP_REAL_PROFILE:-} || -n ${KEEP_CONSTELLATION:-} ]]; then
+    say "== real profile: not run ($([[ -n ${SKIP_REAL_PROFILE:-} ]] &&
+        echo 'SKIP_REAL_PROFILE is set' ||
+        echo 'KEEP_CONSTELLATION keeps the fast one up on its ports'))"
+else
+    step "real profile (tools/run-real-profile.sh)" "$logs/real.log" \
+        env REAL_LOGS="$logs/real" UNIT_VENV="$venv" \
+        bash "$repo/tools/run-real-profile.sh"
+    count "$logs/real.log"
+fi
+full_only=
+trap - EXIT
 host_check
 say "job finished after $(( $(date +%s) - t_job ))s"
 summary

@@ -13,8 +13,9 @@
 # plugins, this plugin; default <repo>/.venv-unit), to which this script
 # adds doc/tests/requirements.txt (Sybil, the openstack client with
 # Designate's plugin) or doc/requirements.txt (Sphinx), pinned by
-# constraints/plugin.txt. `dig` comes from Debian's bind9-dnsutils
-# (installed with apt-get when missing and running as root).
+# constraints/plugin.txt. `dig` comes from Debian's bind9-dnsutils,
+# `ssh-keygen` and `ssh` from openssh-client (installed with apt-get when
+# missing and running as root).
 #
 # The walk-through brings the constellation up itself (a no-op when it is
 # already up) and takes it down at its end. Environment: UNIT_VENV,
@@ -22,7 +23,8 @@
 # WORKSHOP_SKIP (regex: skip the blocks with a matching command, e.g.
 # 'constellation down' to keep it up), WORKSHOP_COMMAND_TIMEOUT (seconds per
 # command, default 900), WORKSHOP_TRANSCRIPT (file: every command and its
-# output). Extra arguments go to pytest (e.g. -x). The last lines are
+# output), WORKSHOP_UNTIL (a section title: that section and the rest of the
+# page are left out, e.g. 'Step 3: the plugin skeleton'). Extra arguments go to pytest (e.g. -x). The last lines are
 # pytest's summary ("N passed, N failed ...") and the wall time.
 set -euo pipefail
 
@@ -78,17 +80,19 @@ if [[ $mode == docs ]]; then
 fi
 
 install_extra "$repo/doc/tests/requirements.txt"
-if ! command -v dig >/dev/null 2>&1; then
+# the page's commands: dig (Step 1), ssh-keygen and ssh (Step 2)
+for need in dig:bind9-dnsutils ssh-keygen:openssh-client ssh:openssh-client; do
+    command -v "${need%%:*}" >/dev/null 2>&1 && continue
     if [[ $(id -u) == 0 ]] && command -v apt-get >/dev/null 2>&1; then
-        echo "run-workshop: installing bind9-dnsutils (dig)" >&2
+        echo "run-workshop: installing ${need#*:} (${need%%:*})" >&2
         apt-get update -qq
         DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-            bind9-dnsutils >&2
+            "${need#*:}" >&2
     else
-        echo "run-workshop: dig is missing: install bind9-dnsutils" >&2
+        echo "run-workshop: ${need%%:*} is missing: install ${need#*:}" >&2
         exit 1
     fi
-fi
+done
 
 echo "run-workshop: executing doc/source/workshop.rst block by block"
 rc=0

@@ -110,3 +110,25 @@ class BashSessionTest(unittest.TestCase):
     def test_exit_ends_the_session_with_a_clear_error(self):
         self.assertRaises(console.ConsoleError, self.session.run, 'exit 3')
         self.assertRaises(console.ConsoleError, self.session.run, 'true')
+
+
+class GuestsReachableTest(unittest.TestCase):
+    """The fast-profile-only captions follow [validation] run_validation."""
+
+    def _conf(self, text):
+        d = tempfile.mkdtemp()
+        with open(os.path.join(d, 'tempest.conf'), 'w') as f:
+            f.write(text)
+        return {'TEMPEST_CONFIG_DIR': d, 'TEMPEST_CONFIG': 'tempest.conf'}
+
+    def test_run_validation_true_means_a_guest_to_log_into(self):
+        env = self._conf('[validation]\nrun_validation = True\n')
+        self.assertTrue(console.guests_reachable(env))
+
+    def test_false_missing_or_no_conf_means_none(self):
+        self.assertFalse(console.guests_reachable(
+            self._conf('[validation]\nrun_validation = False\n')))
+        self.assertFalse(console.guests_reachable(self._conf('[dns]\n')))
+        self.assertFalse(console.guests_reachable({}))
+        self.assertTrue(console.GUEST_CAPTION.startswith(
+            console.SKIP_CAPTION))

@@ -351,3 +351,5 @@ def delete_zone(run, step):
 
 # registers check_reachable (its own module: a guest reached over the wire)
 from cross_service_tempest_plugin.scenarios import reachable  # noqa
+# registers check_peer_dns (its own module: a guest logged into over SSH)
+from cross_service_tempest_plugin.scenarios import peer_dns  # noqa

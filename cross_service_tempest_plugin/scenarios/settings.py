@@ -23,6 +23,7 @@ import dataclasses
 import typing
 
 from cross_service_tempest_plugin import config as cs_config
+from cross_service_tempest_plugin.scenarios import guest_key
 
 # Neutron API extensions the DNS scenarios need (``requires:
 # dns_extensions`` in a definition).
@@ -70,7 +71,8 @@ CONF_CONTEXT = {
     'zone_email': ('cross_service', 'zone_email', None),
     'zone_ttl': ('cross_service', 'zone_ttl', None),
 }
-CONF_PLACEHOLDERS = tuple(CONF_CONTEXT)
+# and the guests' SSH public key ('' where no guest can be logged into)
+CONF_PLACEHOLDERS = tuple(CONF_CONTEXT) + ('guest_ssh_public_key',)
 
 # heat-tempest-plugin's defaults of [heat_plugin] build_timeout and
 # build_interval: they hold where that group is not registered.
@@ -137,6 +139,8 @@ class Settings:
         self.second_pool_nameservers = list(self.second_pool_nameservers
                                             or [])
         self.context = dict(self.context or {})
+        # the guests' SSH key ('' where no guest can be logged into)
+        self.context.setdefault('guest_ssh_public_key', '')
 
     @classmethod
     def from_conf(cls, conf):
@@ -145,6 +149,9 @@ class Settings:
         for key, (group, option, convert) in CONF_CONTEXT.items():
             value = getattr(getattr(conf, group), option)
             context[key] = convert(value) if convert else value
+        validation = _validation(conf)
+        if guest_key.ssh_reason(validation) is None:
+            context['guest_ssh_public_key'] = guest_key.public_key()
         stack_timeout, stack_interval = stack_wait(conf)
         return cls(zone_suffix=cs.zone_suffix, zone_email=cs.zone_email,
                    zone_ttl=cs.zone_ttl, record_timeout=cs.record_timeout,
@@ -162,12 +169,12 @@ class Settings:
                    results_dir=cs.results_dir,
                    fixed_known_bugs=list(cs.fixed_known_bugs or []),
                    guest_http_hostname=cs.guest_http_hostname,
-                   validation=_validation(conf))
+                   validation=validation)
 
 
-# [validation] options check_reachable reads
+# [validation] options check_reachable and check_peer_dns read
 VALIDATION_OPTIONS = ('run_validation', 'connect_method', 'connect_timeout',
-                      'ssh_timeout')
+                      'ssh_timeout', 'auth_method', 'image_ssh_user')
 
 
 def _validation(conf):

@@ -29,9 +29,13 @@ terminal of someone following the page). Inside a block:
 
 A block whose ``:caption:`` starts with ``Not run`` is shown to the reader
 with that caption (e.g. "Not run by the CI harness: needs ssh into a real
-guest") and skipped here. ``WORKSHOP_SKIP`` (a regular expression) skips
-the blocks with a command matching it, e.g. the final ``constellation
-down`` when the caller keeps the constellation up.
+guest") and skipped here; one whose caption starts with ``Not run on the
+fast profile`` runs where the session's tempest.conf
+(``$TEMPEST_CONFIG_DIR/$TEMPEST_CONFIG``) has ``[validation]
+run_validation = True`` (the real profile: guests to log into), and is
+skipped with its caption elsewhere. ``WORKSHOP_SKIP`` (a regular
+expression) skips the blocks with a command matching it, e.g. the final
+``constellation down`` when the caller keeps the constellation up.
 
 After each block the session's environment and working directory are
 copied into this Python process, so Python examples further down the page
@@ -49,12 +53,25 @@ import time
 import uuid
 
 SKIP_CAPTION = 'Not run'
+GUEST_CAPTION = 'Not run on the fast profile'
 DEFAULT_TIMEOUT = 900.0
 _CHECKER = doctest.OutputChecker()
 
 
 class ConsoleError(AssertionError):
     pass
+
+
+def guests_reachable(environ=os.environ):
+    """Does the session's tempest.conf say guests can be logged into?"""
+    import configparser
+    path = os.path.join(environ.get('TEMPEST_CONFIG_DIR', ''),
+                        environ.get('TEMPEST_CONFIG', 'tempest.conf'))
+    conf = configparser.ConfigParser(interpolation=None, strict=False)
+    if not environ.get('TEMPEST_CONFIG_DIR') or not conf.read(path):
+        return False
+    return conf.get('validation', 'run_validation',
+                    fallback='false').strip().lower() in ('true', '1', 'yes')
 
 
 def parse_console(text):

@@ -16,6 +16,9 @@ Loaded by tools/run-workshop.sh with ``-p workshop_sybil`` (doc/tests on
 PYTHONPATH). Sybil collects the page; ``console`` blocks run in one bash
 session (console.py), ``python`` code blocks and ``>>>`` examples run in
 this process with the environment the shell set up so far.
+``WORKSHOP_UNTIL`` (a section title of the page) leaves that section and
+every block after it out (deselected): e.g. the real profile's phase runs
+the page up to its guest blocks only.
 """
 
 import doctest
@@ -49,7 +52,10 @@ class ConsoleParser(CodeBlockParser):
     def evaluate(self, example):
         source, caption = example.parsed
         where = '%s line %d' % (os.path.basename(example.path), example.line)
-        if caption.startswith(console.SKIP_CAPTION):
+        if caption.startswith(console.GUEST_CAPTION):
+            if not console.guests_reachable():
+                raise unittest.SkipTest('%s: %s' % (where, caption))
+        elif caption.startswith(console.SKIP_CAPTION):
             raise unittest.SkipTest('%s: %s' % (where, caption))
         commands = console.parse_console(source)
         skip = os.environ.get('WORKSHOP_SKIP')
@@ -87,6 +93,34 @@ def _setup(namespace):
 
 def _teardown(namespace):
     namespace['bash'].close()
+
+
+def until_line(path, title):
+    """The line of section ``title`` in ``path`` (ValueError if none)."""
+    with open(path) as f:
+        lines = f.read().splitlines()
+    for i, line in enumerate(lines[:-1]):
+        under = lines[i + 1]
+        if (line.strip() == title and under and
+                set(under) <= set('=-~^"') and len(under) >= len(title)):
+            return i + 1
+    raise ValueError('WORKSHOP_UNTIL=%r: no section of that title in %s'
+                     % (title, path))
+
+
+def pytest_collection_modifyitems(config, items):
+    title = os.environ.get('WORKSHOP_UNTIL')
+    if not title:
+        return
+    page = os.path.join(REPO, 'doc', 'source', 'workshop.rst')
+    stop = until_line(page, title)
+    keep, drop = [], []
+    for item in items:
+        m = re.search(r'line:(\d+)', item.nodeid)
+        (drop if m and int(m.group(1)) >= stop else keep).append(item)
+    if drop:
+        config.hook.pytest_deselected(items=drop)
+        items[:] = keep
 
 
 pytest_collect_file = Sybil(
