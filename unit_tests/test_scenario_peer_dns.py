@@ -21,6 +21,7 @@ import types
 import pytest
 
 from cross_service_tempest_plugin.scenarios import actions
+from cross_service_tempest_plugin.scenarios import context as run_context
 from cross_service_tempest_plugin.scenarios import guest_key
 from cross_service_tempest_plugin.scenarios import peer_dns
 from cross_service_tempest_plugin.scenarios.results import SKIPPED
@@ -65,7 +66,7 @@ def test_the_key_is_made_once_and_only_its_public_half_is_a_setting():
 
 def test_settings_carry_a_key_only_where_a_guest_can_be_logged_into():
     assert settings_mod.Settings().context['guest_ssh_public_key'] == ''
-    assert 'guest_ssh_public_key' in settings_mod.PLACEHOLDERS
+    assert 'guest_ssh_public_key' in run_context.PLACEHOLDERS
 
 
 def test_answer_addresses_are_the_names_not_the_servers():
