@@ -12,35 +12,11 @@
 
 """What the sweeper deletes and when: ours, and left over.
 
-What is ours (nothing else is ever touched):
-
-* projects Tempest's dynamic credentials created for this plugin:
-  ``tempest-<root>-<digits>`` with the description ``<name>-desc``, where
-  ``<root>`` is ``cross-service-<scenario>`` (the API and CLI) or the name of
-  one of this plugin's Tempest test classes; their users
-  ``<project name>-project[-<role>]``; and everything inside such a project;
-* outside those projects, resources named by the engine's unique run label
-  ``cs-<10 hex digits>``: stacks ``cs-<label>-zone`` / ``cs-<label>-stack``,
-  zones ``cs-<label>.<[cross_service] zone_suffix>``, and the servers,
-  networks, subnets, routers and ports Heat names after those stacks.
-
-Reverse zones (``*.arpa.``) are Neutron's, shared by every project: never.
-
-A run whose lease (:mod:`.lease`: a file its live process holds locked)
-names its project or label is in progress exactly while the lock is held,
-however old, and left over at once when it is free (the process is gone,
-in whatever PID namespace it ran). Otherwise (no lease names it: another
-machine or file system, a Tempest class's projects) a run is still in
-progress (skipped) while its last activity is younger
-than ``older_than`` seconds: the newest creation/update time of its stacks,
-zones, servers and Neutron resources, or for a project holding none of them
-the time the sweeper first saw it empty (kept as the project tag
-``cs-sweeper-first-seen-<epoch>``). A project without any user is not
-usable by any run and counts as left over at once.
-
-This module decides (pure functions over listed data);
-:mod:`.sweeper` orders and deletes, :mod:`.sweeper_cloud` talks to the
-cloud.
+Pure functions over listed data. The rules (which names and projects are
+ours, when a run is in progress: its lease, else its last activity) are
+in doc/source/user/cleanup.rst, "What is ours" and "Runs in progress are
+skipped". :mod:`.sweeper` orders and deletes, :mod:`.sweeper_cloud` talks
+to the cloud.
 """
 
 import dataclasses

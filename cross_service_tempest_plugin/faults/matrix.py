@@ -13,40 +13,9 @@
 
 """The fault matrix: one cell per (scenario, fault), as JSON and a table.
 
-JSON document (``FORMAT``), what ``bench/fault_matrix.py --json`` writes
-and a report's heat-map reads::
-
-    {"format": "cross-service-fault-matrix/1",
-     "started_at": "2026-11-23T13:00:00Z", "finished_at": "...",
-     "controller": "constellation",          # or "systemd"
-     "scenarios": ["floating_ip_dns", ...],  # rows, in run order
-     "services": ["designate-central", ...], # columns, in run order
-     "cells": [{
-        "scenario": "floating_ip_dns", "service": "named",
-        "action": "restart",
-        "settle": true,                 # injected once healthy (else right
-                                        # after deploy, updates in flight)
-        "passed": true,                 # the scenario's verdict
-        "failed_step": null,            # else the step's name
-        "error": null,                  # else the scenario's error
-        "duration": 41.2,               # scenario wall time, s
-        "inject_seconds": 6.1,          # the restart command, s
-        "converge_seconds": 7.9,        # fault start → healthy (serials
-                                        # equal) and every record answered
-                                        # on every nameserver; null: never
-        "outage": {"seconds": 1.5,      # first → last miss after the
-                   "misses": 4,         #   records had been answered
-                   "start": 0.4, "end": 1.9,   # s after the fault start
-                   "pending_misses": 0, # misses before first answered
-                   "samples": 60, "first_hit": -3.2},   # null: no probe
-        "health_before": true, "health_after": true,  # null: not run
-        "health_problems": ["..."],     # last problems seen (before/after)
-        "leaks": 0,                     # null: not checked
-        "leak_report": "",
-        "undo_errors": [], "fault_error": null,
-        "notes": ["..."]}]}
-
-Times are seconds; ``null`` where not measured.
+The JSON document (``FORMAT``) that ``bench/fault_matrix.py --json``
+writes and a report's heat-map reads is described, field by field, in
+doc/source/user/faults.rst, "The fault matrix".
 """
 
 import datetime
