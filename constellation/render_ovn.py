@@ -23,7 +23,10 @@ ovn-metadata-agent.  The agent needs one haproxy per network in the
 namespace plus Nova's metadata API, ~150 MiB and three more programs,
 only to hand the guest what Nova writes on the config drive anyway; the
 guest reads its SSH key from there.  ``[ovn] ovn_metadata_enabled`` is
-off, so Neutron creates no metadata ports.
+on all the same, as on devstack: Neutron then gives each network a
+metadata port, and OVN's DHCP serves a subnet without a gateway only
+with that port's address as its server id (ovn_client
+_get_ovn_dhcpv4_opts); off, a guest on such a subnet gets no lease.
 """
 
 import configparser
@@ -134,7 +137,10 @@ def ml2_conf(ctx):
             'ovn_nb_connection': 'unix:%s' % dataplane.nb_sock(ctx),
             'ovn_sb_connection': 'unix:%s' % dataplane.sb_sock(ctx),
             'ovn_l3_scheduler': 'leastloaded',
-            'ovn_metadata_enabled': False,
+            # DHCP on subnets without a gateway (module docstring); no
+            # agent answers 169.254.169.254, the guests read the config
+            # drive
+            'ovn_metadata_enabled': True,
             'neutron_sync_mode': 'off',
             'dns_servers': netns.plan(ctx)['dns_sink'],
         },

@@ -83,7 +83,6 @@ declare -A REAL_TEMPEST_EXCLUDED=(
     [tempest.scenario.test_security_groups_basic_ops.TestSecurityGroupsBasicOps.test_multiple_security_groups]="$budget"
     [tempest.scenario.test_security_groups_basic_ops.TestSecurityGroupsBasicOps.test_port_security_disable_security_group]="$budget"
     [tempest.scenario.test_security_groups_basic_ops.TestSecurityGroupsBasicOps.test_boot_into_disabled_port_security_network_without_secgroup]="$budget"
-    [tempest.scenario.test_network_basic_ops.TestNetworkBasicOps.test_port_security_macspoofing_port]="OPEN, fails here (2 runs of 2, 2026-12-02): the first ping over the hotplugged NIC to a peer on its network times out (ping_timeout 180 s) before any MAC is spoofed; cause not found yet"
     [tempest.scenario.test_network_basic_ops.TestNetworkBasicOps.test_update_router_admin_state]="OPEN, flaky here (passed in run 1, failed in run 2 of the phase, 2026-12-02): in one run the new server's floating IP never answered ping (ping_timeout 180 s) before any router change; cause not found yet"
     [tempest.scenario.test_snapshot_pattern.TestSnapshotPattern.test_snapshot_pattern]="the guest image's root file system is its initramfs, in RAM: the timestamp written before the snapshot is on no disk, so the server booted from the snapshot has none (cat /tmp/timestamp: exit 1)"
 )

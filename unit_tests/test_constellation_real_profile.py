@@ -216,14 +216,15 @@ def test_fast_profile_is_unchanged_by_the_real_one():
     assert bootstrap.public_subnet(fast)[0] == '203.0.113.0/24'
 
 
-def test_real_neutron_is_ml2_ovn_with_ovn_l3_and_no_metadata_agent():
+def test_real_neutron_is_ml2_ovn_with_ovn_l3_and_metadata_ports():
     files = configs.config_files(make_ctx())
     ml2 = parse(files['neutron/ml2_conf.ini'])
     assert ml2['ml2']['mechanism_drivers'] == 'ovn'
     assert ml2['ml2']['tenant_network_types'] == 'geneve'
     assert ml2['ovn']['ovn_nb_connection'] == \
         'unix:/st/run/ovn/ovnnb_db.sock'
-    assert ml2['ovn']['ovn_metadata_enabled'] == 'False'
+    # metadata ports (DHCP on gateway-less subnets), no agent behind them
+    assert ml2['ovn']['ovn_metadata_enabled'] == 'True'
     assert ml2['ovn']['dns_servers'] == '198.18.243.253'
     neutron = parse(files['neutron/neutron.conf'])
     assert neutron['DEFAULT']['service_plugins'] == 'ovn-router'
