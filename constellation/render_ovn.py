@@ -26,7 +26,6 @@ guest reads its SSH key from there.  ``[ovn] ovn_metadata_enabled`` is
 off, so Neutron creates no metadata ports.
 """
 
-import configparser
 import os
 
 from constellation import dataplane
@@ -46,18 +45,8 @@ def is_real(ctx):
 
 
 def patch(text, changes, drop=()):
-    """INI ``text`` with ``changes`` ({section: {key: value}}) applied."""
-    cp = configparser.RawConfigParser(strict=True)
-    cp.optionxform = str
-    cp.read_string(text)
-    sections = {s: dict(cp[s]) for s in cp.sections()}
-    if cp.defaults():
-        sections = dict({'DEFAULT': dict(cp.defaults())}, **sections)
-    for section, key in drop:
-        sections.get(section, {}).pop(key, None)
-    for section, opts in changes.items():
-        sections.setdefault(section, {}).update(opts)
-    return render.ini(sections)
+    """INI ``text`` with ``changes`` applied (``render.patch``)."""
+    return render.patch(text, changes, drop)
 
 
 def _privsep(ctx):
