@@ -12,19 +12,12 @@
 
 """Keystone catalog/users and the cloud's base resources, over REST."""
 
-import configparser
 import os
-import urllib.parse
 
-from constellation import errors
 from constellation import netns
-from constellation import poll
 from constellation import render
 from constellation import render_ovn
 from constellation import rest
-from constellation import tempestconf
-import cross_service_settings as settings
-from cross_service_settings import reverse
 
 SERVICES = [
     # type, name, path appended to the endpoint base
@@ -239,98 +232,3 @@ def hypervisor_mapped(ctx):
     s = admin_session(ctx)
     nova = render.url(ctx, 'nova', '/v2.1')
     return bool(s.get(nova + '/os-hypervisors')['hypervisors'])
-
-
-# Neutron's IPAM picks a fixed IP among the first addresses of a subnet's
-# allocation pool: the reverse zones holding them are the ones its first
-# PTRs go to (the window and the subnets: the shared service settings,
-# cross_service_settings/service-settings.ini [reverse_zones]).
-IPAM_WINDOW = settings.ipam_window()
-# the subnets whose addresses Neutron publishes with PTRs in the suite:
-# floating IPs (public network), and the [cross_service] CIDRs (ports on
-# the provider network, the tenant subnet publishing fixed IPs)
-PTR_CIDRS = tuple([render.PUBLIC_CIDR] + settings.reverse_zone_cidrs({
-    'provider_cidr': tempestconf.PROVIDER_CIDR,
-    'provider_ipv6_cidr': tempestconf.PROVIDER_IPV6_CIDR,
-    'published_cidr': tempestconf.PUBLISHED_CIDR}))
-
-
-def ptr_cidrs(ctx):
-    """PTR_CIDRS with this profile's public CIDR first."""
-    return (public_subnet(ctx)[0],) + PTR_CIDRS[1:]
-
-
-def neutron_designate(ctx):
-    """Neutron's [designate] section, as Neutron reads it."""
-    parser = configparser.ConfigParser(interpolation=None)
-    parser.read_string(render.neutron_conf(ctx))
-    return dict(parser['designate'])
-
-
-# Neutron's names (cross_service_settings.reverse, shared with the
-# devstack plugin)
-reverse_zone = reverse.zone
-
-
-def reverse_zones(cidrs, designate, window=IPAM_WINDOW):
-    """Neutron's reverse zones of each subnet's first ``window`` addresses."""
-    return reverse.zones(cidrs, designate, window)
-
-
-def neutron_reverse_zones(ctx, log, timeout=60):
-    """Neutron's reverse zones of the suite's subnets, owned by Neutron.
-
-    Neutron creates a reverse zone on the fly when it publishes the first
-    PTR in it and adds the PTR in the same second; Designate 23 then may
-    leave the PTR off the nameservers until the zone's next change (its
-    serial is not incremented past the creation serial: see "Designate's
-    serial in whole seconds" in
-    doc/source/constellation/designate-findings.rst).  Created here
-    beforehand, as an operator would, with Neutron's own [designate]
-    credentials, names and e-mail, so Neutron finds them and only adds
-    records.  Idempotent: an existing zone of Neutron's project is kept.
-    """
-    conf = neutron_designate(ctx)
-    s = rest.Session(conf['auth_url'], conf['username'], conf['password'],
-                     conf['project_name'], conf['project_domain_name'])
-    zones_url = conf['url'].rstrip('/') + '/zones'
-    names = reverse_zones(ptr_cidrs(ctx), conf)
-
-    def find(name):
-        found = s.get('%s?%s' % (zones_url, urllib.parse.urlencode(
-            {'name': name})))['zones']
-        return found[0] if found else None
-
-    created = []
-    for name in names:
-        if find(name):
-            continue
-        try:
-            s.post(zones_url, {
-                'name': name, 'email': conf['ptr_zone_email'],
-                'description': 'Reverse zone for Neutron (its PTRs), created '
-                               'by the constellation at bootstrap.'})
-            created.append(name)
-        except rest.HTTPError as e:
-            if e.status != 409:
-                raise
-            raise errors.Failure(
-                'reverse zone %s exists in another project than Neutron\'s '
-                '(%s, [designate] of neutron.conf): Neutron cannot add its '
-                'PTRs there. Delete that zone and run up again.'
-                % (name, conf['project_name']), service='designate-api')
-
-    def active():
-        seen = {n: find(n) or {} for n in names}
-        return (all(z.get('status') == 'ACTIVE' for z in seen.values()),
-                '; '.join('%s %s/%s serial %s' % (
-                    n, z.get('action'), z.get('status'), z.get('serial'))
-                    for n, z in seen.items()))
-    _seen, waited = poll.until(active, 'reverse zones %s ACTIVE'
-                               % ', '.join(names), timeout,
-                               service='designate-worker')
-    log('reverse zones for Neutron (project %s, e-mail %s): %s%s; ACTIVE '
-        'after %.1fs' % (conf['project_name'], conf['ptr_zone_email'],
-                         ', '.join(names), ' (created %d)' % len(created)
-                         if created else ' (existed)', waited))
-    return names

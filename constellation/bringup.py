@@ -21,6 +21,7 @@ from constellation import bootstrap
 from constellation import configs
 from constellation import database
 from constellation import errors
+from constellation import facts as factsmod
 from constellation import guest_image
 from constellation import install as installmod
 from constellation import lifecycle
@@ -30,6 +31,7 @@ from constellation import privileges
 from constellation import realprofile
 from constellation import render
 from constellation import render_ovn
+from constellation import service_settings as settingsmod
 from constellation import services
 from constellation import state as statemod
 from constellation import tempestconf
@@ -136,6 +138,24 @@ def write_outputs(c, ctx, res):
                           tempestconf.clouds_yaml(ctx))
     statemod.atomic_write(st.path('tempest', 'resources.json'),
                           json.dumps(res, indent=1))
+    # no secrets in it: readable by whoever reads the state dir
+    statemod.atomic_write(factsmod.path(st.root),
+                          factsmod.dumps(factsmod.facts(ctx, res)),
+                          mode=0o644)
+
+
+def facts(c):
+    """The facts of this state dir's constellation (after an `up`)."""
+    try:
+        with open(c.st.path('tempest', 'resources.json')) as f:
+            res = json.load(f)
+    except FileNotFoundError:
+        raise Failure('no constellation was brought up in %s yet: run '
+                      '`constellation up` first' % c.st.root)
+    except ValueError as e:
+        raise Failure('%s: not JSON (%s): run `constellation up` again'
+                      % (c.st.path('tempest', 'resources.json'), e))
+    return factsmod.facts(c.ctx(), res)
 
 
 def env_lines(st):
@@ -161,6 +181,8 @@ def _all_running(c):
 
 
 def up(c, clean=False, snapshot=True):
+    # a bad settings file fails before anything starts
+    c.service_settings()
     if os.path.exists(c.st.root) and os.listdir(c.st.root):
         if clean:
             lifecycle.check_ours(c.st)  # before the lock creates .lock
@@ -201,6 +223,12 @@ def _start_first(c, ctx):
 def _up(c, snapshot=True):
     profile = c.check_profile()
     kind, pid = c.sup.state()
+    asked = c.check_service_settings(kind == 'running')
+    if c.st.marker('service_settings') != asked:
+        c.st.set_marker('service_settings', asked)
+    if asked:
+        c.say('service settings: [%s]' % '], ['.join(
+            settingsmod.sections(asked)))
     if kind == 'running' and _all_running(c) and c.st.marker('ready'):
         c.say('constellation in %s is already up (supervisord pid %d, %d '
               'programs RUNNING): nothing to do'
@@ -288,10 +316,8 @@ def _up(c, snapshot=True):
         ctx['guest_image'] = c.st.marker('guest_image')
     res = c.step('image, flavors, public network', bootstrap.resources, ctx,
                  c.say, service='neutron')
-    c.step('reverse zones for Neutron', bootstrap.neutron_reverse_zones,
-           ctx, c.say, service='designate-central')
-    c.step('tempest.conf + clouds.yaml', write_outputs, c, ctx, res,
-           service='config')
+    c.step('tempest.conf, clouds.yaml, facts.json', write_outputs, c, ctx,
+           res, service='config')
     c.st.set_marker('ready', True)
     c.say('constellation is UP (%d programs, profile %s) - state %s' % (
         len(names), profile, c.st.root))

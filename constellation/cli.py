@@ -11,14 +11,16 @@
 # under the License.
 
 """Command line: constellation VERB (up, down, status, restart, stop, start,
-env, logs, destroy, install)."""
+env, facts, logs, destroy, install)."""
 
 import argparse
 import os
 import sys
 
 from constellation import core
+from constellation import facts as factsmod
 from constellation import ports
+from constellation import service_settings
 from constellation import services
 from constellation import state
 
@@ -50,6 +52,13 @@ def parser():
                     help='run the schema migrations even when a snapshot '
                          'of migrated schemas for this install is cached '
                          '(also CONSTELLATION_DB_SNAPSHOT=0)')
+    up.add_argument('--service-settings', metavar='FILE',
+                    default=os.environ.get(service_settings.ENV) or None,
+                    help='INI file of [<file>:<group>] sections whose '
+                         'options replace the constellation\'s in that '
+                         'config (file: %s; default: $%s, else none)'
+                         % (', '.join(service_settings.FILES),
+                            service_settings.ENV))
     ins = sub.add_parser('install', help='only install: Debian packages and '
                          'the services venv (and the guest image: real)')
     ins.add_argument('--profile', choices=('fast', 'real'), default=None)
@@ -62,6 +71,8 @@ def parser():
         r = sub.add_parser(verb, help=text)
         r.add_argument('service', help=', '.join(services.NAMES))
     sub.add_parser('env', help='print export lines for Tempest/clients')
+    sub.add_parser('facts', help='print what the running constellation is '
+                   '(ports, files, DNS pools, networks) as JSON')
     lg = sub.add_parser('logs', help='list logs, or tail one')
     lg.add_argument('service', nargs='?')
     lg.add_argument('-n', type=int, default=50, help='lines')
@@ -75,7 +86,9 @@ def main(argv=None):
     try:
         c = core.Constellation(root, port_base=args.port_base,
                                debug=args.debug,
-                               profile=getattr(args, 'profile', None))
+                               profile=getattr(args, 'profile', None),
+                               service_settings=getattr(
+                                   args, 'service_settings', None))
         if args.verb == 'up':
             return c.up(clean=args.clean, snapshot=not args.no_snapshot)
         if args.verb == 'install':
@@ -96,6 +109,9 @@ def main(argv=None):
             if not os.path.exists(c.st.path('tempest', 'tempest.conf')):
                 print('# note: no tempest.conf yet; run `constellation up`',
                       file=sys.stderr)
+            return 0
+        if args.verb == 'facts':
+            sys.stdout.write(factsmod.dumps(c.facts()))
             return 0
         if args.verb == 'logs':
             return c.logs(args.service, args.n)

@@ -16,6 +16,7 @@ from constellation import render
 from constellation import render_dns
 from constellation import render_infra
 from constellation import render_ovn
+from constellation import service_settings
 
 
 def config_files(ctx):
@@ -39,4 +40,9 @@ def config_files(ctx):
     files.update(render_dns.bind_files(ctx))
     if render_ovn.is_real(ctx):
         files.update(render_ovn.files(ctx))
+    # what the caller asked for, last: its values win
+    for key, rel in service_settings.FILES.items():
+        asked = service_settings.for_file(ctx, key)
+        if asked and rel in files:
+            files[rel] = render.patch(files[rel], asked)
     return files

@@ -26,6 +26,7 @@ from constellation import poll
 from constellation import ports as portmod
 from constellation import procs
 from constellation import render_ovn
+from constellation import service_settings as settingsmod
 from constellation import services
 from constellation import state as statemod
 from constellation import supervisor
@@ -35,7 +36,7 @@ Failure = errors.Failure
 
 class Context:
     def __init__(self, root, port_base=None, out=None, debug=False,
-                 profile=None):
+                 profile=None, service_settings=None):
         self.st = statemod.State(root)
         self.sup = supervisor.Supervisor(self.st)
         self.out = out or sys.stdout
@@ -43,6 +44,8 @@ class Context:
         self._m0 = time.monotonic()
         self._port_base_arg = port_base
         self._profile_arg = profile
+        self._settings_path = service_settings or None
+        self._settings = None
         self.debug = debug
 
     # --- output ----------------------------------------------------------
@@ -143,6 +146,31 @@ class Context:
                 return base
         return None  # all taken: the busy-port error names them
 
+    def service_settings(self):
+        """{file: {group: {option: value}}}: asked for, else remembered.
+
+        Asked for by `up` (--service-settings, $CONSTELLATION_SERVICE_
+        SETTINGS); a state dir keeps the ones it was brought up with, so
+        every later verb renders the same configs.
+        """
+        if self._settings is None:
+            self._settings = (settingsmod.load(self._settings_path)
+                              if self._settings_path else
+                              self.st.marker('service_settings') or {})
+        return self._settings
+
+    def check_service_settings(self, running):
+        """The settings for `up`; refused when they change a running one."""
+        asked = self.service_settings()
+        stored = self.st.marker('service_settings')
+        if running and stored is not None and stored != asked:
+            raise Failure('the constellation in %s runs with other service '
+                          'settings than %s asks for (changed: %s): '
+                          '`constellation down`, then `up` applies them'
+                          % (self.st.root, self._settings_path,
+                             ', '.join(settingsmod.changed(stored, asked))))
+        return asked
+
     def ctx(self):
         base = self.port_base()
         return {
@@ -150,6 +178,7 @@ class Context:
             'ports': portmod.allocate(base), 'port_base': base,
             'secrets': self.st.secrets(), 'debug': self.debug,
             'profile': self.profile(),
+            'service_settings': self.service_settings(),
             'user': getpass.getuser(),
             'group': grp.getgrgid(os.getgid()).gr_name,
         }

@@ -60,6 +60,9 @@ class Constellation(context.Context):
     def logs(self, name=None, lines=50):
         return lifecycle.logs(self, name, lines)
 
+    def facts(self):
+        return bringup.facts(self)
+
     def env_lines(self):
         return bringup.env_lines(self.st)
 

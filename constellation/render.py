@@ -16,9 +16,8 @@ Context keys: ``root`` (state dir), ``venv``, ``ports`` (ports.allocate),
 ``secrets`` (State.secrets), ``user``/``group`` (running user), ``debug``.
 """
 
+import configparser
 import os
-
-import cross_service_settings as settings
 
 HOST = '127.0.0.1'
 REGION = 'RegionOne'
@@ -55,6 +54,21 @@ def ini(sections):
             out.append('%s = %s' % (key, _value(value)))
         out.append('')
     return '\n'.join(out)
+
+
+def patch(text, changes, drop=()):
+    """INI ``text`` with ``changes`` ({section: {key: value}}) applied."""
+    cp = configparser.RawConfigParser(strict=True)
+    cp.optionxform = str
+    cp.read_string(text)
+    sections = {s: dict(cp[s]) for s in cp.sections()}
+    if cp.defaults():
+        sections = dict({'DEFAULT': dict(cp.defaults())}, **sections)
+    for section, key in drop:
+        sections.get(section, {}).pop(key, None)
+    for section, opts in changes.items():
+        sections.setdefault(section, {}).update(opts)
+    return ini(sections)
 
 
 def url(ctx, name, path=''):
@@ -220,18 +234,16 @@ def neutron_conf(ctx):
         'rpc_workers': 0,
         'rpc_state_report_workers': 0,
         'state_path': data(ctx, 'neutron'),
+        # ports and floating IPs published in Designate, as devstack's
+        # neutron-dns service sets it up
+        'external_dns_driver': 'designate',
     })
-    # the shared service settings (cross_service_settings/
-    # service-settings.ini): external_dns_driver, ...
-    default.update(settings.section('neutron', 'DEFAULT'))
     designate = auth(ctx, 'neutron')
     designate.pop('region_name')
     designate.update({
         'url': url(ctx, 'designate', '/v2'),
         'ptr_zone_email': PTR_EMAIL,
     })
-    # PTRs and their zones' prefix sizes: the shared service settings
-    designate.update(settings.section('neutron', 'designate'))
     return ini({
         'DEFAULT': default,
         'database': {'connection': db_url(ctx, 'neutron')},
@@ -253,9 +265,10 @@ def ml2_conf(ctx):
             'type_drivers': 'flat,vlan,vxlan',
             'tenant_network_types': 'vxlan',
             'mechanism_drivers': 'constellation_agentless',
-            # the shared service settings' drivers (dns_domain_keywords:
-            # all of Neutron's DNS API extensions), nothing else loaded
-            'extension_drivers': settings.extension_drivers([]),
+            # port security and DNS names of ports and floating IPs
+            # (devstack's neutron-dns); a caller asking for other DNS
+            # drivers replaces the list (service settings)
+            'extension_drivers': 'port_security,dns_domain_ports',
             'overlay_ip_version': 4,
         },
         'ml2_type_flat': {'flat_networks': PUBLIC_PHYSNET},

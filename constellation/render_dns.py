@@ -16,7 +16,6 @@ import collections
 import os
 
 from constellation import render
-import cross_service_settings as settings
 
 
 # Designate's pools, one BIND9 each: dir (its etc/, data/ and run/ dir),
@@ -24,8 +23,8 @@ import cross_service_settings as settings
 # pool id), NS hostname, attributes, TSIG key (name, secret) or None.
 # The second pool exists so zones can be placed on a non-default pool
 # (pool_id attribute) and a test can see that a zone is served only by
-# its own pool's nameservers. Its id is fixed so tempest.conf can name it
-# ([cross_service] second_pool_id). Designate (central) refuses zones on
+# its own pool's nameservers. Its id is fixed so callers can name it (the
+# constellation's facts, ``dns.pools``). Designate (central) refuses zones on
 # a non-default pool without a TSIG key of scope POOL for it, and mdns
 # serves a transfer only the zones of the pool whose key signed it
 # (unsigned: the default pool's): the second BIND9 signs its transfers
@@ -41,6 +40,8 @@ POOLS = (
          ('constellation-pool-secondary', 'tsig2')),
 )
 SECOND_POOL_ID = POOLS[1].id
+# zones the constellation's own checks create (smoke, multipool probes)
+CHECK_ZONE_SUFFIX = 'constellation-checks.test.'
 # the BIND9 programs: program -> its dir under etc/, data/ and run/
 BIND_PROGRAMS = {'named': 'bind', 'named2': 'bind2'}
 TSIG_ALGORITHM = 'hmac-sha256'
@@ -166,18 +167,11 @@ def designate_conf(ctx):
         # zone update in flight): give up polling BIND after ~9 s instead
         # of ~5 min, and let the producer's periodic recovery retry zones
         # in ERROR/PENDING every 5 s instead of every 120 s.
-        # poll_delay: the shared service settings
-        'service:worker': dict({'workers': 1,
-                                'poll_timeout': 2, 'poll_max_retries': 3,
-                                'poll_retry_interval': 1,
-                                'threshold_percentage': 100},
-                               **settings.section('designate',
-                                                  'service:worker')),
+        'service:worker': {'workers': 1,
+                           'poll_timeout': 2, 'poll_max_retries': 3,
+                           'poll_retry_interval': 1,
+                           'threshold_percentage': 100},
         'service:producer': {'workers': 1},
-        # the shared service settings (interval 1 s: the constellation
-        # only, see service-settings.ini)
-        'producer_task:increment_serial': settings.section(
-            'designate', 'producer_task:increment_serial'),
         'producer_task:worker_periodic_recovery': {'interval': 5},
         'service:mdns': {'workers': 1,
                          'listen': '%s:%d' % (render.HOST,

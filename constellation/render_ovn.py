@@ -29,7 +29,6 @@ with that port's address as its server id (ovn_client
 _get_ovn_dhcpv4_opts); off, a guest on such a subnet gets no lease.
 """
 
-import configparser
 import os
 
 from constellation import dataplane
@@ -49,18 +48,8 @@ def is_real(ctx):
 
 
 def patch(text, changes, drop=()):
-    """INI ``text`` with ``changes`` ({section: {key: value}}) applied."""
-    cp = configparser.RawConfigParser(strict=True)
-    cp.optionxform = str
-    cp.read_string(text)
-    sections = {s: dict(cp[s]) for s in cp.sections()}
-    if cp.defaults():
-        sections = dict({'DEFAULT': dict(cp.defaults())}, **sections)
-    for section, key in drop:
-        sections.get(section, {}).pop(key, None)
-    for section, opts in changes.items():
-        sections.setdefault(section, {}).update(opts)
-    return render.ini(sections)
+    """INI ``text`` with ``changes`` applied (``render.patch``)."""
+    return render.patch(text, changes, drop)
 
 
 def _privsep(ctx):

@@ -33,8 +33,22 @@ _LEFTOVER_TMP = re.compile(r'^(state|secrets)\.json\.tmp\.\d+$')
 
 
 def default_root(repo):
-    return os.environ.get('CONSTELLATION_STATE_DIR') or os.path.join(
-        repo, '.constellation')
+    """``$CONSTELLATION_STATE_DIR``, else ``<repo>/.constellation``.
+
+    ``repo``: the directory holding the package.  Installed (a
+    site-packages directory), the default is per user instead:
+    ``$XDG_STATE_HOME/constellation``, else
+    ``~/.local/state/constellation``.
+    """
+    d = os.environ.get('CONSTELLATION_STATE_DIR')
+    if d:
+        return d
+    installed = ('site-packages', 'dist-packages')
+    if os.path.basename(os.path.normpath(repo)) in installed:
+        return os.path.join(os.environ.get('XDG_STATE_HOME') or
+                            os.path.expanduser('~/.local/state'),
+                            'constellation')
+    return os.path.join(repo, '.constellation')
 
 
 def cache_root():

@@ -18,15 +18,8 @@ from constellation import netns
 from constellation import render
 from constellation import render_dns
 from constellation import render_ovn
-import cross_service_settings as settings
+from constellation import service_settings
 
-# the subnets published with PTRs (documentation ranges, never routed):
-# the shared service settings, [tempest:cross_service]
-_CROSS_SERVICE = settings.section('tempest', 'cross_service')
-PROVIDER_CIDR = _CROSS_SERVICE['provider_cidr']
-PROVIDER_IPV6_CIDR = _CROSS_SERVICE['provider_ipv6_cidr']
-PUBLISHED_CIDR = _CROSS_SERVICE['published_cidr']  # a tenant subnet
-ZONE_SUFFIX = 'cross-service.test.'
 # Advertised by Neutron's ML2/router plugins but backed by agents that a
 # constellation does not run (no L2/L3/DHCP agents): Tempest tests of these
 # would list or schedule agents and find none.
@@ -70,8 +63,6 @@ def real_tempest(ctx):
             'cold_migration': False, 'live_migration': False,
         },
         'compute': {'build_timeout': 300},
-        # the guest image serves its hostname (check_reachable)
-        'cross_service': {'guest_http_hostname': True},
         'network': {'project_networks_reachable': False,
                     'build_timeout': 300},
     }
@@ -171,38 +162,14 @@ def tempest_conf(ctx, res):
             'build_interval': 1, 'build_timeout': 300,
             'skip_scenario_tests': True,
         },
-        'cross_service': {
-            'zone_email': 'hostmaster@%s' % ZONE_SUFFIX.rstrip('.'),
-            'zone_ttl': 300,
-            'zone_suffix': ZONE_SUFFIX,
-            # Usually 1-3 s. Neutron's reverse zones exist from bootstrap
-            # (bootstrap.neutron_reverse_zones): one created on the fly with
-            # its first PTR could keep that PTR off BIND until the zone's
-            # next change (Designate's serial collision, ~50 s).
-            'record_timeout': 30,
-            # Polls of the local cloud: a record is ACTIVE ~1.2 s after its
-            # stack completes and Heat completes a resource on its own 1 s
-            # ticks, so a 1 s poll added up to a second to each of a
-            # scenario's ~9 waits; 0.5 s halves that for one stack show or
-            # recordset list (and a DNS query) per poll.
-            'record_interval': 0.5,
-            'stack_interval': 0.5,
-            'check_nameservers': True,
-            'check_reverse': True,
-            'provider_network_type': 'vlan',
-            'provider_physical_network': render.PROVIDER_PHYSNET,
-            'provider_segmentation_id': render.PROVIDER_SEGMENTATION_ID,
-            'provider_cidr': PROVIDER_CIDR,
-            'provider_ipv6_cidr': PROVIDER_IPV6_CIDR,
-            'published_cidr': PUBLISHED_CIDR,
-            # the second Designate pool (its own BIND9); [dns] nameservers
-            # stays the default pool's
-            'second_pool_id': render_dns.SECOND_POOL_ID,
-            'second_pool_nameservers': '127.0.0.1:%d' % ctx['ports']['dns2'],
-        },
     })
     if render_ovn.is_real(ctx):
         text = render_ovn.patch(text, real_tempest(ctx))
+    # what the caller asked for ([tempest:<group>] of the service
+    # settings), last: its values win
+    asked = service_settings.for_file(ctx, 'tempest')
+    if asked:
+        text = render.patch(text, asked)
     return text
 
 

@@ -13,8 +13,9 @@
 """The service settings the scenarios depend on, kept once.
 
 ``service-settings.ini`` next to this module is the one source: the local
-constellation's renderer reads it through this module, the devstack plugin
-(devstack/plugin.sh) with devstack's ``iniget``.  Standard library only:
+constellation applies it (``tools/constellation`` asks it to), the devstack
+plugin (devstack/plugin.sh) with devstack's ``iniget``; ``after_up`` is the
+plugin's step on a constellation.  Standard library only:
 the constellation's CLI runs with the system python3, and devstack runs
 ``python3 -m cross_service_settings`` before any venv of ours exists.
 """

@@ -20,6 +20,9 @@
       print ML2 extension_drivers with ours added, the others kept
   reverse-zone-cidrs --tempest-conf F
       print the CIDRs of the [cross_service] options made ahead
+  constellation-up --facts F
+      after `constellation up`: the reverse zones ahead and tempest.conf
+      [cross_service] (F: `constellation facts` output, - for stdin)
 """
 
 import argparse
@@ -27,6 +30,7 @@ import configparser
 import sys
 
 import cross_service_settings as settings
+from cross_service_settings import after_up
 from cross_service_settings import ahead
 from cross_service_settings import reverse
 
@@ -45,6 +49,9 @@ def main(argv=None):
     ed.add_argument('loaded', help='comma-separated, may be empty')
     rc = sub.add_parser('reverse-zone-cidrs')
     rc.add_argument('--tempest-conf', required=True)
+    cu = sub.add_parser('constellation-up')
+    cu.add_argument('--facts', required=True, type=argparse.FileType('r'))
+    cu.add_argument('--timeout', type=int, default=120)
     args = p.parse_args(argv)
     try:
         if args.cmd == 'reverse-zones':
@@ -54,6 +61,8 @@ def main(argv=None):
             conf = ahead.neutron_designate(args.neutron_conf)
             print('\n'.join(reverse.zones(args.cidr, conf,
                                           settings.ipam_window())))
+        elif args.cmd == 'constellation-up':
+            after_up.run(after_up.read_facts(args.facts), args.timeout)
         elif args.cmd == 'extension-drivers':
             loaded = [d.strip() for d in args.loaded.split(',')
                       if d.strip()]

@@ -13,9 +13,8 @@
 """Neutron's reverse zones, created ahead as Neutron's Designate user.
 
 Used by the devstack plugin (``python3 -m cross_service_settings
-reverse-zones``); the constellation does the same at bootstrap
-(constellation/bootstrap.py neutron_reverse_zones, same names from
-cross_service_settings.reverse).  Standard library only.
+reverse-zones``) and, on a constellation, by the plugin's step after
+``up`` (``after_up``).  Standard library only.
 """
 
 import configparser

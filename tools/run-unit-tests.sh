@@ -28,7 +28,9 @@ echo "run-unit-tests: lint-imports (import layers, .importlinter)"
 PYTHONPATH=$repo "$venv/bin/lint-imports" --no-cache
 layers_rc=$?
 
-"$venv/bin/python" -m pytest -q -p no:cacheprovider unit_tests "$@"
+# the plugin's unit tests and the constellation's own (constellation/tests)
+"$venv/bin/python" -m pytest -q -p no:cacheprovider unit_tests \
+    constellation/tests "$@"
 rc=$?
 set -e
 if [[ $rc == 5 ]]; then
@@ -36,7 +38,8 @@ if [[ $rc == 5 ]]; then
         echo "run-unit-tests: no test matched the given arguments: $*" >&2
         rc=0
     else
-        echo "run-unit-tests: pytest collected no tests under unit_tests/" >&2
+        echo "run-unit-tests: pytest collected no tests under unit_tests/" \
+             "and constellation/tests/" >&2
         rc=1
     fi
 fi

@@ -10,28 +10,15 @@
 # License for the specific language governing permissions and limitations
 # under the License.
 
-"""Shared fixtures: runs take their leases in a temporary directory; a
-constellation context for the renderers' tests."""
+"""Shared fixtures: runs take their leases in a temporary directory; the
+constellation's context for the tests of the plugin's side of it."""
 
 import pytest
 
-from constellation import ports
+from constellation.tests.conftest import ctx  # noqa: F401
 from cross_service_tempest_plugin import lease
 
 
 @pytest.fixture(autouse=True)
 def _lease_dir(tmp_path, monkeypatch):
     monkeypatch.setenv(lease.ENV, str(tmp_path / 'leases'))
-
-
-@pytest.fixture
-def ctx():
-    """A constellation context on port base 25100 with fixed secrets."""
-    return {'root': '/st', 'venv': '/st/venv',
-            'ports': ports.allocate(25100), 'port_base': 25100,
-            'secrets': {'db': 'dbpw', 'rabbit': 'rpw', 'admin': 'apw',
-                        'demo': 'dpw', 'service': 'spw',
-                        'erlang_cookie': 'c', 'heat_auth_key': 'k' * 32,
-                        'rndc': 'c2VjcmV0', 'rndc2': 'c2VjcmV0Mg==',
-                        'tsig2': 'dHNpZw=='},
-            'debug': False, 'user': 'u', 'group': 'g'}

@@ -10,8 +10,9 @@
 # License for the specific language governing permissions and limitations
 # under the License.
 
-"""The shared service settings: the constellation and the devstack plugin
-say what cross_service_settings/service-settings.ini says.
+"""The shared service settings: the constellation (asked for them, as
+tools/constellation does) and the devstack plugin say what
+cross_service_settings/service-settings.ini says.
 
 The plugin's phases that need no cloud (pre-install, post-config,
 test-config) run under tools/devstack-standin on copies of the
@@ -26,9 +27,8 @@ import subprocess
 
 import pytest
 
-from constellation import bootstrap
-from constellation import render
-from constellation import render_dns
+from constellation import configs
+from constellation import service_settings
 from constellation import tempestconf
 import cross_service_settings as settings
 from cross_service_settings import reverse
@@ -54,12 +54,19 @@ def parse(text):
     return cp
 
 
+def asked(ctx):
+    """``ctx`` of a constellation asked for the plugin's settings."""
+    return dict(ctx, service_settings=service_settings.load(settings.PATH))
+
+
 def rendered(ctx):
     res = {'image_id': 'img', 'flavor_ref': '42', 'flavor_ref_alt': '84',
            'public_network_id': 'net', 'network_extensions': ['router']}
-    return {'neutron': parse(render.neutron_conf(ctx)),
-            'ml2': parse(render.ml2_conf(ctx)),
-            'designate': parse(render_dns.designate_conf(ctx)),
+    ctx = asked(ctx)
+    files = configs.config_files(ctx)
+    return {'neutron': parse(files['neutron/neutron.conf']),
+            'ml2': parse(files['neutron/ml2_conf.ini']),
+            'designate': parse(files['designate/designate.conf']),
             'tempest': parse(tempestconf.tempest_conf(ctx, res))}
 
 
@@ -75,11 +82,15 @@ def test_constellation_configs_say_what_the_settings_say(ctx):
             assert got == o.value, (o, got)
 
 
-def test_constellation_reverse_zones_are_the_settings_cidrs():
-    cs = settings.section('tempest', 'cross_service')
-    assert bootstrap.PTR_CIDRS == (render.PUBLIC_CIDR,) + tuple(
-        cs[o] for o in settings.csv('reverse_zones', 'cidr_options'))
-    assert bootstrap.IPAM_WINDOW == settings.ipam_window()
+def test_constellation_reads_the_option_sections_as_the_plugin_does():
+    # the constellation's own reader (it knows nothing of the plugin)
+    # sees every option section cross_service_settings sees
+    loaded = service_settings.load(settings.PATH)
+    assert sorted(service_settings.sections(loaded)) == sorted(
+        {'%s:%s' % (o.file, o.group) for o in settings.options()})
+    for o in settings.options():
+        assert loaded[o.file][o.group][o.name] == o.value
+    assert set(settings.FILES) <= set(service_settings.FILES)
 
 
 def test_iniget_reads_what_configparser_reads(tmp_path):
@@ -116,9 +127,10 @@ def test_neutron_defaults_when_unset():
 
 def _copies(ctx, tmp_path):
     src = {}
-    texts = {'neutron.conf': render.neutron_conf(ctx),
-             'ml2_conf.ini': render.ml2_conf(ctx),
-             'designate.conf': render_dns.designate_conf(ctx),
+    files = configs.config_files(asked(ctx))
+    texts = {'neutron.conf': files['neutron/neutron.conf'],
+             'ml2_conf.ini': files['neutron/ml2_conf.ini'],
+             'designate.conf': files['designate/designate.conf'],
              'tempest.conf': tempestconf.tempest_conf(ctx, {
                  'image_id': 'i', 'flavor_ref': '1', 'flavor_ref_alt': '2',
                  'public_network_id': 'n', 'network_extensions': []})}

@@ -57,7 +57,6 @@ from constellation import pool
 from constellation import render
 from constellation import render_dns
 from constellation import state as statemod
-from constellation import tempestconf
 
 TESTS = (r'^designate_tempest_plugin\.tests\.scenario\.v2\.'
          r'test_designate_multipool\.')
@@ -207,7 +206,7 @@ class Step:
         return '; '.join(out)
 
     def _probe_pool(self, p, pool_id):
-        suffix = tempestconf.ZONE_SUFFIX
+        suffix = render_dns.CHECK_ZONE_SUFFIX
         name = 'multipool-probe-%s.%s' % (uuid.uuid4().hex[:8], suffix)
         z = self.admin.post(self.u('/v2/zones'), {
             'name': name, 'email': 'hostmaster@' + suffix.rstrip('.'),

@@ -36,6 +36,7 @@ from constellation import poll
 from constellation import ports as portmod
 from constellation import procs
 from constellation import render
+from constellation import render_dns
 from constellation import services
 from constellation import state as statemod
 
@@ -80,9 +81,10 @@ class Smoke:
             'networks'][0]['id']
 
     def create_zone(self, s):
-        name = 'smoke-%s.cross-service.test.' % uuid.uuid4().hex[:8]
+        suffix = render_dns.CHECK_ZONE_SUFFIX
+        name = 'smoke-%s.%s' % (uuid.uuid4().hex[:8], suffix)
         z = s.post(self.u('designate', '/v2/zones'), {
-            'name': name, 'email': 'hostmaster@cross-service.test',
+            'name': name, 'email': 'hostmaster@' + suffix.rstrip('.'),
             'ttl': 60})
         wait('zone %s ACTIVE' % name, lambda: s.get(self.u(
             'designate', '/v2/zones/' + z['id']))['status'] == 'ACTIVE',

@@ -13,9 +13,7 @@
 """Bad-input handling of the constellation CLI (no services started)."""
 
 import io
-import os
 import shutil
-import subprocess
 
 import pytest
 
@@ -189,18 +187,3 @@ def test_an_admins_policy_rc_d_is_left_alone(tmp_path, monkeypatch):
     policy.write_text('#!/bin/sh\nexit 0\n')
     install.check_apt()
     assert policy.read_text() == '#!/bin/sh\nexit 0\n'
-
-
-def test_wrapper_runs_this_repository_not_the_cwd(tmp_path):
-    # another checkout's package in the current directory must not win
-    fake = tmp_path / 'constellation'
-    fake.mkdir()
-    (fake / '__init__.py').write_text('')
-    (fake / '__main__.py').write_text('print("WRONG PACKAGE")\n')
-    wrapper = os.path.join(os.path.dirname(os.path.dirname(
-        os.path.abspath(__file__))), 'tools', 'constellation')
-    r = subprocess.run([wrapper, '--help'], cwd=str(tmp_path),
-                       capture_output=True, text=True, timeout=60)
-    assert r.returncode == 0, r.stderr
-    assert 'WRONG PACKAGE' not in r.stdout
-    assert 'status' in r.stdout

@@ -24,7 +24,7 @@ from constellation import render
 from constellation import services
 
 EXT = os.path.join(os.path.dirname(os.path.dirname(
-    os.path.abspath(__file__))), 'constellation', 'ext')
+    os.path.abspath(__file__))), 'ext')
 sys.path.insert(0, EXT)
 from constellation_ext import compute  # noqa: E402
 from constellation_ext import defaults  # noqa: E402

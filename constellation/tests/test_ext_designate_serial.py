@@ -24,7 +24,7 @@ import sys
 import pytest
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-sys.path.insert(0, os.path.join(ROOT, 'constellation', 'ext'))
+sys.path.insert(0, os.path.join(ROOT, 'ext'))
 from constellation import services  # noqa: E402
 from constellation_ext import designate_serial  # noqa: E402
 

@@ -26,8 +26,10 @@ import sys
 
 import pytest
 
-REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-OURS = ('constellation', 'cross_service_settings')
+# the directory holding the package
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(
+    os.path.abspath(__file__))))
+OURS = ('constellation',)
 # module -> the library of the services venv it stands in for
 STAND_INS = {
     'constellation.supervisor': 'supervisor.xmlrpc',
@@ -85,7 +87,7 @@ def test_cli_imports_only_the_standard_library():
     seen, foreign = cli_closure()
     # the walk found the CLI's real dependencies
     for module in ('constellation.core', 'constellation.bootstrap',
-                   'cross_service_settings') + tuple(STAND_INS):
+                   'constellation.service_settings') + tuple(STAND_INS):
         assert module in seen
     assert foreign == []
 

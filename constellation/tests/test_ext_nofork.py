@@ -21,7 +21,7 @@ from constellation import ports
 from constellation import services
 
 EXT = os.path.join(os.path.dirname(os.path.dirname(
-    os.path.abspath(__file__))), 'constellation', 'ext')
+    os.path.abspath(__file__))), 'ext')
 sys.path.insert(0, EXT)
 from constellation_ext import nofork  # noqa: E402
 
