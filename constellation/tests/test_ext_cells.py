@@ -18,7 +18,7 @@ import sys
 import pytest
 
 EXT = os.path.join(os.path.dirname(os.path.dirname(
-    os.path.abspath(__file__))), 'constellation', 'ext')
+    os.path.abspath(__file__))), 'ext')
 sys.path.insert(0, EXT)
 from constellation_ext import cells  # noqa: E402
 
