@@ -90,14 +90,22 @@ def cross_service(facts, parser=None):
 
 def write_tempest_conf(path, opts):
     """Set [cross_service] ``opts`` in tempest.conf ``path`` (kept private)."""
-    cp = configparser.RawConfigParser()
+    # [DEFAULT] as a section like the others: its options are not
+    # [cross_service]'s
+    cp = configparser.RawConfigParser(default_section='\0')
     cp.optionxform = str
     if not cp.read(path):
         raise ahead.Error('%s: cannot read it (the constellation\'s '
                           'tempest.conf, facts "files")' % path)
-    if not cp.has_section('cross_service'):
-        cp.add_section('cross_service')
-    for key, value in opts.items():
+    # ours first, in their order (the workshop shows the section's head),
+    # then what the constellation wrote there from the service settings
+    kept = []
+    if cp.has_section('cross_service'):
+        kept = [(k, v) for k, v in cp.items('cross_service')
+                if k not in opts]
+        cp.remove_section('cross_service')
+    cp.add_section('cross_service')
+    for key, value in list(opts.items()) + kept:
         cp.set('cross_service', key, value)
     tmp = '%s.tmp.%d' % (path, os.getpid())
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)

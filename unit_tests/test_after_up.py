@@ -150,3 +150,19 @@ def test_missing_tempest_conf_is_named(tmp_path):
     path = str(tmp_path / 'nope' / 'tempest.conf')
     with pytest.raises(ahead.Error, match='nope/tempest.conf: cannot read'):
         after_up.write_tempest_conf(path, {})
+
+
+def test_our_options_head_the_section_and_default_stays_apart(tmp_path):
+    # the constellation wrote the service settings' [tempest:cross_service]
+    # there first; the workshop shows the section's first lines
+    path = tmp_path / 'tempest.conf'
+    path.write_text('[DEFAULT]\nlog_file = t.log\n\n[cross_service]\n'
+                    'provider_cidr = 198.51.100.0/24\nzone_ttl = 1\n')
+    after_up.write_tempest_conf(str(path), {'zone_email': 'h@x.test',
+                                            'zone_ttl': '300'})
+    text = path.read_text()
+    section = text.split('[cross_service]\n', 1)[1].split('\n\n')[0]
+    assert section.splitlines() == ['zone_email = h@x.test',
+                                    'zone_ttl = 300',
+                                    'provider_cidr = 198.51.100.0/24']
+    assert text.startswith('[DEFAULT]\nlog_file = t.log\n')
