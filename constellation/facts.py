@@ -27,10 +27,11 @@ from constellation import render
 from constellation import render_dns
 from constellation import render_ovn
 from constellation import service_settings
+from constellation import state as statemod
 from constellation import tempestconf
 
 SCHEMA = 1
-FILE = 'facts.json'
+FILE = statemod.FACTS
 # Designate's id of its default pool (designate/conf/base.py
 # default_pool_id): the pool without an id of its own in pools.yaml
 DEFAULT_POOL_ID = '794ccc2c-d751-44fe-b57f-8894c9f5c842'

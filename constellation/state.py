@@ -27,8 +27,14 @@ SECRET_B64 = ('rndc', 'rndc2', 'tsig2')
 
 # what a state dir holds; anything else means it is not (only) ours
 STAMP = '.constellation-state'
+# the facts `up` publishes for callers (constellation/facts.py)
+FACTS = 'facts.json'
+# test durations a job keeps beside its constellation for the next run
+# (tools/run-scenario-job.sh)
+STESTR_TIMES = 'stestr-times'
 ENTRIES = frozenset({'venv', 'etc', 'data', 'logs', 'run', 'tempest', 'bin',
-                     'state.json', 'secrets.json', '.lock', STAMP})
+                     'state.json', 'secrets.json', '.lock', STAMP, FACTS,
+                     STESTR_TIMES})
 _LEFTOVER_TMP = re.compile(r'^(state|secrets)\.json\.tmp\.\d+$')
 
 

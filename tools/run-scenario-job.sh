@@ -167,7 +167,10 @@ cp "$conf" "$ws/etc/tempest.conf"
 # they do not know (all, in a fresh clone) get the durations shipped in
 # tools/suite-durations.json (written by bench/scenario_bench.py
 # --durations-out): the first run is scheduled as a later one would be.
-times=$CONSTELLATION_STATE_DIR/stestr-times
+# (the state dir's entry is named by constellation/state.py: destroy
+# knows it as the constellation's own)
+times=$CONSTELLATION_STATE_DIR/$(PYTHONPATH=$repo python3 -c \
+    'from constellation import state; print(state.STESTR_TIMES)')
 if compgen -G "$times/times.dbm.*" >/dev/null; then
     cp "$times"/times.dbm.* "$ws/.stestr/"
     say "test durations of earlier jobs: $times"

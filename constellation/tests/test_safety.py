@@ -28,6 +28,7 @@ import pytest
 from constellation import cli
 from constellation import core
 from constellation import database
+from constellation import facts
 from constellation import lifecycle
 from constellation import ports
 from constellation import services
@@ -58,6 +59,20 @@ def test_destroy_deletes_a_stamped_state_dir(tmp_path):
     c = make(tmp_path / 'st')
     c.st.ensure_dirs()
     assert os.path.exists(c.st.path(state.STAMP))
+    assert c.destroy() == 0
+    assert not os.path.exists(c.st.root)
+
+
+def test_destroy_deletes_a_state_dir_with_what_up_and_the_job_add(
+        tmp_path):
+    # up publishes facts.json, the main job keeps stestr's test durations
+    # beside the state: both are the constellation's, not foreign files
+    c = make(tmp_path / 'st')
+    c.st.ensure_dirs()
+    with open(facts.path(c.st.root), 'w') as f:
+        f.write('{}')
+    os.mkdir(c.st.path(state.STESTR_TIMES))
+    assert c.st.foreign_entries() == []
     assert c.destroy() == 0
     assert not os.path.exists(c.st.root)
 
