@@ -79,7 +79,9 @@ rss2=$(PYTHONPATH=$repo python3 -c "
 from constellation import core
 c = core.Constellation('$state')
 print('%.0f MiB (PSS %.0f MiB)' % (c.total_rss_mib(), c.total_pss_mib()))")
-zones=$(python3 "$repo/bench/zone_bench.py" --state "$state" \
+zones=$(CONSTELLATION_STATE_DIR=$state \
+    "$repo/constellation/checks/venv-python.sh" bench.zone_bench \
+    --state "$state" \
     -n "${BENCH_ZONES:-8}" 2>>"$log") || zones="FAILED (log: $log)"
 printf '%-30s %s\n' "total RSS after first up" "$rss"
 printf '%-30s %s\n' "total RSS after up-after-down" "$rss2"
