@@ -21,14 +21,25 @@ rewrites the host's resolv.conf (the machine loses DNS). ``compare``
 fails, naming each difference, when /etc/resolv.conf, /etc/hostname or
 /etc/hosts are not byte-identical (sha256), the hostname changed, or the
 host's routes or addresses differ (the floating-IP route and veth that
-`up` adds are gone after `down`). Stdlib only.
+`up` adds are gone after `down`). A route or address on another
+constellation's veth (``constellation.netns.veth_names``) that was there
+before and is gone after (that constellation went down meanwhile) is
+named on a NOTE line, not counted; one that appears is always counted:
+it may be ours, left behind. Stdlib only (and constellation.netns, which
+is too).
 """
 
 import hashlib
 import json
+import os
+import re
 import socket
 import subprocess
 import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(
+    __file__)), '..'))
+from constellation import netns  # noqa: E402
 
 FILES = ('/etc/resolv.conf', '/etc/hostname', '/etc/hosts')
 
@@ -60,8 +71,29 @@ def snapshot():
             'routes': routes, 'addresses': addrs}
 
 
+# the host end of any constellation's veth, whatever its port base
+_HOST_VETH = re.compile('^%s$' % re.escape(netns.veth_names(0)[0]).replace(
+    '0', r'\d+'))
+
+
+def _device(key, entry):
+    """The device a ``routes`` or ``addresses`` entry is on."""
+    words = entry.split()
+    if key == 'routes':
+        return words[words.index('dev') + 1] if 'dev' in words else None
+    return words[0]
+
+
+def others_gone(before, after):
+    """Entries of another constellation's veth that went away."""
+    return sorted(e for key in ('routes', 'addresses')
+                  for e in set(before[key]) - set(after[key])
+                  if _HOST_VETH.match(_device(key, e) or ''))
+
+
 def differences(before, after):
     out = []
+    others = set(others_gone(before, after))
     for path, digest in before['files'].items():
         if after['files'].get(path) != digest:
             out.append('%s changed (sha256 %s -> %s)' % (
@@ -71,7 +103,7 @@ def differences(before, after):
                                           after['hostname']))
     for key in ('routes', 'addresses'):
         added = sorted(set(after[key]) - set(before[key]))
-        gone = sorted(set(before[key]) - set(after[key]))
+        gone = sorted(set(before[key]) - set(after[key]) - others)
         if added:
             out.append('%s added: %s' % (key, '; '.join(added)))
         if gone:
@@ -99,6 +131,9 @@ def main(argv=None):
     with open(path) as f:
         before = json.load(f)
     diff = differences(before, now)
+    for line in others_gone(before, now):
+        print('NOTE: gone meanwhile, another constellation\'s veth (not '
+              'counted): %s' % line)
     for line in diff:
         print('CHANGED: %s' % line)
     if not diff:

@@ -43,6 +43,28 @@ def test_resolv_conf_hostname_and_route_changes_are_named():
     assert 'routes added: 198.18.243.0/24 dev cst25400h via None' in diff
 
 
+def test_another_constellations_veth_going_away_is_not_counted():
+    # another worktree's constellation (port base 25600) was up at the
+    # snapshot and went down during the job: not this job's change
+    theirs = ['198.18.245.0/24 dev cst25600h via None']
+    before = dict(BEFORE, routes=BEFORE['routes'] + theirs,
+                  addresses=BEFORE['addresses'] + ['cst25600h '
+                                                   '198.18.245.1/24'])
+    assert host_untouched.differences(before, BEFORE) == []
+    assert host_untouched.others_gone(before, BEFORE) == sorted(
+        theirs + ['cst25600h 198.18.245.1/24'])
+
+
+def test_a_veth_left_behind_or_a_host_route_gone_is_still_counted():
+    left = dict(BEFORE, routes=BEFORE['routes'] + [
+        '198.18.240.0/24 dev cst25000h via None'])
+    assert host_untouched.differences(BEFORE, left) == [
+        'routes added: 198.18.240.0/24 dev cst25000h via None']
+    no_default = dict(BEFORE, routes=[])
+    assert host_untouched.differences(BEFORE, no_default) == [
+        'routes gone: default dev eth0 via 192.0.2.1']
+
+
 def test_snapshot_reads_this_host():
     snap = host_untouched.snapshot()
     assert set(snap['files']) == set(host_untouched.FILES)
