@@ -60,6 +60,12 @@ def veth_names(port_base):
     return 'cst%dh' % port_base, 'cst%dn' % port_base
 
 
+def is_host_veth(ifname):
+    """Whether ``ifname`` is the host end of any constellation's veth."""
+    digits = ''.join(c for c in ifname if c.isdigit())
+    return bool(digits) and veth_names(int(digits))[0] == ifname
+
+
 def floating_net(port_base, span=ports.SPAN):
     """The /24 of the floating-IP (public) network for this port block."""
     index = (port_base - FIRST_BASE) // span

@@ -22,7 +22,7 @@ fails, naming each difference, when /etc/resolv.conf, /etc/hostname or
 /etc/hosts are not byte-identical (sha256), the hostname changed, or the
 host's routes or addresses differ (the floating-IP route and veth that
 `up` adds are gone after `down`). A route or address on another
-constellation's veth (``constellation.netns.veth_names``) that was there
+constellation's veth (``constellation.netns.is_host_veth``) that was there
 before and is gone after (that constellation went down meanwhile) is
 named on a NOTE line, not counted; one that appears is always counted:
 it may be ours, left behind. Stdlib only (and constellation.netns, which
@@ -32,7 +32,6 @@ is too).
 import hashlib
 import json
 import os
-import re
 import socket
 import subprocess
 import sys
@@ -71,11 +70,6 @@ def snapshot():
             'routes': routes, 'addresses': addrs}
 
 
-# the host end of any constellation's veth, whatever its port base
-_HOST_VETH = re.compile('^%s$' % re.escape(netns.veth_names(0)[0]).replace(
-    '0', r'\d+'))
-
-
 def _device(key, entry):
     """The device a ``routes`` or ``addresses`` entry is on."""
     words = entry.split()
@@ -88,7 +82,7 @@ def others_gone(before, after):
     """Entries of another constellation's veth that went away."""
     return sorted(e for key in ('routes', 'addresses')
                   for e in set(before[key]) - set(after[key])
-                  if _HOST_VETH.match(_device(key, e) or ''))
+                  if netns.is_host_veth(_device(key, e) or ''))
 
 
 def differences(before, after):

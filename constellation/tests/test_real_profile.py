@@ -64,6 +64,14 @@ def test_two_constellations_get_distinct_namespaces_ranges_and_veths():
     assert netns.plan(make_ctx(root='/x'))['netns'] != a['netns']
 
 
+def test_host_veth_is_told_from_the_namespace_end_and_other_devices():
+    host_if, ns_if = netns.veth_names(25400)
+    assert netns.is_host_veth(host_if)
+    assert netns.is_host_veth(netns.veth_names(1024)[0])
+    for other in (ns_if, 'eth0', 'lo', 'cst-h', 'veth25400h', host_if + 'x'):
+        assert not netns.is_host_veth(other), other
+
+
 def test_floating_range_is_in_the_benchmarking_block_never_the_docs_one():
     p = netns.plan(make_ctx(base=25400))
     assert p['cidr'] == '198.18.243.0/24'
