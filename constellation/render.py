@@ -306,4 +306,8 @@ def heat_conf(ctx):
                                                  'api-paste.ini')},
         'oslo_concurrency': {'lock_path': lock_path(ctx, 'heat')},
         'oslo_messaging_notifications': {'driver': 'noop'},
+        # as devstack's lib/heat: without a cache region every property
+        # constraint and name lookup is a fresh GET to Neutron/Nova/
+        # Glance, several per resource (heat.engine.constraints)
+        'cache': {'enabled': True, 'backend': 'dogpile.cache.memory'},
     })

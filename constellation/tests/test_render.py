@@ -77,6 +77,9 @@ def test_services_point_at_our_ports_and_secrets(ctx):
     assert ml2['ml2']['mechanism_drivers'] == 'constellation_agentless'
     heat = parse(files['heat/heat.conf'])
     assert heat['trustee']['username'] == 'heat'
+    # as devstack's lib/heat: lookups and constraint checks cached
+    assert heat['cache']['enabled'] == 'True'
+    assert heat['cache']['backend'] == 'dogpile.cache.memory'
     assert 'listen-on port 25104 { 127.0.0.1; }' in files['bind/named.conf']
     assert 'port: 25106' in files['designate/pools.yaml']
 
