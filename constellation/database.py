@@ -224,14 +224,13 @@ def _map_cells(st, ctx):
              'CONSTELLATION_TRANSPORT_URL': render.transport_url(ctx)})
 
 
-INDEPENDENT_SETUP = ('keystone',)  # setup steps that may run side by side
-
-
 def setup_jobs(st, ctx, restored=False):
     """{service: [(argv, env)]}: after the schemas, this state dir's own.
 
     keystone-manage bootstrap reads OS_BOOTSTRAP_PASSWORD; fernet and
-    credential keys are files of the state dir.  Into databases just
+    credential keys are files of the state dir.  The three keystone-manage
+    commands run in one process (``constellation_ext.keystone_setup``),
+    which imports Keystone once instead of three times.  Into databases just
     restored from a snapshot (``restored``: its cell_mappings are empty,
     ``snapshot.NO_DATA``) both cell mappings are inserted by one short
     process (``constellation_ext.cells``) instead of two nova-manage runs
@@ -239,16 +238,16 @@ def setup_jobs(st, ctx, restored=False):
     """
     b = st.bin
     u, g = ctx['user'], ctx['group']
-    ks = [b('keystone-manage'), '--config-file',
-          st.etc('keystone', 'keystone.conf')]
+    ks = ['--config-file', st.etc('keystone', 'keystone.conf')]
     keystone_url = render.url(ctx, 'keystone', '/v3')
     return {
         'keystone': [
-            (ks + ['fernet_setup', '--keystone-user', u,
-                   '--keystone-group', g], {}),
-            (ks + ['credential_setup', '--keystone-user', u,
-                   '--keystone-group', g], {}),
-            (ks + ['bootstrap',
+            ([b('python'), '-m', 'constellation_ext.keystone_setup'] +
+             ks + ['fernet_setup', '--keystone-user', u,
+                   '--keystone-group', g, '--'] +
+             ks + ['credential_setup', '--keystone-user', u,
+                   '--keystone-group', g, '--'] +
+             ks + ['bootstrap',
                    '--bootstrap-admin-url', keystone_url,
                    '--bootstrap-internal-url', keystone_url,
                    '--bootstrap-public-url', keystone_url,
@@ -341,16 +340,7 @@ def _run_syncs(st, jobs, setup, todo, keys, snap, say):
     def migrate(svc):
         say('  %s schema: %.1fs' % (svc, run(svc, jobs)))
 
-    # keystone's setup steps are independent of one another (key
-    # repositories on disk; rows in the DB): run side by side
-    units = []
-    for svc in todo:
-        steps = setup.get(svc, [])
-        if svc in INDEPENDENT_SETUP:
-            units += [('%s %s' % (svc, argv[argv.index('--config-file') + 2]),
-                       [(argv, env)]) for argv, env in steps]
-        elif steps:
-            units.append((svc, steps))
+    units = [(svc, setup[svc]) for svc in todo if setup.get(svc)]
 
     def setup_unit(unit):
         name, steps = unit
