@@ -30,6 +30,7 @@ echo "profiles bench: logs in $out, port base $CONSTELLATION_PORT_BASE," \
 source "$repo/tools/lib/plugin-venv.sh" >>"$out/plugin-venv.log" 2>&1 || {
     echo "FAILED: the plugin venv (log: $out/plugin-venv.log)"; exit 1; }
 export PATH=$venv/bin:$PATH
+source "$repo/tools/lib/workspace.sh"
 
 state=
 destroy() { [[ -n $state ]] && "$c" destroy >>"$out/destroy.log" 2>&1; }
@@ -66,14 +67,10 @@ suite() {  # the cross_service suite from a fresh workspace; its Ran: time
     local p=$1 ws=$out/$1-workspace conf ran
     eval "$("$c" env)"
     conf=$TEMPEST_CONFIG_DIR/$TEMPEST_CONFIG
-    if ! tempest init --workspace-path "$ws/.tempest-workspaces.yaml" \
-            "$ws" >>"$out/$p.log" 2>&1; then
-        echo "FAILED: $p suite: tempest init (log: $out/$p.log)"
+    if ! new_workspace "$ws" "$conf" >>"$out/$p.log" 2>&1; then
+        echo "FAILED: $p suite: workspace (log: $out/$p.log)"
         return 1
     fi
-    cp "$conf" "$ws/etc/tempest.conf"
-    python "$repo/tools/lib/suite_durations.py" seed \
-        "$repo/tools/suite-durations.json" "$ws/.stestr" >>"$out/$p.log"
     (cd "$ws" && OS_CROSS_SERVICE__RESULTS_DIR=$out/$p-results \
         tempest run -r cross_service --concurrency 2) \
         >"$out/$p-suite.log" 2>&1

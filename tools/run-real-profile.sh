@@ -134,11 +134,10 @@ results=$logs/results
 mkdir -p "$results"
 export OS_CROSS_SERVICE__RESULTS_DIR=$results
 ws=$logs/workspace
-tempest init --workspace-path "$ws/.tempest-workspaces.yaml" "$ws" \
-    >/dev/null || say "FAILED: tempest init $ws (the suite will fail)"
-cp "$conf" "$ws/etc/tempest.conf"
-say "$(python "$repo/tools/lib/suite_durations.py" seed \
-    "$repo/tools/suite-durations.json" "$ws/.stestr")"
+source "$repo/tools/lib/workspace.sh"
+while read -r line; do say "$line"; done < <(
+    new_workspace "$ws" "$conf" ||
+    echo "FAILED: workspace $ws (the suite will fail)")
 
 # 2. the scenario suite, between two resource counts
 before=$logs/resources-before.json

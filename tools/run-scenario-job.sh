@@ -153,11 +153,6 @@ results=${CROSS_SERVICE_RESULTS_DIR:-$logs/results}
 mkdir -p "$results"
 export OS_CROSS_SERVICE__RESULTS_DIR=$results
 ws=$logs/workspace
-# its own workspace registry: ~/.tempest/workspace.yaml refuses a second
-# workspace named "workspace" while an earlier job's directory exists
-tempest init --workspace-path "$ws/.tempest-workspaces.yaml" "$ws" \
-    >/dev/null || say "FAILED: tempest init $ws (the suite step will fail)"
-cp "$conf" "$ws/etc/tempest.conf"
 # Test durations of earlier jobs: stestr gives each worker test classes
 # of about equal total duration when its repository knows them, and deals
 # them round-robin when it does not (a fresh workspace ran one worker
@@ -171,12 +166,10 @@ cp "$conf" "$ws/etc/tempest.conf"
 # knows it as the constellation's own)
 times=$CONSTELLATION_STATE_DIR/$(PYTHONPATH=$repo python3 -c \
     'from constellation import state; print(state.STESTR_TIMES)')
-if compgen -G "$times/times.dbm.*" >/dev/null; then
-    cp "$times"/times.dbm.* "$ws/.stestr/"
-    say "test durations of earlier jobs: $times"
-fi
-say "$(python "$repo/tools/lib/suite_durations.py" seed \
-    "$repo/tools/suite-durations.json" "$ws/.stestr")"
+source "$repo/tools/lib/workspace.sh"
+while read -r line; do say "$line"; done < <(
+    new_workspace "$ws" "$conf" "$times" ||
+    echo "FAILED: workspace $ws (the suite step will fail)")
 keep_times() {
     if compgen -G "$ws/.stestr/times.dbm.*" >/dev/null; then
         mkdir -p "$times" && cp "$ws"/.stestr/times.dbm.* "$times/"
