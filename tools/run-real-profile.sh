@@ -188,7 +188,7 @@ else
         count "$logs/tempest-scenario.log"
     else
         # non-voting: printed on a line of its own, not in the summary
-        read -r tp tf ts < <(python3 "$repo/tools/lib/last_summary.py" \
+        read -r tp tf ts < <(python3 "$repo/constellation/checks/last_summary.py" \
             "$logs/tempest-scenario.log")
         tempest_line="Tempest scenario tests on real guests, NON-VOTING"
         tempest_line+=" (REAL_TEMPEST_VOTING=1 counts them):"

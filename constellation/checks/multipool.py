@@ -39,7 +39,6 @@ plus one per check of 2 and 5.
 
 import argparse
 import configparser
-import importlib.util
 import os
 import shutil
 import signal
@@ -49,6 +48,7 @@ import time
 import uuid
 
 from constellation.checks import cloud
+from constellation.checks import last_summary as summaries
 from constellation import core
 from constellation import errors
 from constellation import etc_pools
@@ -73,15 +73,6 @@ def say(text):
 
 def _terminated(signum, frame):
     raise KeyboardInterrupt('signal %d' % signum)
-
-
-def last_summary(lines):
-    """tools/lib/last_summary.py's parser (one place for the format)."""
-    path = os.path.join(core.REPO, 'tools', 'lib', 'last_summary.py')
-    spec = importlib.util.spec_from_file_location('last_summary', path)
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod.last_summary(lines)
 
 
 def step_conf(src, dst):
@@ -341,7 +332,7 @@ def locked_run(args, step=Step, etc=etc_pools):
     try:
         rc, lines = s.run_tests(args.workspace, args.tempest,
                                 args.tempest_timeout)
-        counts = last_summary(lines)
+        counts = summaries.last_summary(lines)
         if counts is None:
             say('FAIL: no test summary from tempest (exit %d)' % rc)
         elif rc and not counts[1]:

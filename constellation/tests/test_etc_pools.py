@@ -157,7 +157,7 @@ def test_step_conf_sets_the_option_only_in_the_copy(tmp_path):
 def test_last_summary_is_the_jobs_parser():
     lines = ['{0} x.test_a ... ok\n', 'Totals\n', ' - Passed: 9\n',
              ' - Skipped: 1\n', ' - Failed: 0\n']
-    assert multipool.last_summary(lines) == [9, 0, 1]
+    assert multipool.summaries.last_summary(lines) == [9, 0, 1]
 
 
 class FakeStep:

@@ -9,7 +9,9 @@ passed=${passed:-0} failed=${failed:-0} skipped=${skipped:-0}
 # skips-fail, so does every skipped test.
 count() {
     local log=$1 skips_fail=${2:-} p f s
-    read -r p f s < <(python3 "$(dirname "${BASH_SOURCE[0]}")/last_summary.py" "$log")
+    read -r p f s < <(python3 \
+        "$(dirname "${BASH_SOURCE[0]}")/../../constellation/checks/last_summary.py" \
+        "$log")
     if [[ $p == none ]]; then
         say "FAILED: no test-runner summary in $log"
         p=0 f=1 s=0

@@ -16,8 +16,9 @@
 Understands stestr's "Totals" block (" - Passed: N" ...), pytest's closing
 line ("== 3 failed, 5 passed, 1 skipped in 2.0s ==", "no tests ran") and
 the plain "N passed, N failed[, N skipped]" line; whichever comes last
-wins. Prints "none" when the log has no summary. Used by tools/lib/
-summary.sh to add the steps of a CI job up.
+wins. Prints "none" when the log has no summary. Used by
+``checks/multipool.py`` and by the plugin's tools/lib/summary.sh (to add
+the steps of a CI job up); stdlib only, so it runs with any python3.
 """
 
 import re
