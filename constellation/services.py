@@ -24,10 +24,12 @@ from constellation import render_infra
 from constellation import render_ovn
 
 Program = collections.namedtuple(
-    'Program', 'name kind command env stopwait port check user')
+    'Program', 'name kind command env stopwait port check user cwd',
+    defaults=(None,))
 # kind: infra | api | rpc ; port: listener name in ports.OFFSETS or None;
 # check: how `status` judges it (tcp | http | nova | designate | heat);
-# user: whom supervisord runs it as (None: as itself; see privileges)
+# user: whom supervisord runs it as (None: as itself; see privileges);
+# cwd: where it starts (None: the state dir)
 
 INFRA = ('epmd', 'mysql', 'rabbitmq', 'named', 'named2')
 APIS = ('keystone', 'glance', 'placement', 'nova-api', 'neutron',
@@ -107,9 +109,10 @@ def programs(ctx):
     progs = []
 
     def add(name, kind, command, env=None, stopwait=10, port=None,
-            check='tcp'):
+            check='tcp', cwd=None):
         progs.append(Program(name, kind, command, env or {}, stopwait,
-                             port, check, privileges.user_of(ctx, name)))
+                             port, check, privileges.user_of(ctx, name),
+                             cwd))
 
     add('epmd', 'infra',
         [which('epmd') or '/usr/bin/epmd', '-port', str(ctx['ports']['epmd']),
@@ -119,9 +122,12 @@ def programs(ctx):
     mysqld = [which('mariadbd') or which('mysqld') or '/usr/sbin/mariadbd',
               '--defaults-file=%s' % e('mysql', 'my.cnf')]
     add('mysql', 'infra', mysqld, stopwait=30, port='mysql')
-    add('rabbitmq', 'infra',
-        [rabbitmq_server()],
-        env=render_infra.rabbitmq_env(ctx), stopwait=30, port='amqp')
+    # in its own home: the rabbitmq user may not list the state dir, and
+    # Erlang's code server then logs "File operation error: eacces.
+    # Target: .." some twenty times a start
+    rabbit_env = render_infra.rabbitmq_env(ctx)
+    add('rabbitmq', 'infra', [rabbitmq_server()], env=rabbit_env,
+        stopwait=30, port='amqp', cwd=rabbit_env['HOME'])
     # one BIND9 per Designate pool (render_dns.POOLS)
     for name, port in (('named', 'dns'), ('named2', 'dns2')):
         add(name, 'infra',
@@ -254,7 +260,7 @@ def supervisord_conf(ctx, progs):
             'command = %s' % _cmd_str(p.command),
         ] + (['user = %s' % p.user] if p.user else []) + [
             'environment = %s' % _env_str(env),
-            'directory = %s' % root,
+            'directory = %s' % (p.cwd or root),
             'autostart = false',
             'autorestart = unexpected',
             'startsecs = 2',

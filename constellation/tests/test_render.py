@@ -124,6 +124,11 @@ def test_supervisord_conf_has_every_program_and_marks_env(ctx):
         assert 'CONSTELLATION_STATE_DIR="/st"' in sec['environment']
     gun = cp['program:keystone']['command']
     assert '127.0.0.1:25110' in gun and '--no-control-socket' in gun
+    # each starts in the state dir, RabbitMQ in its own home (its user
+    # may not list the state dir: Erlang logged eacces errors)
+    dirs = {n: cp['program:' + n]['directory'] for n in services.NAMES}
+    assert dirs.pop('rabbitmq') == '/st/data/rabbitmq'
+    assert set(dirs.values()) == {'/st'}
 
 
 def test_second_pool_has_its_own_bind9(ctx):
