@@ -31,7 +31,6 @@ Runs in the services venv (keystoneauth1):
 
 import argparse
 import collections
-import datetime
 import glob
 import json
 import os
@@ -47,6 +46,7 @@ from constellation import core
 from constellation import poll
 from constellation import render
 from constellation import state as statemod
+from cross_service_tempest_plugin.common import heat_events
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 TEMPLATES = os.path.join(REPO, 'cross_service_tempest_plugin', 'templates')
@@ -58,11 +58,6 @@ CALL_OF = {'network': 'network', 'subnet': 'subnet', 'router': 'router',
 
 def load():
     return '%.2f %.2f %.2f' % os.getloadavg()
-
-
-def _t(stamp):
-    return datetime.datetime.strptime(stamp.rstrip('Z')[:19],
-                                      '%Y-%m-%dT%H:%M:%S').timestamp()
 
 
 def resource_table(spans, rows):
@@ -192,21 +187,14 @@ class Bench:
         del made[:]
 
 
-def resource_times(events):
-    """{resource: (start, end)} seconds after the stack's first event.
+def resource_times(events, stack_name):
+    """{resource: (start, end)} seconds after the stack's first resource.
 
-    Start: its first CREATE_IN_PROGRESS; end: its CREATE_COMPLETE (Heat's
-    event times have whole seconds).
+    The engine's rows (heat_events.resource_spans: Heat's event times,
+    whole seconds), as the report shows them.
     """
-    first, done = {}, {}
-    for e in events:
-        key, status = e['resource_name'], e['resource_status']
-        if status == 'CREATE_IN_PROGRESS':
-            first.setdefault(key, _t(e['event_time']))
-        elif status == 'CREATE_COMPLETE':
-            done[key] = _t(e['event_time'])
-    t0 = min(first.values()) if first else 0
-    return {k: (first[k] - t0, done[k] - t0) for k in done if k in first}
+    return {r['resource']: (r['start'], r['start'] + r['seconds'])
+            for r in heat_events.resource_spans(events, stack_name)}
 
 
 def main(argv=None):
@@ -232,7 +220,7 @@ def main(argv=None):
             name = 'bench-%s-h%d' % (tag, i)
             took, path, events = b.deploy(name, zone_name, '10.253.%d.0/24'
                                           % i)
-            for k, v in resource_times(events).items():
+            for k, v in resource_times(events, name).items():
                 spans[k].append(v)
             b.undeploy(path)
             path = None

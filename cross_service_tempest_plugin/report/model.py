@@ -18,6 +18,7 @@ import re
 from cross_service_tempest_plugin.report import baseline
 from cross_service_tempest_plugin.report import failures
 from cross_service_tempest_plugin.report import fault_matrix
+from cross_service_tempest_plugin.report import heat_resources
 from cross_service_tempest_plugin.report import propagation
 from cross_service_tempest_plugin.report import sla
 from cross_service_tempest_plugin.report import stats
@@ -105,6 +106,7 @@ def build(runs, skipped=(), threshold_items=(), tests=None, matrices=(),
         'lanes': max([lane for _r, lane in placed] + [-1]) + 1,
         'scenarios': stats.scenario_table(runs),
         'steps': stats.step_table(runs),
+        'heat_resources': heat_resources.table(runs),
         'propagation': propagation.table(samples),
         'propagation_kinds': dict(propagation.KINDS),
         'failures': [dict(failures.failure(r), anchor='fail-%d' % i,

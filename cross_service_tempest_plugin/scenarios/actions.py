@@ -117,6 +117,7 @@ def deploy(run, step):
     step.details['stack_complete_at'] = run.mark('deployed')
     step.details['outputs'] = stacks.stack_outputs(body)
     run.stacks.record_physical_resources(run.stack, step.details)
+    run.stacks.record_resource_spans(run.stack, step.details)
     absent = _new_records(run, step, body)
     if absent:
         step.details['records_absent'] = [r.to_dict() for r in absent]

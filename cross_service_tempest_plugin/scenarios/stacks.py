@@ -21,6 +21,7 @@ import time
 
 from tempest.lib import exceptions as lib_exc
 
+from cross_service_tempest_plugin.common import heat_events
 from cross_service_tempest_plugin.common import progress
 from cross_service_tempest_plugin.common import transient
 from cross_service_tempest_plugin.common import waiters
@@ -205,6 +206,24 @@ class Stacks(object):
                 events_client=self.clients.events,
                 resources_client=self.clients.resources)
         self.resources.mark_deleted('stack', sid)
+
+    def record_resource_spans(self, stack, details, action='CREATE'):
+        """Each resource's start and duration (Heat's events) in details.
+
+        ``details['heat_resources']``: :func:`..common.heat_events.
+        resource_spans` of the stack and its nested stacks; a failure to
+        read the events is noted as ``heat_resources_error``, never
+        raised (the step's outcome does not depend on it).
+        """
+        try:
+            events = self.clients.events.list_events(
+                stack[0], stack[1], nested_depth=3,
+                sort_dir='asc')['events']
+        except Exception as exc:
+            details['heat_resources_error'] = str(exc)
+            return
+        details['heat_resources'] = heat_events.resource_spans(
+            events, stack[0], action)
 
     def record_physical_resources(self, stack, details):
         """Add the stack's physical resources (nested too) to resources."""
