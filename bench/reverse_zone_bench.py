@@ -37,7 +37,8 @@ import sys
 import time
 import uuid
 
-from cross_service_tempest_plugin.common import dns_checks
+from cross_service_tempest_plugin.common import dns_records
+from cross_service_tempest_plugin.common import dns_wire
 
 ALL = {'X-Auth-All-Projects': 'true'}
 
@@ -93,10 +94,10 @@ class Bench(object):
             port = self.ports.create_port(network_id=net['id'],
                                           dns_name='host%d' % n)['port']
             address = port['fixed_ips'][0]['ip_address']
-            ptr = dns_checks.reverse_name(address)
+            ptr = dns_records.reverse_name(address)
 
             def answered():
-                seen = {ns: dns_checks.query_nameserver(ns, ptr, 'PTR')
+                seen = {ns: dns_wire.query_nameserver(ns, ptr, 'PTR')
                         for ns in self.nameservers}
                 return all(v.rcode == 'NOERROR' and v.values
                            for v in seen.values()), seen

@@ -294,7 +294,7 @@ def validate(conf):
     """
     opts = conf.cross_service
     problems = []
-    from cross_service_tempest_plugin.common import dns_checks
+    from cross_service_tempest_plugin.common import dns_wire
     for option, entries in (
             ('[dns] nameservers', getattr(getattr(conf, 'dns', None),
                                           'nameservers', None) or []),
@@ -302,7 +302,7 @@ def validate(conf):
              opts.second_pool_nameservers or [])):
         for entry in entries:
             try:
-                dns_checks.parse_nameserver(entry, option)
+                dns_wire.parse_nameserver(entry, option)
             except ValueError as exc:
                 problems.append(str(exc))
     for opt in CrossServiceGroup:

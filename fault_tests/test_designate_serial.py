@@ -66,6 +66,9 @@ import unittest
 import uuid
 
 from cross_service_tempest_plugin.common import dns_checks
+from cross_service_tempest_plugin.common import dns_records
+from cross_service_tempest_plugin.common import dns_wire
+from cross_service_tempest_plugin.common import record_waits
 from cross_service_tempest_plugin.faults import base as faultbase
 from cross_service_tempest_plugin.faults import constellation
 from fault_tests import common
@@ -188,10 +191,10 @@ class SerialCollision(object):
         self._sleep = sleep
 
     def wire(self, name, rtype='A'):
-        return dns_checks.query_nameserver(self.nameserver, name, rtype)
+        return dns_wire.query_nameserver(self.nameserver, name, rtype)
 
     def soa(self, zone):
-        return dns_checks.query_soa(self.nameserver, zone['name'])
+        return dns_wire.query_soa(self.nameserver, zone['name'])
 
     def designate(self, zone_id):
         return self.zones.show_zone(zone_id)[1]
@@ -305,9 +308,9 @@ class SerialCollision(object):
             dns_checks.DesignateLookup(self.recordsets, self.recordsets),
             [self.nameserver], STILL_MISSING_AFTER, 1)
         try:
-            checker.wait_wire_present(dns_checks.ExpectedRecord(
+            checker.wait_wire_present(dns_records.ExpectedRecord(
                 b['name'], 'A', [ADDRESS], zone['name']), self.nameserver)
-        except dns_checks.RecordWaitTimeout as e:
+        except record_waits.RecordWaitTimeout as e:
             evidence['wire_check'] = str(e)
         evidence['wire_b_after_%ds' % STILL_MISSING_AFTER] = repr(
             self.wire(b['name']))

@@ -23,6 +23,8 @@ import json
 from tempest.lib import exceptions as lib_exc
 
 from cross_service_tempest_plugin.common import dns_checks
+from cross_service_tempest_plugin.common import dns_records
+from cross_service_tempest_plugin.common import dns_wire
 from cross_service_tempest_plugin.scenarios import engine
 
 _ids = itertools.count(1)
@@ -249,51 +251,51 @@ class FakeCloud(object):
     def publish(self, st):
         st['published'] = self.publish_rules(st)
         for name, address in st['published']:
-            rtype = dns_checks.address_type(address)
-            self.records.setdefault((dns_checks.fqdn(name), rtype),
+            rtype = dns_records.address_type(address)
+            self.records.setdefault((dns_records.fqdn(name), rtype),
                                     set()).add(address)
-            self.records.setdefault((dns_checks.reverse_name(address),
+            self.records.setdefault((dns_records.reverse_name(address),
                                      'PTR'), set()).add(
-                dns_checks.fqdn(name))
+                dns_records.fqdn(name))
         self.polls = 0
 
     def unpublish(self, st):
         if self.keep_on_delete:
             return
         for name, address in st.get('published', []):
-            rtype = dns_checks.address_type(address)
+            rtype = dns_records.address_type(address)
             if rtype not in self.keep_types_on_delete:
-                self.records.get((dns_checks.fqdn(name), rtype),
+                self.records.get((dns_records.fqdn(name), rtype),
                                  set()).discard(address)
-            self.records.get((dns_checks.reverse_name(address), 'PTR'),
-                             set()).discard(dns_checks.fqdn(name))
+            self.records.get((dns_records.reverse_name(address), 'PTR'),
+                             set()).discard(dns_records.fqdn(name))
 
     # Designate API, as DesignateLookup returns it.
     def lookup(self, record):
         self.polls += 1
         if self.polls <= self.delay_polls:
             return frozenset(), set()
-        values = frozenset(dns_checks.normalise_value(record.type, v) for v
+        values = frozenset(dns_records.normalise_value(record.type, v) for v
                            in self.records.get(record.key, ()))
         return values, ({'ACTIVE'} if values else set())
 
     # The nameservers.
     def query(self, nameserver, name, rtype, timeout):
         if self.wire_empty:
-            return dns_checks.WireAnswer('NOERROR', [])
+            return dns_wire.WireAnswer('NOERROR', [])
         if nameserver in self.ns_pool:
             zone = self._zone_of(name)
             if zone and self.zone_pools.get(zone, 'pool-0') != \
                     self.ns_pool[nameserver]:
-                return dns_checks.WireAnswer('REFUSED', [])
-        values = self.records.get((dns_checks.fqdn(name), rtype), set())
-        values = [dns_checks.normalise_value(rtype, v) for v in values]
-        return dns_checks.WireAnswer('NOERROR' if values else 'NXDOMAIN',
-                                     values)
+                return dns_wire.WireAnswer('REFUSED', [])
+        values = self.records.get((dns_records.fqdn(name), rtype), set())
+        values = [dns_records.normalise_value(rtype, v) for v in values]
+        return dns_wire.WireAnswer('NOERROR' if values else 'NXDOMAIN',
+                                   values)
 
     def _zone_of(self, name):
         return next((z for z in sorted(self.zones, key=len, reverse=True)
-                     if dns_checks.fqdn(name).endswith(dns_checks.fqdn(z))),
+                     if dns_records.fqdn(name).endswith(dns_records.fqdn(z))),
                     None)
 
     def clients(self):
@@ -316,11 +318,11 @@ class FakeCloud(object):
 
     def soa(self, nameserver, name, timeout):
         zone = next((z for z in sorted(self.zones, key=len, reverse=True)
-                     if dns_checks.fqdn(name).endswith(dns_checks.fqdn(z))),
+                     if dns_records.fqdn(name).endswith(dns_records.fqdn(z))),
                     None)
         if zone is None:
             return None, 'no zone (NXDOMAIN)'
-        return dns_checks.fqdn(zone), self.wire_serial
+        return dns_records.fqdn(zone), self.wire_serial
 
     def settings(self, **kwargs):
         values = dict(nameservers=self.nameservers, record_timeout=0.3,

@@ -18,7 +18,7 @@ import threading
 
 import testtools
 
-from cross_service_tempest_plugin.common import dns_checks
+from cross_service_tempest_plugin.common import dns_wire
 from cross_service_tempest_plugin.faults import base
 from cross_service_tempest_plugin.faults import health
 from cross_service_tempest_plugin.faults import hook
@@ -82,8 +82,8 @@ class FakeDns(object):
         self.calls += 1
         values = self.answers.get((ns, name, rtype))
         if values is None:
-            return dns_checks.WireAnswer('NXDOMAIN', [])
-        return dns_checks.WireAnswer('NOERROR', values)
+            return dns_wire.WireAnswer('NXDOMAIN', [])
+        return dns_wire.WireAnswer('NOERROR', values)
 
 
 REC = {'name': 'www.z.test.', 'type': 'A', 'values': ['192.0.2.5'],
@@ -231,13 +231,13 @@ class TestHealthCheck(testtools.TestCase):
     def test_soa_serial_parsing(self):
         def query(ns, zone, rtype, timeout):
             self.assertEqual('SOA', rtype)
-            return dns_checks.WireAnswer(
+            return dns_wire.WireAnswer(
                 'NOERROR', ['ns1.test. hostmaster.test. 1732 3600 600 '
                             '86400 3600'])
         self.assertEqual(1732, health.soa_serial('ns', 'z.', query=query)[0])
 
         def refused(ns, zone, rtype, timeout):
-            return dns_checks.WireAnswer('REFUSED', [])
+            return dns_wire.WireAnswer('REFUSED', [])
         serial, seen = health.soa_serial('ns', 'z.', query=refused)
         self.assertIsNone(serial)
         self.assertIn('REFUSED', seen)

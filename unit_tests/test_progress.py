@@ -16,8 +16,8 @@ import io
 import time
 import unittest
 
-from cross_service_tempest_plugin.common import dns_checks
 from cross_service_tempest_plugin.common import progress
+from cross_service_tempest_plugin.common import record_waits
 
 
 class Tty(io.StringIO):
@@ -66,7 +66,7 @@ class TestTicker(unittest.TestCase):
         def check():
             seen.append(progress.current().text())
             return len(seen) > 1, 'NXDOMAIN'
-        chk = dns_checks.Check(check, 'A fip.z. on 127.0.0.1:53')
-        dns_checks.poll_all([chk], 5, 0.01)
+        chk = record_waits.Check(check, 'A fip.z. on 127.0.0.1:53')
+        record_waits.poll_all([chk], 5, 0.01)
         self.assertEqual('1 of 1 check(s): A fip.z. on 127.0.0.1:53; seen '
                          'NXDOMAIN', seen[1])

@@ -16,11 +16,11 @@ import dataclasses
 
 import pytest
 
-from cross_service_tempest_plugin.common import dns_checks
+from cross_service_tempest_plugin.common import dns_records
 from cross_service_tempest_plugin.scenarios import records
 
-A = dns_checks.ExpectedRecord('a.z.test.', 'A', ['192.0.2.1', '192.0.2.2'])
-B = dns_checks.ExpectedRecord('b.z.test.', 'A', ['192.0.2.3'])
+A = dns_records.ExpectedRecord('a.z.test.', 'A', ['192.0.2.1', '192.0.2.2'])
+B = dns_records.ExpectedRecord('b.z.test.', 'A', ['192.0.2.3'])
 
 
 class _Checker(object):
@@ -90,7 +90,7 @@ def test_frozen_and_states_named():
 def test_expectation_after_an_update():
     exp = records.Expectation()
     exp.update([A], [])
-    a2 = dns_checks.ExpectedRecord('a.z.test.', 'A', ['192.0.2.1'])
+    a2 = dns_records.ExpectedRecord('a.z.test.', 'A', ['192.0.2.1'])
     exp.update([a2], [B])
     assert exp.current(since) == [
         records.RecordWait(a2, records.PRESENT),

@@ -23,6 +23,9 @@ import dns.rcode
 import dns.rrset
 
 from cross_service_tempest_plugin.common import dns_checks
+from cross_service_tempest_plugin.common import dns_records
+from cross_service_tempest_plugin.common import dns_wire
+from cross_service_tempest_plugin.common import record_waits
 
 
 class LocalResponder(object):
@@ -67,7 +70,7 @@ class LocalResponder(object):
 class TestExpected(unittest.TestCase):
 
     def test_build_groups_by_name_and_type_and_adds_ptrs(self):
-        recs = dns_checks.build_expected(
+        recs = dns_records.build_expected(
             [('port.z.test', '203.0.113.5', 'z.test.'),
              ('port.z.test.', '2001:db8::5', 'z.test.'),
              ('port.z.test.', '203.0.113.6', 'z.test.')], with_ptr=True)
@@ -83,23 +86,23 @@ class TestExpected(unittest.TestCase):
                                   'ip6' in x[0], x[0])))
 
     def test_without_ptr(self):
-        recs = dns_checks.build_expected([('a.z.', '10.0.0.1', 'z.')],
-                                         with_ptr=False)
+        recs = dns_records.build_expected([('a.z.', '10.0.0.1', 'z.')],
+                                          with_ptr=False)
         self.assertEqual(['A'], [r.type for r in recs])
 
     def test_normalise(self):
-        self.assertEqual('2001:db8::1', dns_checks.normalise_value(
+        self.assertEqual('2001:db8::1', dns_records.normalise_value(
             'AAAA', '2001:0db8:0:0::1'))
-        self.assertEqual('a.b.', dns_checks.normalise_value('PTR', 'A.b'))
+        self.assertEqual('a.b.', dns_records.normalise_value('PTR', 'A.b'))
 
     def test_parse_nameserver(self):
         self.assertEqual(('127.0.0.1', 1053),
-                         dns_checks.parse_nameserver('127.0.0.1:1053'))
-        self.assertEqual(('::1', 53), dns_checks.parse_nameserver('[::1]'))
+                         dns_wire.parse_nameserver('127.0.0.1:1053'))
+        self.assertEqual(('::1', 53), dns_wire.parse_nameserver('[::1]'))
         self.assertEqual(('127.0.0.1', 53),
-                         dns_checks.parse_nameserver('127.0.0.1'))
-        self.assertRaisesRegex(ValueError, 'nameservers', dns_checks
-                               .parse_nameserver, '127.0.0.1:x')
+                         dns_wire.parse_nameserver('127.0.0.1'))
+        self.assertRaisesRegex(ValueError, 'nameservers',
+                               dns_wire.parse_nameserver, '127.0.0.1:x')
 
 
 class TestWire(unittest.TestCase):
@@ -110,8 +113,8 @@ class TestWire(unittest.TestCase):
         self.checker = dns_checks.RecordChecker(
             lookup=None, nameservers=[self.ns.address], timeout=0.5,
             interval=0.05, query_timeout=0.5)
-        self.rec = dns_checks.ExpectedRecord('fip.z.test.', 'A',
-                                             ['172.24.4.10'])
+        self.rec = dns_records.ExpectedRecord('fip.z.test.', 'A',
+                                              ['172.24.4.10'])
 
     def test_exact_answer_passes(self):
         self.ns.zone[('fip.z.test.', 'A')] = ['172.24.4.10']
@@ -120,7 +123,7 @@ class TestWire(unittest.TestCase):
 
     def test_empty_answer_fails(self):
         self.ns.zone[('fip.z.test.', 'A')] = []
-        with self.assertRaises(dns_checks.RecordWaitTimeout) as ctx:
+        with self.assertRaises(record_waits.RecordWaitTimeout) as ctx:
             self.checker.wait_wire_present(self.rec, self.ns.address)
         msg = str(ctx.exception)
         self.assertIn('nameserver %s' % self.ns.address, msg)
@@ -130,7 +133,7 @@ class TestWire(unittest.TestCase):
 
     def test_extra_address_fails(self):
         self.ns.zone[('fip.z.test.', 'A')] = ['172.24.4.10', '172.24.4.11']
-        self.assertRaises(dns_checks.RecordWaitTimeout,
+        self.assertRaises(record_waits.RecordWaitTimeout,
                           self.checker.wait_wire_present, self.rec,
                           self.ns.address)
 
@@ -138,7 +141,7 @@ class TestWire(unittest.TestCase):
         waited, ans = self.checker.wait_wire_absent(self.rec, self.ns.address)
         self.assertEqual('NXDOMAIN', ans.rcode)
         self.ns.zone[('fip.z.test.', 'A')] = ['172.24.4.10']
-        self.assertRaises(dns_checks.RecordWaitTimeout,
+        self.assertRaises(record_waits.RecordWaitTimeout,
                           self.checker.wait_wire_absent, self.rec,
                           self.ns.address)
         # Another value under the same name is not "ours".
@@ -152,13 +155,13 @@ class TestWire(unittest.TestCase):
         sock.close()
         checker = dns_checks.RecordChecker(None, [dead], 0.3, 0.05,
                                            query_timeout=0.1)
-        with self.assertRaises(dns_checks.RecordWaitTimeout) as ctx:
+        with self.assertRaises(record_waits.RecordWaitTimeout) as ctx:
             checker.wait_wire_absent(self.rec, dead)
         self.assertIn('error', str(ctx.exception))
 
     def test_ptr(self):
-        ptr = dns_checks.ExpectedRecord('10.4.24.172.in-addr.arpa.', 'PTR',
-                                        ['fip.z.test.'])
+        ptr = dns_records.ExpectedRecord('10.4.24.172.in-addr.arpa.', 'PTR',
+                                         ['fip.z.test.'])
         self.ns.zone[('10.4.24.172.in-addr.arpa.', 'PTR')] = ['fip.z.test.']
         self.checker.wait_wire_present(ptr, self.ns.address)
 
@@ -183,9 +186,9 @@ class TestApi(unittest.TestCase):
                                  'type': 'PTR', 'records': ['fip.z.'],
                                  'status': 'PENDING'}])
         lookup = dns_checks.DesignateLookup(owner, admin)
-        a = dns_checks.ExpectedRecord('fip.z.', 'A', ['172.24.4.10'], 'z.')
-        ptr = dns_checks.ExpectedRecord('10.4.24.172.in-addr.arpa.', 'PTR',
-                                        ['fip.z.'])
+        a = dns_records.ExpectedRecord('fip.z.', 'A', ['172.24.4.10'], 'z.')
+        ptr = dns_records.ExpectedRecord('10.4.24.172.in-addr.arpa.', 'PTR',
+                                         ['fip.z.'])
         self.assertEqual((frozenset(['172.24.4.10']), {'ACTIVE'}),
                          lookup.lookup(a))
         self.assertEqual((frozenset(['fip.z.']), {'PENDING'}),
@@ -194,7 +197,7 @@ class TestApi(unittest.TestCase):
         checker = dns_checks.RecordChecker(lookup, [], 0.2, 0.05)
         checker.wait_api_present(a)
         # PENDING is not good enough.
-        with self.assertRaises(dns_checks.RecordWaitTimeout) as ctx:
+        with self.assertRaises(record_waits.RecordWaitTimeout) as ctx:
             checker.wait_api_present(ptr)
         self.assertIn('PENDING', str(ctx.exception))
 
@@ -207,8 +210,8 @@ class TestSerialsOnTimeout(unittest.TestCase):
     def setUp(self):
         self.ns = LocalResponder()
         self.addCleanup(self.ns.close)
-        self.rec = dns_checks.ExpectedRecord('fip.z.test.', 'A',
-                                             ['172.24.4.10'], 'z.test.')
+        self.rec = dns_records.ExpectedRecord('fip.z.test.', 'A',
+                                              ['172.24.4.10'], 'z.test.')
 
     def checker(self, designate_serial, ns_answer, api=('172.24.4.10',)):
         owner = FakeRecordsets([{'name': 'z.test.', 'type': 'SOA',
@@ -228,7 +231,7 @@ class TestSerialsOnTimeout(unittest.TestCase):
             checker.wait_wire_present)
         if absent:
             self.ns.zone[('fip.z.test.', 'A')] = ['172.24.4.10']
-        with self.assertRaises(dns_checks.RecordWaitTimeout) as ctx:
+        with self.assertRaises(record_waits.RecordWaitTimeout) as ctx:
             wait(self.rec, self.ns.address)
         return str(ctx.exception)
 
@@ -269,10 +272,10 @@ class TestSerialsOnTimeout(unittest.TestCase):
 
     def test_query_soa_on_the_wire(self):
         self.ns.zone[('z.test.', 'SOA')] = [self.SOA % 42]
-        self.assertEqual(('z.test.', 42), dns_checks.query_soa(
+        self.assertEqual(('z.test.', 42), dns_wire.query_soa(
             self.ns.address, 'z.test', timeout=0.5))
-        zone, why = dns_checks.query_soa(self.ns.address, 'other.test.',
-                                         timeout=0.5)
+        zone, why = dns_wire.query_soa(self.ns.address, 'other.test.',
+                                       timeout=0.5)
         self.assertIsNone(zone)
         self.assertEqual('no zone (NXDOMAIN)', why)
 
@@ -305,12 +308,12 @@ class TestPollAll(unittest.TestCase):
             self.calls.append(name)
             self.t.now += cost
             return self.t.now >= ready_at, '%s@%.1f' % (name, self.t.now)
-        return dns_checks.Check(check, 'expected %s' % name,
-                                lambda: 'explained %s' % name)
+        return record_waits.Check(check, 'expected %s' % name,
+                                  lambda: 'explained %s' % name)
 
     def poll(self, checks, timeout=10.0, interval=1.0):
-        return dns_checks.poll_all(checks, timeout, interval, self.t.clock,
-                                   self.t.sleep, self.t.wall)
+        return record_waits.poll_all(checks, timeout, interval, self.t.clock,
+                                     self.t.sleep, self.t.wall)
 
     def test_each_record_timed_by_its_own_first_answer(self):
         # b is ready long before a: its time is not a's wait plus its own.
@@ -323,7 +326,7 @@ class TestPollAll(unittest.TestCase):
         self.assertEqual(6, self.calls.count('a'))
 
     def test_timeout_names_every_pending_check_and_keeps_found(self):
-        with self.assertRaises(dns_checks.RecordWaitTimeout) as ctx:
+        with self.assertRaises(record_waits.RecordWaitTimeout) as ctx:
             self.poll([self.check('a', 1e9), self.check('b', 102.0),
                        self.check('c', 1e9)], timeout=4.0)
         msg = str(ctx.exception)
@@ -338,7 +341,7 @@ class TestPollAll(unittest.TestCase):
 
     def test_a_round_stops_at_the_deadline_once_all_were_tried(self):
         # Each query costs 3 s: the last round does not re-ask everyone.
-        with self.assertRaises(dns_checks.RecordWaitTimeout):
+        with self.assertRaises(record_waits.RecordWaitTimeout):
             self.poll([self.check('a', 1e9, cost=3.0),
                        self.check('b', 1e9, cost=3.0)], timeout=4.0)
         self.assertEqual(['a', 'b'], self.calls)
@@ -346,24 +349,24 @@ class TestPollAll(unittest.TestCase):
     def test_shared_start_and_stop(self):
         # A wait started with an earlier start has that much less time.
         self.t.now = 103.0
-        found = dns_checks.poll_all([self.check('a', 105.0)], 10.0, 1.0,
-                                    self.t.clock, self.t.sleep, self.t.wall,
-                                    start=100.0)
+        found = record_waits.poll_all([self.check('a', 105.0)], 10.0, 1.0,
+                                      self.t.clock, self.t.sleep, self.t.wall,
+                                      start=100.0)
         self.assertEqual(5.0, found[0].waited)
         stop = threading.Event()
         stop.set()
-        with self.assertRaises(dns_checks.WaitCancelled):
-            dns_checks.poll_all([self.check('b', 1e9)], 10.0, 1.0,
-                                self.t.clock, self.t.sleep, self.t.wall,
-                                stop=stop)
+        with self.assertRaises(record_waits.WaitCancelled):
+            record_waits.poll_all([self.check('b', 1e9)], 10.0, 1.0,
+                                  self.t.clock, self.t.sleep, self.t.wall,
+                                  stop=stop)
         self.assertEqual(['a'] * 3, self.calls)
 
 
 class TestZoneSerials(unittest.TestCase):
 
     def test_designate_and_every_nameserver(self):
-        rec = dns_checks.ExpectedRecord('fip.z.test.', 'A', ['192.0.2.1'],
-                                        'z.test.')
+        rec = dns_records.ExpectedRecord('fip.z.test.', 'A', ['192.0.2.1'],
+                                         'z.test.')
         lookup = type('L', (), {'zone_serial': lambda s, zone, r: 7})()
         answers = {'ns1:53': ('z.test.', 7), 'ns2:53': (None, 'timeout')}
         checker = dns_checks.RecordChecker(

@@ -21,7 +21,7 @@ import threading
 
 import pytest
 
-from cross_service_tempest_plugin.common import dns_checks
+from cross_service_tempest_plugin.common import dns_records
 from cross_service_tempest_plugin.scenarios import actions
 from cross_service_tempest_plugin.scenarios import reachable
 from cross_service_tempest_plugin.scenarios.results import StepFailure
@@ -55,9 +55,9 @@ def test_an_image_not_known_to_serve_its_hostname_skips_naming_the_option():
 
 
 def test_published_names_are_the_a_records_with_their_first_label():
-    recs = [dns_checks.ExpectedRecord('srv-0.z.test.', 'A', ['198.18.0.5']),
-            dns_checks.ExpectedRecord('5.0.18.198.in-addr.arpa.', 'PTR',
-                                      ['srv-0.z.test.'])]
+    recs = [dns_records.ExpectedRecord('srv-0.z.test.', 'A', ['198.18.0.5']),
+            dns_records.ExpectedRecord('5.0.18.198.in-addr.arpa.', 'PTR',
+                                       ['srv-0.z.test.'])]
     assert reachable.published_names(recs) == [
         ('srv-0.z.test.', {'198.18.0.5'}, 'srv-0')]
 

@@ -17,7 +17,8 @@ import json
 import threading
 
 from cross_service_tempest_plugin import cli
-from cross_service_tempest_plugin.common import dns_checks
+from cross_service_tempest_plugin.common import dns_records
+from cross_service_tempest_plugin.common import dns_wire
 from cross_service_tempest_plugin.report import propagation
 from cross_service_tempest_plugin.report import results as report_results
 from unit_tests import test_scenario_engine
@@ -83,7 +84,7 @@ class TestFailedChecks(test_scenario_engine.EngineTestCase):
 
         def no_a(nameserver, name, rtype, timeout):
             if rtype == 'A':
-                return dns_checks.WireAnswer('NXDOMAIN', [])
+                return dns_wire.WireAnswer('NXDOMAIN', [])
             return query(nameserver, name, rtype, timeout)
         self.cloud.query = no_a
         run = self.cloud.run(self.catalog, 'floating_ip_dns')
@@ -95,7 +96,7 @@ class TestFailedChecks(test_scenario_engine.EngineTestCase):
                          [(r['name'], r['type'])
                           for r in details['records']])
         self.assertIn('first_seen_at', details['records'][0])
-        zone = dns_checks.fqdn(run.values['zone_name'])
+        zone = dns_records.fqdn(run.values['zone_name'])
         self.assertEqual({'zone': zone, 'designate': 1700000002,
                           '127.0.0.1:1053': 1700000001}, details['serials'])
         self.assertIn('fip.%s A' % zone, result.error)

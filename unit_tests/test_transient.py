@@ -16,7 +16,7 @@ import pytest
 from tempest.lib.common import rest_client
 from tempest.lib import exceptions as lib_exc
 
-from cross_service_tempest_plugin.common import dns_checks
+from cross_service_tempest_plugin.common import record_waits
 from cross_service_tempest_plugin.common import transient
 from cross_service_tempest_plugin.common import waiters
 from cross_service_tempest_plugin.scenarios import stacks
@@ -76,8 +76,9 @@ def test_record_wait_retries_a_server_fault_within_its_deadline():
             raise a
         return a
     clock = _Clock()
-    found = dns_checks.poll_all([dns_checks.Check(check, 'A in Designate')],
-                                10, 1, clock=clock, sleep=clock.sleep)
+    found = record_waits.poll_all(
+        [record_waits.Check(check, 'A in Designate')], 10, 1, clock=clock,
+        sleep=clock.sleep)
     assert found[0].seen == 'A 1.2.3.4'
 
 
@@ -86,8 +87,8 @@ def test_record_wait_raises_our_own_bug_at_once():
         raise TypeError('ours')
     clock = _Clock()
     with pytest.raises(TypeError):
-        dns_checks.poll_all([dns_checks.Check(check, 'x')], 10, 1,
-                            clock=clock, sleep=clock.sleep)
+        record_waits.poll_all([record_waits.Check(check, 'x')], 10, 1,
+                              clock=clock, sleep=clock.sleep)
     assert clock.now == 0
 
 

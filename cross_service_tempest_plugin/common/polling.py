@@ -15,7 +15,7 @@
 Tempest's ``call_until_true`` returns a bare bool (nothing seen, a wall
 clock, a sleep past the deadline) and tenacity is not a requirement of a
 plain Tempest venv; this is what the waits share instead. The record waits
-of the engine (``dns_checks``) and ``Stacks.wait`` keep their own loops.
+of the engine (``record_waits``) and ``Stacks.wait`` keep their own loops.
 """
 
 import time

@@ -28,12 +28,13 @@ import time
 import urllib.error
 import urllib.request
 
-from cross_service_tempest_plugin.common import dns_checks
+from cross_service_tempest_plugin.common import dns_records
+from cross_service_tempest_plugin.common import dns_wire
 from cross_service_tempest_plugin.common import polling
 
 
 def soa_serial(nameserver, zone, timeout=2.0,
-               query=dns_checks.query_nameserver):
+               query=dns_wire.query_nameserver):
     """SOA serial of ``zone`` on ``nameserver`` → (serial or None, seen)."""
     ans = query(nameserver, zone, 'SOA', timeout)
     if ans.rcode != 'NOERROR' or not ans.values:
@@ -106,7 +107,7 @@ class HealthCheck(object):
             problems.append('designate: listing zones failed: %s: %s'
                             % (type(exc).__name__, exc))
         for zone in zones:
-            zone = dns_checks.fqdn(zone)
+            zone = dns_records.fqdn(zone)
             entry = report['zones'][zone] = {}
             if listed is None:
                 continue

@@ -25,7 +25,8 @@ itself; :meth:`DnsProbe.stop` stops it earlier.
 import threading
 import time
 
-from cross_service_tempest_plugin.common import dns_checks
+from cross_service_tempest_plugin.common import dns_records
+from cross_service_tempest_plugin.common import dns_wire
 
 
 def window(samples, t0=0.0):
@@ -87,8 +88,8 @@ def records_from_dicts(dicts):
     As the engine's step details list them (``{'name', 'type', 'values',
     'zone'}``) → ExpectedRecord objects.
     """
-    return [dns_checks.ExpectedRecord(d['name'], d['type'], d['values'],
-                                      d.get('zone')) for d in dicts or ()]
+    return [dns_records.ExpectedRecord(d['name'], d['type'], d['values'],
+                                       d.get('zone')) for d in dicts or ()]
 
 
 class DnsProbe(object):
@@ -96,14 +97,14 @@ class DnsProbe(object):
 
     ``interval``: seconds between rounds (0.5); ``max_duration``: the
     thread stops by itself after that many seconds; ``query``: like
-    :func:`~cross_service_tempest_plugin.common.dns_checks.query_nameserver`
+    :func:`~cross_service_tempest_plugin.common.dns_wire.query_nameserver`
     (tests pass a fake); ``query_timeout``: per query, capped to the
     interval so one dead nameserver does not stretch a round.
     """
 
     def __init__(self, records, nameservers, interval=0.5,
                  max_duration=600.0, query_timeout=0.5,
-                 query=dns_checks.query_nameserver, clock=time.monotonic):
+                 query=dns_wire.query_nameserver, clock=time.monotonic):
         self.records = list(records)
         self.nameservers = list(nameservers)
         self.interval = interval

@@ -23,7 +23,7 @@ function here with ``@action('name')`` and describe it in
 
 import json
 
-from cross_service_tempest_plugin.common import dns_checks
+from cross_service_tempest_plugin.common import dns_records
 from cross_service_tempest_plugin.scenarios import errors
 from cross_service_tempest_plugin.scenarios import records
 from cross_service_tempest_plugin.scenarios.results import NOT_RUN
@@ -251,12 +251,12 @@ def check_dns_assignment(run, step):
     spec = _section(run, step)
     port_id = records.stack_output(run.outputs, spec['port_output'],
                                    'dns_assignment')
-    want = dns_checks.fqdn(run.render(spec['fqdn'],
-                                      'dns_assignment.fqdn').lower())
+    want = dns_records.fqdn(run.render(spec['fqdn'],
+                                       'dns_assignment.fqdn').lower())
     port = run.clients.ports.show_port(port_id)['port']
     ips = sorted(ip['ip_address'] for ip in port.get('fixed_ips', []))
     assignment = port.get('dns_assignment') or []
-    got = sorted((a.get('ip_address'), dns_checks.fqdn(
+    got = sorted((a.get('ip_address'), dns_records.fqdn(
         (a.get('fqdn') or '').lower())) for a in assignment)
     step.details.update({'port_id': port_id, 'expected_fqdn': want,
                          'dns_assignment': assignment})

@@ -31,7 +31,7 @@ import time
 import urllib.error
 import urllib.request
 
-from cross_service_tempest_plugin.common import dns_checks
+from cross_service_tempest_plugin.common import dns_wire
 from cross_service_tempest_plugin.common import polling
 from cross_service_tempest_plugin.scenarios import actions
 from cross_service_tempest_plugin.scenarios.results import SKIPPED
@@ -150,7 +150,7 @@ def check_reachable(run, step):
     timeout_dns = run.settings.query_timeout
 
     def resolve(ns, name):
-        answer = dns_checks.query_nameserver(ns, name, 'A', timeout_dns)
+        answer = dns_wire.query_nameserver(ns, name, 'A', timeout_dns)
         return set(answer.values)
 
     def fetch(address):

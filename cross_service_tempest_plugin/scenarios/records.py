@@ -23,7 +23,8 @@ import dataclasses
 import threading
 import typing
 
-from cross_service_tempest_plugin.common import dns_checks
+from cross_service_tempest_plugin.common import dns_records
+from cross_service_tempest_plugin.common import record_waits
 from cross_service_tempest_plugin.scenarios import placeholders
 from cross_service_tempest_plugin.scenarios.results import StepFailure
 
@@ -44,7 +45,7 @@ class RecordWait(object):
     seconds since the last change; not part of what is waited for.
     """
 
-    record: dns_checks.ExpectedRecord
+    record: dns_records.ExpectedRecord
     state: str = PRESENT
     values: frozenset = frozenset()
     timing: typing.Optional[typing.Callable] = dataclasses.field(
@@ -121,7 +122,7 @@ def compute_records(definition, outputs, values, scenario, check_reverse):
                                        prefix + '.name')
             triples.append((name, address, zone))
         with_ptr = check_reverse and spec.get('ptr', True)
-        records = dns_checks.build_expected(triples, with_ptr)
+        records = dns_records.build_expected(triples, with_ptr)
         (absent if spec.get('absent') else present).extend(records)
     return present, absent
 
@@ -189,7 +190,7 @@ class Wait(object):
         checks = [item.check(self.checker, place) for item in self.items]
         try:
             found, exc = self.checker.wait_all(checks, start, self._stop), None
-        except dns_checks.RecordWaitTimeout as timeout:
+        except record_waits.RecordWaitTimeout as timeout:
             found = getattr(timeout, 'found', None)
             exc = timeout
         except BaseException as error:  # re-raised by finish() in its thread
@@ -231,7 +232,7 @@ class Wait(object):
         new, timeouts, errors, first_missing = [], [], [], None
         for place in self.places:
             found, exc = self._outcome[place]
-            if isinstance(exc, dns_checks.RecordWaitTimeout):
+            if isinstance(exc, record_waits.RecordWaitTimeout):
                 timeouts.append(exc)
             elif exc is not None:
                 errors.append(exc)
@@ -257,7 +258,7 @@ class Wait(object):
                 details['serials'] = self.checker.zone_serials(first_missing)
             if len(timeouts) == 1:
                 raise timeouts[0]
-            raise dns_checks.RecordWaitTimeout('\n'.join(
+            raise record_waits.RecordWaitTimeout('\n'.join(
                 str(t) for t in timeouts))
         return new
 
