@@ -12,8 +12,10 @@
 
 """The files of the guest's initramfs (busybox init, DHCP, SSH, HTTP).
 
-Boot: busybox ``init`` runs ``/etc/rc``: the modules, ``udhcpc`` (address,
-MTU, option 121 routes or the router, hostname), the config drive's
+Boot: busybox ``init`` runs ``/etc/rc``: the modules, ``acpid`` (the ACPI
+power button powers off), ``udhcpc`` (address, MTU, option 121 routes or
+the router, hostname; IPv4 only: IPv6 addresses are the kernel's SLAAC
+from OVN's router advertisements), the config drive's
 ``public_keys`` into root's authorized_keys, dropbear on 22, busybox httpd
 on 80 serving ``/www/index.html`` (the hostname: DHCP's if it sends one,
 then the config drive's, which is Nova's: Neutron's OVN DHCP sends none),
@@ -24,8 +26,8 @@ APPLETS = ('sbin/init', 'bin/sh', 'sbin/getty', 'sbin/udhcpc', 'bin/mount',
            'sbin/insmod', 'sbin/ip', 'bin/hostname', 'bin/cat', 'bin/sed',
            'bin/grep', 'bin/mkdir', 'bin/ls', 'bin/ps', 'bin/uname',
            'bin/echo', 'bin/tr', 'bin/chmod', 'bin/sleep', 'bin/umount',
-           'usr/sbin/httpd', 'bin/ping', 'bin/nc', 'bin/wget', 'bin/df',
-           'bin/dmesg', 'sbin/reboot', 'sbin/poweroff', 'bin/cut',
+           'usr/sbin/httpd', 'bin/ping', 'bin/ping6', 'bin/nc', 'bin/wget',
+           'bin/df', 'bin/dmesg', 'sbin/reboot', 'sbin/poweroff', 'bin/cut',
            'bin/head', 'bin/tail', 'bin/awk', 'bin/free', 'bin/nslookup',
            'bin/id', 'bin/whoami', 'bin/dd', 'bin/rm', 'bin/cp', 'bin/mv',
            'bin/touch', 'bin/ifconfig', 'sbin/route', 'bin/wc', 'bin/sort',
@@ -34,7 +36,8 @@ APPLETS = ('sbin/init', 'bin/sh', 'sbin/getty', 'sbin/udhcpc', 'bin/mount',
            'bin/vi', 'bin/less', 'bin/md5sum', 'bin/sha256sum', 'bin/uptime',
            'bin/ln', 'bin/true', 'bin/false', 'bin/kill', 'sbin/arp',
            'bin/netstat', 'bin/hexdump', 'bin/od', 'bin/dirname',
-           'bin/basename', 'bin/expr', 'bin/seq', 'bin/login')
+           'bin/basename', 'bin/expr', 'bin/seq', 'bin/login',
+           'sbin/acpid')
 
 INITTAB = """::sysinit:/etc/rc
 ttyS0::respawn:/sbin/getty -L 115200 ttyS0 vt100
@@ -55,6 +58,9 @@ for m in %(modules)s; do
     insmod /lib/modules/$m.ko > /dev/console 2>&1 || say "insmod $m: failed"
 done
 say "modules loaded"
+# the ACPI power button (Nova's stop, soft reboot, shelve...) powers off:
+# busybox acpid runs /etc/acpi/PWRF/00000080 on its event
+acpid -l /dev/console
 hostname localhost
 ip link set lo up
 n=0
@@ -100,12 +106,16 @@ UDHCPC = r"""#!/bin/sh
 # udhcpc's script: address, MTU, routes (option 121 first), hostname
 case "$1" in
 deconfig)
-    ip addr flush dev "$interface"
+    # IPv4 only: an IPv6 subnet's address comes from the kernel's SLAAC
+    # (router advertisements, as OVN sends them), and a flush of every
+    # family would drop it (and the link-local) until the next periodic
+    # RA, minutes later
+    ip -4 addr flush dev "$interface"
     ip link set "$interface" up
     ;;
 bound|renew)
     [ -n "$mtu" ] && ip link set "$interface" mtu "$mtu"
-    ip addr flush dev "$interface"
+    ip -4 addr flush dev "$interface"
     ip addr add "$ip/${mask:-24}" dev "$interface"
     if [ -n "$staticroutes" ]; then
         set -- $staticroutes
@@ -167,6 +177,7 @@ def files(modules):
                              'dropbear)\n'),
         'etc/hosts': (0o644, '127.0.0.1 localhost\n'),
         'usr/bin/sudo': (0o755, SUDO),
+        'etc/acpi/PWRF/00000080': (0o755, '#!/bin/sh\npoweroff\n'),
         'bin/blkid': (0o755, BLKID),
         'www/index.html': (0o644, 'localhost\n'),
     }

@@ -49,9 +49,12 @@ PACKAGES = ('busybox-static', 'dropbear-bin', 'libc6', 'libcrypt1',
 LIBS = ('ld-linux-x86-64.so.2', 'libc.so.6', 'libcrypt.so.1',
         'libtomcrypt.so.1', 'libtommath.so.1', 'libgmp.so.10', 'libz.so.1')
 # the guest's drivers (modules of the cloud kernel): NIC, disk, the config
-# drive's IDE cdrom and iso9660; their dependencies come from modinfo
+# drive's IDE cdrom and iso9660, the ACPI power button and its event
+# device (for acpid: Nova's stop and soft reboot press it and wait up to
+# 60 / 120 s for the guest to power off); their dependencies come from
+# modinfo
 MODULES = ('virtio_pci', 'virtio_net', 'virtio_blk', 'ata_piix', 'sr_mod',
-           'isofs')
+           'isofs', 'button', 'evdev')
 SYSLINUX_CFG = ('DEFAULT guest\nTIMEOUT 0\nPROMPT 0\nLABEL guest\n'
                 '  KERNEL vmlinuz\n  INITRD initrd.gz\n'
                 '  APPEND console=ttyS0,115200 quiet loglevel=3 panic=10\n')

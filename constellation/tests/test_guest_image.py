@@ -105,3 +105,23 @@ def test_blkid_for_tempest_is_a_script_over_findfs():
     assert 'bin/blkid' not in guest_files.APPLETS
     mode, text = guest_files.files([])['bin/blkid']
     assert mode & 0o111 and 'findfs "LABEL=$2"' in text
+
+
+def test_ipv6_slaac_addresses_survive_dhcp_and_ping6_is_there():
+    # Tempest's test_network_v6 waits for the SLAAC address of each IPv6
+    # subnet and pings it with ping6: udhcpc's script flushing every
+    # family dropped it until the next periodic RA (minutes later)
+    dhcp = guest_files.files([])['etc/udhcpc.sh'][1]
+    assert 'ip addr flush' not in dhcp
+    assert dhcp.count('ip -4 addr flush dev "$interface"') == 2
+    assert 'bin/ping6' in guest_files.APPLETS
+
+
+def test_the_acpi_power_button_powers_the_guest_off():
+    # Nova's stop and soft reboot press it, then wait 60 / 120 s
+    assert {'button', 'evdev'} <= set(guest_image.MODULES)
+    assert 'sbin/acpid' in guest_files.APPLETS
+    files = guest_files.files(['button', 'evdev'])
+    assert 'acpid -l /dev/console' in files['etc/rc'][1]
+    mode, text = files['etc/acpi/PWRF/00000080']
+    assert mode & 0o111 and 'poweroff' in text
