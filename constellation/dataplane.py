@@ -40,9 +40,40 @@ PUBLIC_BRIDGE = 'br-ex'
 PROVIDER_BRIDGE = 'br-prov'
 INTEGRATION_BRIDGE = 'br-int'
 # program -> (kind of health check, where it runs: host | netns)
-PROGRAMS = ('ovsdb-server', 'ovs-vswitchd', 'ovn-nb', 'ovn-sb', 'ovn-northd',
-            'ovn-controller', 'virtlogd', 'libvirtd')
-IN_NETNS = ('ovs-vswitchd', 'virtlogd', 'libvirtd')
+PROGRAMS = ('ovsdb-server', 'ovs-vswitchd', 'tap-keeper', 'ovn-nb', 'ovn-sb',
+            'ovn-northd', 'ovn-controller', 'virtlogd', 'libvirtd')
+IN_NETNS = ('ovs-vswitchd', 'tap-keeper', 'virtlogd', 'libvirtd')
+# tap-keeper: os-vif adds a guest's port to OVS, then creates its tap and
+# sets it up; the userspace (netdev) datapath opens the new device and sets
+# IFF_PROMISC from the flags it read when it opened it (lib/netdev-linux.c
+# update_flags: the cached ifi_flags).  When os-vif's "up" falls between the
+# two (a few ms, wider at load 5+ with TCG guests on both cores), OVS writes
+# the flags back without IFF_UP: the tap stays down, PROMISC set (seen:
+# <BROADCAST,MULTICAST,PROMISC>, OVS logging "error sending Ethernet packet
+# on tap...: Network is down"), the guest gets no DHCP lease or router
+# advertisement and its floating IP never answers.  The kernel datapath
+# (devstack's) sets no flags.  The keeper watches the namespace's links
+# and sets up any tap in exactly that state, which nothing else makes
+# (os-vif ups a tap before OVS sets PROMISC; OVS clears PROMISC when it
+# lets a port go).
+# one line, and no ';' or '#' after a blank: supervisord.conf holds it as
+# the program's command, where those start a comment
+TAP_KEEPER = '; '.join((
+    'stuck() { case "$2" in tap*);; *) return 1;; esac; '
+    'case "$3" in *PROMISC*);; *) return 1;; esac; '
+    'case "$3" in *"<UP"*|*,UP*) return 1;; esac; }',
+    # a new tap is PROMISC and down for a moment before os-vif's "up":
+    # act on one still so a second later
+    'fix() { stuck "$@" || return 0; dev=${2%:}; dev=${dev%@*}; '
+    '( sleep "${TAP_KEEPER_DELAY:-1}"; '
+    'now=$(ip -o link show dev "$dev" 2>/dev/null) || exit 0; '
+    'stuck $now || exit 0; ip link set "$dev" up && '
+    'echo "$(date -u +%FT%TZ) tap-keeper: $dev was $3 '
+    '(IFF_PROMISC without IFF_UP): set up" ) & }',
+    'echo "tap-keeper: watching the links of this namespace"',
+    'ip -o link | while read -r line; do fix $line; done',
+    'ip -o monitor link | while read -r line; do '
+    'case "$line" in Deleted*) continue;; esac; fix $line; done'))
 LIBVIRT_BINDS = (('etc', 'libvirt', '/etc/libvirt'),
                  ('run', 'libvirt', '/run/libvirt'),
                  ('data', 'libvirt/lib', '/var/lib/libvirt'),
@@ -96,6 +127,7 @@ def socket_of(ctx, name):
         'ovn-controller': None,   # its ctl is named by pid (no --unixctl)
         'virtlogd': _p(ctx, 'run', 'libvirt', 'virtlogd-sock'),
         'libvirtd': libvirt_sock(ctx),
+        'tap-keeper': None,       # no socket: RUNNING is healthy
     }[name]
 
 
@@ -188,6 +220,7 @@ def commands(ctx):
         'ovn-controller': ['ovn-controller', 'unix:%s' % ovs_db_sock(ctx),
                            '--pidfile=%s' % os.path.join(
                                ovn, 'ovn-controller.pid')],
+        'tap-keeper': ['sh', '-c', TAP_KEEPER],
         'virtlogd': ['unshare', '--mount', '--propagation', 'private', '--',
                      'sh', '-c', libvirt_shell(ctx, 'virtlogd')],
         'libvirtd': ['unshare', '--mount', '--propagation', 'private', '--',

@@ -117,7 +117,7 @@ def start(c, ctx):
     for name in ('ovsdb-server', 'ovn-nb', 'ovn-sb'):
         c.step('start %s' % name, c.wait_ready, ctx, name, service=name)
     vsctl(ctx, dataplane.ovs_settings(ctx, render_ovn.MAPPINGS))
-    for name in ('ovs-vswitchd', 'ovn-northd', 'virtlogd'):
+    for name in ('ovs-vswitchd', 'tap-keeper', 'ovn-northd', 'virtlogd'):
         c.start(ctx, name, wait=False)
     c.step('start ovs-vswitchd', c.wait_ready, ctx, 'ovs-vswitchd',
            service='ovs-vswitchd')
@@ -125,7 +125,8 @@ def start(c, ctx):
         vsctl(ctx, args)
     for name in ('ovn-controller', 'libvirtd'):
         c.start(ctx, name, wait=False)
-    for name in ('ovn-northd', 'ovn-controller', 'virtlogd', 'libvirtd'):
+    for name in ('tap-keeper', 'ovn-northd', 'ovn-controller', 'virtlogd',
+                 'libvirtd'):
         c.step('start %s' % name, c.wait_ready, ctx, name, service=name)
 
 

@@ -18,6 +18,9 @@ Commands that would touch the machine (``ip``, ``sysctl``) go to a fake
 
 import configparser
 import json
+import re
+import shlex
+import subprocess
 
 import pytest
 
@@ -299,3 +302,40 @@ def test_real_profile_grants_nova_admin_for_neutrons_events():
         'service',)
     assert bootstrap.keystone_key(make_ctx()) != bootstrap.keystone_key(
         make_ctx(profile='fast'))
+
+
+def test_tap_keeper_sets_up_only_a_tap_left_promisc_and_down():
+    # the state ovs-vswitchd's stale flags leave (PROMISC without UP), if
+    # still so after the delay; nothing else: a tap os-vif has not brought
+    # up yet, a running one, one os-vif brought up meanwhile, other devices
+    fix = dataplane.TAP_KEEPER.split('echo "tap-keeper: watching')[0]
+    lines = ['12: tapa-b1: <BROADCAST,MULTICAST,PROMISC> mtu 1442',
+             '13: tapc-d2: <BROADCAST,MULTICAST> mtu 1442',
+             '14: tape-f3: <BROADCAST,MULTICAST,PROMISC,UP,LOWER_UP> mtu 1',
+             '15: tapg-h4: <NO-CARRIER,BROADCAST,MULTICAST,PROMISC,UP> m',
+             '16: br-int: <BROADCAST,MULTICAST,PROMISC> mtu 1500',
+             '17: tapi-j5: <BROADCAST,MULTICAST,PROMISC> mtu 1442']
+    now = {'tapa-b1': lines[0],
+           'tapi-j5': '17: tapi-j5: <BROADCAST,MULTICAST,PROMISC,UP> m'}
+    stub = 'ip() {\n    case "$*" in\n'
+    for dev, line in now.items():
+        stub += '    "-o link show dev %s") echo %s ;;\n' % (
+            dev, shlex.quote(line))
+    stub += '    *) echo "ip $*" >&2 ;;\n    esac\n}\n'
+    script = stub + fix + ''.join(
+        'line=%s; fix $line\n' % shlex.quote(line) for line in lines)
+    r = subprocess.run(['sh', '-c', script + 'wait\n'], capture_output=True,
+                       text=True, env={'TAP_KEEPER_DELAY': '0',
+                                       'PATH': '/usr/bin:/bin'})
+    assert r.returncode == 0, r.stderr
+    assert r.stderr.splitlines() == ['ip link set tapa-b1 up']
+    assert 'tapa-b1 was <BROADCAST,MULTICAST,PROMISC>' in r.stdout
+    progs = {p.name: p for p in services.programs(make_ctx())}
+    cmd = progs['tap-keeper'].command
+    assert cmd[-1] == dataplane.TAP_KEEPER
+    assert dataplane.socket_of(make_ctx(), 'tap-keeper') is None
+    # supervisord.conf holds it on one line, parsed back by shlex
+    line = services._cmd_str(cmd)
+    assert '\n' not in line
+    assert not re.search(r'\s[;#]', line), 'a supervisord comment'
+    assert shlex.split(line.replace('%%', '%')) == cmd
