@@ -221,10 +221,18 @@ def commands(ctx):
                            '--pidfile=%s' % os.path.join(
                                ovn, 'ovn-controller.pid')],
         'tap-keeper': ['sh', '-c', TAP_KEEPER],
+        # pid files in our /run/libvirt: their default is the host's /run
+        # (/run/virtlogd.pid), where a second real constellation's daemons
+        # found the first one's lock and died ("Failed to acquire pid
+        # file")
         'virtlogd': ['unshare', '--mount', '--propagation', 'private', '--',
-                     'sh', '-c', libvirt_shell(ctx, 'virtlogd')],
+                     'sh', '-c', libvirt_shell(
+                         ctx, 'virtlogd --pid-file '
+                         '/run/libvirt/virtlogd.pid')],
         'libvirtd': ['unshare', '--mount', '--propagation', 'private', '--',
-                     'sh', '-c', libvirt_shell(ctx, 'libvirtd')],
+                     'sh', '-c', libvirt_shell(
+                         ctx, 'libvirtd --pid-file '
+                         '/run/libvirt/libvirtd.pid')],
     }
     for name in IN_NETNS:
         cmds[name] = netns.wrap(ns, cmds[name], NOVA_HOST)

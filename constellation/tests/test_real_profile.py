@@ -271,7 +271,10 @@ def test_real_programs_datapath_in_the_namespace_databases_on_the_host():
     shell = progs['libvirtd'].command[-1]
     assert 'mount --bind /st/etc/libvirt /etc/libvirt' in shell
     assert 'mount --bind /st/run/ovs /run/openvswitch' in shell
-    assert shell.endswith('exec libvirtd')
+    assert shell.endswith(
+        'exec libvirtd --pid-file /run/libvirt/libvirtd.pid')
+    assert progs['virtlogd'].command[-1].endswith(
+        'exec virtlogd --pid-file /run/libvirt/virtlogd.pid')
 
 
 def test_tso_and_mappings_are_set_before_vswitchd():
