@@ -43,9 +43,10 @@
 #      ML2/OVN, a constellation of its own in <state dir>-real on the same
 #      ports, so after the down of 9): the scenario suite with the leak
 #      check and check_reachable/check_peer_dns required to pass, Tempest's
-#      own compute+network scenario tests on real guests (non-voting: their
-#      own line), the workshop's guest blocks; then its down (also on
-#      failure). SKIP_REAL_PROFILE=1
+#      own compute+network scenario tests on real guests (voting;
+#      REAL_TEMPEST_VOTING=0 puts them on a line of their own), the
+#      workshop's guest blocks; then its down (also on failure).
+#      SKIP_REAL_PROFILE=1
 #      leaves it out, saying so (as does KEEP_CONSTELLATION: the fast one
 #      stays on the ports);
 # and in both, after the last down, the host's /etc files, hostname,
@@ -320,10 +321,12 @@ else
     # Voting since it ran green from fresh clones (2026-12-02, twice,
     # one of them from a machine that never had its packages): up, the
     # cross_service suite with the leak check and the guest steps
-    # required, the workshop's guest blocks, down. Tempest's own scenario
-    # tests inside it stay non-voting (their own line: two of them are
-    # open here, excluded by id). Bounded by REAL_PROFILE_TIMEOUT seconds
-    # (its own trap takes it down on TERM; a timeout counts as a failure).
+    # required, the workshop's guest blocks, down; and Tempest's own
+    # scenario tests inside it since they ran green (2026-12-02, after the
+    # tap fix; REAL_TEMPEST_VOTING=0, passed through, makes them
+    # non-voting: their own line, printed below). Bounded by
+    # REAL_PROFILE_TIMEOUT seconds (its own trap takes it down on TERM; a
+    # timeout counts as a failure).
     real_rc=0
     step "real profile (tools/run-real-profile.sh)" \
         "$logs/real.log" timeout --kill-after=180 \
