@@ -39,6 +39,11 @@ APPLETS = ('sbin/init', 'bin/sh', 'sbin/getty', 'sbin/udhcpc', 'bin/mount',
            'bin/basename', 'bin/expr', 'bin/seq', 'bin/login',
            'sbin/acpid')
 
+# where the guest mounts its own disk (the VFAT boot disk, which a Nova
+# snapshot copies): what Tempest writes there ([scenario] target_dir)
+# outlives the guest, unlike the initramfs root in RAM
+DISK_DIR = '/mnt/disk'
+
 INITTAB = """::sysinit:/etc/rc
 ttyS0::respawn:/sbin/getty -L 115200 ttyS0 vt100
 ::ctrlaltdel:/sbin/reboot
@@ -58,6 +63,14 @@ for m in %(modules)s; do
     insmod /lib/modules/$m.ko > /dev/console 2>&1 || say "insmod $m: failed"
 done
 say "modules loaded"
+n=0
+while [ ! -b /dev/vda ] && [ $n -lt 30 ]; do sleep 0.1; n=$((n+1)); done
+mkdir -p %(disk_dir)s
+if mount -t vfat -o codepage=437,iocharset=ascii /dev/vda %(disk_dir)s; then
+    say "disk /dev/vda on %(disk_dir)s"
+else
+    say "disk /dev/vda: not mounted"
+fi
 # the ACPI power button (Nova's stop, soft reboot, shelve...) powers off:
 # busybox acpid runs /etc/acpi/PWRF/00000080 on its event
 acpid -l /dev/console
@@ -167,7 +180,8 @@ def files(modules):
     return {
         'init': (0o755, '#!/bin/sh\nexec /sbin/init\n'),
         'etc/inittab': (0o644, INITTAB),
-        'etc/rc': (0o755, RC % {'modules': ' '.join(modules)}),
+        'etc/rc': (0o755, RC % {'modules': ' '.join(modules),
+                                'disk_dir': DISK_DIR}),
         'etc/udhcpc.sh': (0o755, UDHCPC),
         'etc/passwd': (0o644, 'root:x:0:0:root:/root:/bin/sh\n'),
         'etc/shadow': (0o600, 'root:*:19000:0:99999:7:::\n'),

@@ -51,10 +51,11 @@ LIBS = ('ld-linux-x86-64.so.2', 'libc.so.6', 'libcrypt.so.1',
 # the guest's drivers (modules of the cloud kernel): NIC, disk, the config
 # drive's IDE cdrom and iso9660, the ACPI power button and its event
 # device (for acpid: Nova's stop and soft reboot press it and wait up to
-# 60 / 120 s for the guest to power off); their dependencies come from
-# modinfo
+# 60 / 120 s for the guest to power off), VFAT with the code page and
+# character set its own disk is mounted with (guest_files.DISK_DIR);
+# their dependencies come from modinfo
 MODULES = ('virtio_pci', 'virtio_net', 'virtio_blk', 'ata_piix', 'sr_mod',
-           'isofs', 'button', 'evdev')
+           'isofs', 'button', 'evdev', 'vfat', 'nls_cp437', 'nls_ascii')
 SYSLINUX_CFG = ('DEFAULT guest\nTIMEOUT 0\nPROMPT 0\nLABEL guest\n'
                 '  KERNEL vmlinuz\n  INITRD initrd.gz\n'
                 '  APPEND console=ttyS0,115200 quiet loglevel=3 panic=10\n')

@@ -14,6 +14,7 @@
 
 import os
 
+from constellation import guest_files
 from constellation import netns
 from constellation import render
 from constellation import render_dns
@@ -65,6 +66,9 @@ def real_tempest(ctx):
         'compute': {'build_timeout': 300},
         'network': {'project_networks_reachable': False,
                     'build_timeout': 300},
+        # the guest's root is its initramfs, in RAM: test_snapshot_pattern's
+        # timestamp goes to the guest's own disk, which the snapshot keeps
+        'scenario': {'target_dir': guest_files.DISK_DIR},
     }
 
 

@@ -125,3 +125,13 @@ def test_the_acpi_power_button_powers_the_guest_off():
     assert 'acpid -l /dev/console' in files['etc/rc'][1]
     mode, text = files['etc/acpi/PWRF/00000080']
     assert mode & 0o111 and 'poweroff' in text
+
+
+def test_the_guest_mounts_its_own_disk_where_tempest_writes():
+    # test_snapshot_pattern: the root is in RAM, the disk is what a
+    # snapshot keeps
+    assert {'vfat', 'nls_cp437', 'nls_ascii'} <= set(guest_image.MODULES)
+    rc = guest_files.files(['vfat'])['etc/rc'][1]
+    assert ('mount -t vfat -o codepage=437,iocharset=ascii /dev/vda %s'
+            % guest_files.DISK_DIR) in rc
+    assert rc.index('insmod') < rc.index('/dev/vda')

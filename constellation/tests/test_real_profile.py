@@ -29,6 +29,7 @@ from constellation import configs
 from constellation import context
 from constellation import dataplane
 from constellation import errors
+from constellation import guest_files
 from constellation import netns
 from constellation import ports
 from constellation import render_ovn
@@ -294,6 +295,8 @@ def test_real_tempest_conf_reaches_guests_as_root_over_floating_ips():
     assert conf['validation']['connect_method'] == 'floating'
     assert conf['validation']['image_ssh_user'] == 'root'
     assert conf['compute-feature-enabled']['config_drive'] == 'True'
+    # where the guest keeps what must survive a snapshot
+    assert conf['scenario']['target_dir'] == guest_files.DISK_DIR
     fast = parse(tempestconf.tempest_conf(make_ctx(profile='fast'), res))
     assert fast['validation']['run_validation'] == 'False'
 
