@@ -14,10 +14,11 @@
 #
 #   bash bench/profiles_bench.sh
 #
-# Environment: BENCH_PORT_BASE (default 25600: its own ports, so it runs
-# beside a constellation that is up), BENCH_PROFILES (default
-# "fast real"), BENCH_GUESTS (default 3), BENCH_NO_SUITE=1 (leave the
-# suites out), UNIT_VENV (the plugin venv, built if missing).
+# Environment: BENCH_STATE_PARENT (default /var/tmp: see
+# constellation_bench.sh), BENCH_PORT_BASE (default 25600: its own
+# ports, so it runs beside a constellation that is up), BENCH_PROFILES
+# (default "fast real"), BENCH_GUESTS (default 3), BENCH_NO_SUITE=1
+# (leave the suites out), UNIT_VENV (the plugin venv, built if missing).
 set -uo pipefail
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 venv=${UNIT_VENV:-$repo/.venv-unit}
@@ -83,7 +84,7 @@ suite() {  # the cross_service suite from a fresh workspace; its Ran: time
 }
 
 for p in $profiles; do
-    state=$(mktemp -d "/tmp/profiles-bench-$p.XXXXXX")
+    state=$(mktemp -d "${BENCH_STATE_PARENT:-/var/tmp}/profiles-bench-$p.XXXXXX")
     export CONSTELLATION_STATE_DIR=$state
     export CONSTELLATION_PROFILE=$p
     timed "$p" install "$c" install --profile "$p" || continue

@@ -71,6 +71,9 @@ def install_steps(c, profile):
     c.say('venv %s: %s' % (c.st.venv, c.step(
         'services venv (pinned by constellation/lock.txt)',
         installmod.install_venv, c.st, service='install')))
+    note = installmod.entry_point_note(c.st.venv)
+    if note:
+        c.say(note)
     if profile == 'real':
         c.say(c.step('libvirt binding in the venv',
                      realprofile.link_libvirt_python, c.st.venv,

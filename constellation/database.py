@@ -131,7 +131,10 @@ def manage(st, name, args, timeout=600, env=None):
         try:
             r = subprocess.run(
                 args, stdout=log, stderr=log, timeout=timeout,
+                # HOME: stevedore's entry-point cache goes with the
+                # services' own (data/home/.cache), not into the user's
                 env=dict(os.environ, CONSTELLATION_STATE_DIR=st.root,
+                         HOME=st.data('home'),
                          PATH=st.bin('') + ':' + os.environ.get('PATH', ''),
                          **(env or {})))
         except subprocess.TimeoutExpired:

@@ -132,6 +132,23 @@ def install_hash():
     )).hexdigest()[:16]
 
 
+def entry_point_note(venv):
+    """A warning when stevedore will keep no entry-point cache, else None.
+
+    stevedore (``stevedore/_cache.py``, ``Cache.__init__``) writes no
+    cache when ``sys.executable`` starts with ``/tmp`` ("the case when
+    executed from ansible"), so every OpenStack process of a venv there
+    scans all entry points again: about 1 s of CPU per process start on
+    a 2-core machine.
+    """
+    if not venv.startswith('/tmp'):
+        return None
+    return ('note: the venv is under /tmp, where stevedore keeps no '
+            'entry-point cache: each OpenStack process start costs about '
+            '1 s more CPU. A state dir elsewhere (CONSTELLATION_STATE_DIR) '
+            'starts faster')
+
+
 def install_venv(st, environ=None):
     """Build (or keep) the services venv of state ``st``.
 

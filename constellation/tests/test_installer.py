@@ -198,3 +198,20 @@ def test_uv_installs_are_compiled_without_the_tests(fake_python, tmp_path):
     assert not skip.search(site + '/nova/compute/manager.py')
     assert not skip.search(site + '/testtools/runtest.py')
     assert installer.Installer(py).compile_argv() is None  # pip compiles
+
+
+def test_entry_point_note_only_for_a_venv_under_tmp():
+    assert 'stevedore' in install.entry_point_note('/tmp/x/.cs/venv')
+    assert install.entry_point_note('/var/tmp/x/venv') is None
+    assert install.entry_point_note('/work/repo/.constellation/venv') is None
+
+
+def test_stevedore_keeps_no_cache_for_an_interpreter_under_tmp(
+        tmp_path, monkeypatch):
+    # what entry_point_note warns of; when stevedore drops its "/tmp is
+    # ansible" rule this fails, and the note can go
+    cache = pytest.importorskip('stevedore._cache')
+    monkeypatch.setattr(sys, 'executable', '/tmp/v/bin/python')
+    assert cache.Cache(str(tmp_path))._disable_caching
+    monkeypatch.setattr(sys, 'executable', '/var/tmp/v/bin/python')
+    assert not cache.Cache(str(tmp_path))._disable_caching

@@ -88,6 +88,13 @@ def test_manage_passes_env_to_the_command(st, ctx):
         env={'OS_BOOTSTRAP_PASSWORD': 'x'})
 
 
+def test_manage_runs_with_the_state_dirs_home(st, ctx):
+    # stevedore's cache (~/.cache/python-entrypoints) stays in the state
+    # dir, beside the services' own, and goes with `destroy`
+    database.manage(st, 'dbsync-z', [
+        'sh', '-c', 'test "$HOME" = "$0"', st.data('home')])
+
+
 def test_old_manage_logs_are_redacted(st, ctx):
     pw = ctx['secrets']['db']
     with open(st.log('dbsync-nova'), 'w') as f:
