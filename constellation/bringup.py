@@ -12,6 +12,7 @@
 
 """`up` and `install`: from nothing (or a crashed run) to a ready cloud."""
 
+from concurrent import futures
 import json
 import os
 import shlex
@@ -309,16 +310,24 @@ def _up(c, snapshot=True):
     names = services.names(ctx)
     c.step('all %d services answering' % len(names),
            lambda: [c.wait_ready(ctx, n) for n in names])
-    c.step('nova-compute reports up', c.wait_listed, ctx,
-           c.program(ctx, 'nova-compute'), c.t0, service='nova-compute')
-    c.step('nova cell host discovery', pool.discover_hosts, c.st, ctx,
-           service='nova-compute')
-    c.say(c.step('TSIG key of the second pool', pool.pool_tsigkeys, ctx,
-                 service='designate-api'))
     if real:
         ctx['guest_image'] = c.st.marker('guest_image')
-    res = c.step('image, flavors, public network', bootstrap.resources, ctx,
-                 c.say, service='neutron')
+
+    def api_resources():
+        c.say(c.step('TSIG key of the second pool', pool.pool_tsigkeys, ctx,
+                     service='designate-api'))
+        return c.step('image, flavors, public network', bootstrap.resources,
+                      ctx, c.say, service='neutron')
+
+    # the API's resources do not wait for nova-compute's start and host
+    # mapping: they share the tail, where one core would otherwise idle
+    with futures.ThreadPoolExecutor(1) as beside:
+        resources = beside.submit(api_resources)
+        c.step('nova-compute reports up', c.wait_listed, ctx,
+               c.program(ctx, 'nova-compute'), c.t0, service='nova-compute')
+        c.step('nova cell host discovery', pool.discover_hosts, c.st, ctx,
+               service='nova-compute')
+        res = resources.result()
     c.step('tempest.conf, clouds.yaml, facts.json', write_outputs, c, ctx,
            res, service='config')
     c.st.set_marker('ready', True)
