@@ -31,6 +31,7 @@ def config_files(ctx):
         'glance/glance-api.conf': render.glance_conf(ctx),
         'placement/placement.conf': render.placement_conf(ctx),
         'nova/nova.conf': render.nova_conf(ctx),
+        'nova/nova-scheduler.conf': render.nova_scheduler_conf(ctx),
         'neutron/neutron.conf': render.neutron_conf(ctx),
         'neutron/ml2_conf.ini': render.ml2_conf(ctx),
         'designate/designate.conf': render_dns.designate_conf(ctx),

@@ -17,7 +17,6 @@ import time
 
 from constellation import bootstrap
 from constellation import database
-from constellation import errors
 from constellation import poll
 from constellation import render
 from constellation import render_dns
@@ -111,23 +110,24 @@ def pool_tsigkeys(ctx):
 
 
 def discover_hosts(st, ctx, timeout=120):
-    """Map the compute host into cell1 (nova-manage discover_hosts)."""
+    """Wait for the compute host to be mapped into cell1.
+
+    nova-scheduler's periodic discovery (``discover_hosts_in_cells_
+    interval``, every ``render.DISCOVER_HOSTS_INTERVAL`` s) maps it, as
+    ``nova-manage cell_v2 discover_hosts`` would: that command's process
+    spent 4-5 s importing Nova on a first ``up``, one core's work while
+    the other waited.  The hypervisor list of Nova's API shows a compute
+    node only once its host is mapped.
+    """
     if st.marker('cell_hosts') and bootstrap.hypervisor_mapped(ctx):
         return
 
     def mapped():
-        # nova-scheduler's periodic discovery (discover_hosts_in_cells_
-        # interval) may map the host at the same moment: nova-manage then
-        # fails with "Duplicate host mapping"; the hypervisor check decides
-        try:
-            database.manage(st, 'nova-manage', [
-                st.bin('nova-manage'), '--config-file',
-                st.etc('nova', 'nova.conf'), 'cell_v2', 'discover_hosts'])
-            last = 'no hypervisor listed'
-        except errors.Failure as exc:   # what manage() raises
-            last = 'discover_hosts failed: %s' % str(exc).splitlines()[0]
-        return bootstrap.hypervisor_mapped(ctx), last
+        return (bootstrap.hypervisor_mapped(ctx),
+                'no hypervisor listed by GET /os-hypervisors')
 
-    poll.until(mapped, 'the compute host mapped to cell1', timeout,
-               interval=2, service='nova-compute')
+    poll.until(mapped, 'the compute host mapped to cell1 by nova-scheduler '
+               '(discover_hosts_in_cells_interval = %d)'
+               % render.DISCOVER_HOSTS_INTERVAL, timeout, interval=0.5,
+               service='nova-scheduler')
     st.set_marker('cell_hosts', True)

@@ -31,6 +31,9 @@ PROVIDER_PHYSNET = 'physnet1'
 PUBLIC_PHYSNET = 'public'
 PROVIDER_SEGMENTATION_ID = 3001
 PUBLIC_CIDR = '203.0.113.0/24'
+# nova-scheduler maps new compute hosts into their cell this often (s):
+# `up` waits for it instead of running nova-manage discover_hosts
+DISCOVER_HOSTS_INTERVAL = 2
 DATABASES = ('keystone', 'glance', 'placement', 'nova_api', 'nova_cell0',
              'nova_cell1', 'neutron', 'designate', 'heat')
 
@@ -207,8 +210,7 @@ def nova_conf(ctx):
         'service_user': dict(auth(ctx, 'nova'),
                              send_service_user_token=True),
         'conductor': {'workers': 1},
-        'scheduler': {'workers': 1,
-                      'discover_hosts_in_cells_interval': 10},
+        'scheduler': {'workers': 1},
         'oslo_concurrency': {'lock_path': lock_path(ctx, 'nova')},
         'vnc': {'enabled': False},
         'spice': {'enabled': False},
@@ -217,6 +219,18 @@ def nova_conf(ctx):
         'oslo_messaging_notifications': {'driver': 'noop'},
         'compute': {'max_concurrent_builds': 10},
         'cinder': {'os_region_name': REGION},
+    })
+
+
+def nova_scheduler_conf(ctx):
+    """nova-scheduler's own file, read after nova.conf."""
+    return ini({
+        # its first periodic tasks at start, not 0-60 s later at random
+        # (nova/conf/service.py, a guard against stampedes of many
+        # computes): host discovery among them
+        'DEFAULT': {'periodic_fuzzy_delay': 0},
+        'scheduler': {'discover_hosts_in_cells_interval':
+                      DISCOVER_HOSTS_INTERVAL},
     })
 
 

@@ -157,8 +157,8 @@ def programs(ctx):
     nova = ['--config-file', e('nova', 'nova.conf')]
     add('nova-conductor', 'rpc', one_process('nova-conductor') + nova,
         check='nova')
-    add('nova-scheduler', 'rpc', one_process('nova-scheduler') + nova,
-        check='nova')
+    add('nova-scheduler', 'rpc', one_process('nova-scheduler') + nova + [
+        '--config-file', e('nova', 'nova-scheduler.conf')], check='nova')
     # nova-compute with the constellation's fake driver (constellation_ext)
     add('nova-compute', 'rpc',
         [venv_bin('constellation-nova-compute')] + nova,

@@ -189,3 +189,18 @@ def test_second_bind9_signs_its_transfers_with_the_pool_key(ctx):
     assert render_dns.tsig_keys(ctx) == [
         (render_dns.SECOND_POOL_ID, 'constellation-pool-secondary',
          ctx['secrets']['tsig2'])]
+
+
+def test_scheduler_maps_new_hosts_from_its_start(ctx):
+    # `up` waits for this discovery instead of running nova-manage
+    sched = parse(configs.config_files(ctx)['nova/nova-scheduler.conf'])
+    assert sched['DEFAULT']['periodic_fuzzy_delay'] == '0'
+    assert sched['scheduler']['discover_hosts_in_cells_interval'] == str(
+        render.DISCOVER_HOSTS_INTERVAL)
+    cmd = {p.name: p.command for p in services.programs(ctx)}
+    files = [a for a in cmd['nova-scheduler'] if a.endswith('.conf')]
+    # read after nova.conf, so its values win
+    assert [f.rsplit('/', 1)[1] for f in files] == [
+        'nova.conf', 'nova-scheduler.conf']
+    assert not any(a.endswith('nova-scheduler.conf')
+                   for a in cmd['nova-conductor'] + cmd['nova-compute'])
