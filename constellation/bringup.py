@@ -325,7 +325,7 @@ def _up(c, snapshot=True):
         resources = beside.submit(api_resources)
         c.step('nova-compute reports up', c.wait_listed, ctx,
                c.program(ctx, 'nova-compute'), c.t0, service='nova-compute')
-        c.step('nova cell host discovery', pool.discover_hosts, c.st, ctx,
+        c.step('nova cell host discovery', pool.discover_hosts, ctx,
                service='nova-compute')
         res = resources.result()
     c.step('tempest.conf, clouds.yaml, facts.json', write_outputs, c, ctx,

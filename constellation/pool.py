@@ -109,7 +109,7 @@ def pool_tsigkeys(ctx):
     return 'TSIG keys of the pools: %s' % ', '.join(done)
 
 
-def discover_hosts(st, ctx, timeout=120):
+def discover_hosts(ctx, timeout=120):
     """Wait for the compute host to be mapped into cell1.
 
     nova-scheduler's periodic discovery (``discover_hosts_in_cells_
@@ -119,9 +119,6 @@ def discover_hosts(st, ctx, timeout=120):
     the other waited.  The hypervisor list of Nova's API shows a compute
     node only once its host is mapped.
     """
-    if st.marker('cell_hosts') and bootstrap.hypervisor_mapped(ctx):
-        return
-
     def mapped():
         return (bootstrap.hypervisor_mapped(ctx),
                 'no hypervisor listed by GET /os-hypervisors')
@@ -130,4 +127,3 @@ def discover_hosts(st, ctx, timeout=120):
                '(discover_hosts_in_cells_interval = %d)'
                % render.DISCOVER_HOSTS_INTERVAL, timeout, interval=0.5,
                service='nova-scheduler')
-    st.set_marker('cell_hosts', True)
