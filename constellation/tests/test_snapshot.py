@@ -69,7 +69,7 @@ def test_first_up_migrates_and_saves_then_next_restores(st, ctx, fake,
                                                         tmp_path):
     database.db_syncs(st, ctx, lambda m: None)
     assert _migrations(fake)
-    assert any('list_cells' in c for c in fake['manage'])
+    assert any('create_cell' in c for c in fake['manage'])
     snaps = os.listdir(str(tmp_path / 'cache' / 'db'))
     assert len(snaps) == 1
     keys = database.schema_keys(st, database.sync_jobs(st, ctx),
