@@ -26,6 +26,7 @@ from constellation import facts as factsmod
 from constellation import guest_image
 from constellation import install as installmod
 from constellation import lifecycle
+from constellation import migrations
 from constellation import pool
 from constellation import ports as portmod
 from constellation import privileges
@@ -278,7 +279,7 @@ def _up(c, snapshot=True):
     c.step('start mysql', c.wait_ready, ctx, 'mysql', service='mysql')
     c.step('databases and DB user', database.create_databases, c.st, ctx,
            service='mysql')
-    c.step('schema migrations', database.db_syncs, c.st, ctx, c.say,
+    c.step('schema migrations', migrations.db_syncs, c.st, ctx, c.say,
            snapshot, service='dbsync')
     # keystone needs only MariaDB; RabbitMQ comes up meanwhile
     since = time.time()

@@ -17,7 +17,7 @@ import sys
 
 import pytest
 
-from constellation import database
+from constellation import migrations
 from constellation import state
 
 EXT = os.path.join(os.path.dirname(os.path.dirname(
@@ -73,7 +73,7 @@ def test_the_first_failure_ends_the_run_with_its_status(fail, capsys):
 def test_up_runs_keystone_setup_in_one_process_password_not_in_argv(
         ctx, tmp_path):
     st = state.State(str(tmp_path))
-    (argv, env), = database.setup_jobs(st, ctx)['keystone']
+    (argv, env), = migrations.setup_jobs(st, ctx)['keystone']
     assert argv[1:3] == ['-m', 'constellation_ext.keystone_setup']
     parts = keystone_setup.commands(argv[3:])
     assert [p[2] for p in parts] == ['fernet_setup', 'credential_setup',

@@ -30,6 +30,7 @@ from constellation import core
 from constellation import database
 from constellation import facts
 from constellation import lifecycle
+from constellation import migrations
 from constellation import ports
 from constellation import services
 from constellation import state
@@ -186,7 +187,7 @@ def _create_cell(tmp_path, rc=0):
         f.write('#!/bin/sh\nprintf "%%s|" "$@" >> "%s"\nexit %d\n'
                 % (c.st.path('calls'), rc))
     os.chmod(fake, 0o755)
-    (argv, env), = [j for j in database.setup_jobs(c.st, ctx)['nova']
+    (argv, env), = [j for j in migrations.setup_jobs(c.st, ctx)['nova']
                     if j[0][0] == 'sh']
     database.manage(c.st, 'dbsync-nova', argv, env=env)
     with open(c.st.path('calls')) as f:
@@ -247,7 +248,7 @@ def test_mariadb_install_db_gets_paths_without_spaces(tmp_path):
     st.ensure_dirs()
     state.atomic_write(st.etc('mysql', 'my.cnf'),
                        '[mysqld]\ndatadir = %s\n' % st.data('mysql'))
-    with database._path_without_spaces(st) as (root, cnf):
+    with database.path_without_spaces(st) as (root, cnf):
         assert not any(ch.isspace() for ch in root + cnf)
         assert os.path.realpath(root) == os.path.realpath(st.root)
         with open(cnf) as f:

@@ -19,6 +19,7 @@ import pytest
 
 from constellation import database
 from constellation import errors
+from constellation import migrations
 from constellation import ports
 from constellation import state
 
@@ -39,8 +40,8 @@ def ctx(st):
 
 def test_no_schema_sync_command_carries_a_secret(st, ctx):
     envs = {}
-    for svc, cmds in list(database.sync_jobs(st, ctx).items()) + list(
-            database.setup_jobs(st, ctx).items()):
+    for svc, cmds in list(migrations.sync_jobs(st, ctx).items()) + list(
+            migrations.setup_jobs(st, ctx).items()):
         for argv, env in cmds:
             text = ' '.join(argv)
             for name, value in ctx['secrets'].items():

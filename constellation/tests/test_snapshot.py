@@ -19,6 +19,7 @@ import subprocess
 import pytest
 
 from constellation import database
+from constellation import migrations
 from constellation import ports
 from constellation import snapshot
 from constellation import state
@@ -28,7 +29,7 @@ from constellation import state
 def st(tmp_path, monkeypatch):
     monkeypatch.setenv('CONSTELLATION_CACHE_DIR', str(tmp_path / 'cache'))
     monkeypatch.delenv('CONSTELLATION_DB_SNAPSHOT', raising=False)
-    monkeypatch.setattr(database.installmod, 'lock_hash', lambda: 'abc')
+    monkeypatch.setattr(migrations.installmod, 'lock_hash', lambda: 'abc')
     s = state.State(str(tmp_path / 'st'))
     s.ensure_dirs()
     return s
@@ -67,20 +68,20 @@ def _migrations(calls):
 
 def test_first_up_migrates_and_saves_then_next_restores(st, ctx, fake,
                                                         tmp_path):
-    database.db_syncs(st, ctx, lambda m: None)
+    migrations.db_syncs(st, ctx, lambda m: None)
     assert _migrations(fake)
     assert any('create_cell' in c for c in fake['manage'])
     snaps = os.listdir(str(tmp_path / 'cache' / 'db'))
     assert len(snaps) == 1
-    keys = database.schema_keys(st, database.sync_jobs(st, ctx),
-                                database.setup_jobs(st, ctx), 'abc')
+    keys = migrations.schema_keys(st, migrations.sync_jobs(st, ctx),
+                                  migrations.setup_jobs(st, ctx), 'abc')
     assert all(st.marker('dbsync_' + s) == k for s, k in keys.items())
 
     st2 = state.State(str(tmp_path / 'st2'))
     st2.ensure_dirs()
     ctx2 = dict(ctx, root=st2.root, venv=st2.venv, secrets=st2.secrets())
     fake['manage'].clear()
-    database.db_syncs(st2, ctx2, lambda m: None)
+    migrations.db_syncs(st2, ctx2, lambda m: None)
     assert not _migrations(fake)  # restored instead
     assert fake['sql_in'] == [fake['dumped']]
     # this state dir's own setup still runs
@@ -95,7 +96,7 @@ def test_a_dump_holding_a_secret_is_not_saved(st, ctx, fake, tmp_path):
     fake['dumped'] = ('INSERT INTO x VALUES ("%s");'
                       % ctx['secrets']['db']).encode()
     said = []
-    database.db_syncs(st, ctx, said.append)
+    migrations.db_syncs(st, ctx, said.append)
     assert not os.path.exists(str(tmp_path / 'cache' / 'db')) or not \
         os.listdir(str(tmp_path / 'cache' / 'db'))
     assert any('not saved: it holds the db secret' in m for m in said)
@@ -104,7 +105,7 @@ def test_a_dump_holding_a_secret_is_not_saved(st, ctx, fake, tmp_path):
 @pytest.mark.parametrize('how', ['arg', 'env', 'upgrade'])
 def test_real_migrations_when_disabled_or_upgrading(st, ctx, fake, how,
                                                     monkeypatch, tmp_path):
-    k = snapshot.key(st, database.sync_jobs(st, ctx), 'abc')
+    k = snapshot.key(st, migrations.sync_jobs(st, ctx), 'abc')
     os.makedirs(str(tmp_path / 'cache' / 'db'))
     with gzip.open(snapshot.path(k), 'wb') as f:
         f.write(b'-- cached')
@@ -115,15 +116,15 @@ def test_real_migrations_when_disabled_or_upgrading(st, ctx, fake, how,
         monkeypatch.setenv('CONSTELLATION_DB_SNAPSHOT', '0')
     else:  # schemas migrated by an older install: upgrade them for real
         st.set_marker('dbsync_nova', 'old')
-    database.db_syncs(st, ctx, lambda m: None, use)
+    migrations.db_syncs(st, ctx, lambda m: None, use)
     assert _migrations(fake)
     assert not fake['sql_in']
 
 
 def test_key_follows_install_but_not_the_state_dir(st, ctx, tmp_path):
-    jobs = database.sync_jobs(st, ctx)
+    jobs = migrations.sync_jobs(st, ctx)
     st2 = state.State(str(tmp_path / 'elsewhere'))
-    jobs2 = database.sync_jobs(st2, dict(ctx, root=st2.root))
+    jobs2 = migrations.sync_jobs(st2, dict(ctx, root=st2.root))
     assert snapshot.key(st, jobs, 'abc', '1') == snapshot.key(
         st2, jobs2, 'abc', '1')
     assert snapshot.key(st, jobs, 'abc', '1') != snapshot.key(
@@ -133,30 +134,30 @@ def test_key_follows_install_but_not_the_state_dir(st, ctx, tmp_path):
 
 
 def _stamped(st, ctx, fake):
-    database.db_syncs(st, ctx, lambda m: None)
+    migrations.db_syncs(st, ctx, lambda m: None)
     fake['manage'].clear()
 
 
 def test_up_again_skips_syncs_while_the_stamps_match(st, ctx, fake):
     _stamped(st, ctx, fake)
     said = []
-    database.db_syncs(st, ctx, said.append)
+    migrations.db_syncs(st, ctx, said.append)
     assert not fake['manage']
     assert any('skipped' in m for m in said)
 
 
 def test_glue_change_keeps_the_schemas(st, ctx, fake, monkeypatch):
     _stamped(st, ctx, fake)
-    monkeypatch.setattr(database.installmod, 'ext_hash', lambda: 'other')
-    database.db_syncs(st, ctx, lambda m: None)
+    monkeypatch.setattr(migrations.installmod, 'ext_hash', lambda: 'other')
+    migrations.db_syncs(st, ctx, lambda m: None)
     assert not fake['manage']
 
 
 def test_new_lock_runs_every_real_sync(st, ctx, fake, monkeypatch):
     _stamped(st, ctx, fake)
-    monkeypatch.setattr(database.installmod, 'lock_hash', lambda: 'new')
-    database.db_syncs(st, ctx, lambda m: None)
-    every = {' '.join(argv) for cmds in database.sync_jobs(st, ctx).values()
+    monkeypatch.setattr(migrations.installmod, 'lock_hash', lambda: 'new')
+    migrations.db_syncs(st, ctx, lambda m: None)
+    every = {' '.join(argv) for cmds in migrations.sync_jobs(st, ctx).values()
              for argv, _env in cmds}
     assert every <= set(fake['manage'])
     assert not fake['sql_in']  # migrated before: never a snapshot
@@ -166,13 +167,13 @@ def test_changed_command_reruns_only_that_service(st, ctx, fake):
     _stamped(st, ctx, fake)
     # other ports: keystone's bootstrap names other endpoint URLs
     ctx2 = dict(ctx, ports=ports.allocate(25200), port_base=25200)
-    database.db_syncs(st, ctx2, lambda m: None)
+    migrations.db_syncs(st, ctx2, lambda m: None)
     assert fake['manage']
     assert all('keystone' in c for c in fake['manage'])
 
 
 def test_nova_cells_migrate_side_by_side_longest_first(st, ctx):
-    jobs = database.sync_jobs(st, ctx)
+    jobs = migrations.sync_jobs(st, ctx)
     # each nova database its own unit; cell0's URL (it holds the DB
     # password) travels in the environment, never in argv
     (cell1, env1), = jobs['nova']
