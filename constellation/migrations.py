@@ -44,7 +44,10 @@ def sync_jobs(st, ctx):
     ``setup_jobs``).  nova-manage's map_cell0 derives the cell0 URL
     (``<db>_cell0``) from [database] connection, given here as the
     oslo.config environment override of a database named ``nova``
-    (secrets travel in the environment, never in argv).
+    (secrets travel in the environment, never in argv).  Cell0's schema
+    is cell1's: ``nova-manage db sync`` runs the same migrations on both,
+    so cell1's freshly migrated tables are copied (:func:`copy_schema`,
+    about 1 s) instead of migrated a second time (9 s of CPU).
     """
     b = st.bin
 
@@ -57,18 +60,16 @@ def sync_jobs(st, ctx):
     ks = [b('keystone-manage')] + cf('keystone', 'keystone.conf')
     nova = [b('nova-manage')] + cf('nova', 'nova.conf')
     # in the order they are started: the longest first (neutron 75 s,
-    # nova's two cell databases 45 s each, the rest 25-36 s, on a busy
-    # machine), so that the last to end is not one started late
+    # nova 45 s, the rest 25-36 s, on a busy machine), so that the last
+    # to end is not one started late
     return {
         'neutron': [run(b('neutron-db-manage'),
                         *cf('neutron', 'neutron.conf'),
                         *cf('neutron', 'ml2_conf.ini'), 'upgrade', 'heads')],
-        # cell1 (the [database] connection) and cell0 side by side, each
-        # as the local cell: `db sync` alone migrates them one after the
-        # other; cell0's URL is given as [database] connection
-        'nova': [run(*nova, 'db', 'sync', '--local_cell')],
-        'nova-cell0': [run(*nova, 'db', 'sync', '--local_cell', **{
-            'OS_DATABASE__CONNECTION': render.db_url(ctx, 'nova_cell0')})],
+        # cell1 (the [database] connection) as the local cell, then its
+        # tables into cell0
+        'nova': [run(*nova, 'db', 'sync', '--local_cell'),
+                 copy_schema(st, 'nova_cell1', 'nova_cell0')],
         'nova-api': [run(*nova, 'api_db', 'sync'), _map_cell0(st, ctx)],
         'keystone': [run(*ks, 'db_sync')],
         'glance': [run(b('glance-manage'), *cf('glance', 'glance-api.conf'),
@@ -81,6 +82,21 @@ def sync_jobs(st, ctx):
         'placement': [run(b('placement-manage'),
                           *cf('placement', 'placement.conf'), 'db', 'sync')],
     }
+
+
+def copy_schema(st, source, target):
+    """(argv, env) loading a dump of database ``source`` into ``target``.
+
+    Tables and their rows (a fresh schema has only its migration
+    stamps), no CREATE DATABASE: the dump lands in ``target``.  The
+    local admin over the socket (``snapshot.client``): no password.
+    """
+    dump = snapshot.client(st, ('mariadb-dump', 'mysqldump'))
+    load = snapshot.client(st, ('mariadb', 'mysql'))
+    return (['bash', '-c', 'set -o pipefail; "${@:1:%d}" | "${@:%d}"' % (
+        len(dump) + 5, len(dump) + 6)] + ['copy-schema'] + dump + [
+            '--single-transaction', '--skip-dump-date', '--skip-comments',
+            '--routines', source] + load + [target], {})
 
 
 def _map_cell0(st, ctx):

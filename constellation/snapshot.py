@@ -90,15 +90,20 @@ def path(k):
     return os.path.join(cache_dir(), k + '.sql.gz')
 
 
-def _client(st, name):
-    cli = services.which(name[0]) or services.which(name[1])
+def client(st, names):
+    """argv of MariaDB's tool ``names[0]`` (or MySQL's) as local admin.
+
+    The bare MySQL name where neither is installed: it then fails as
+    "not found" when run.
+    """
+    cli = services.which(names[0]) or services.which(names[1]) or names[1]
     return [cli, '--defaults-file=%s' % st.etc('mysql', 'my.cnf'),
             '-u', 'root' if os.geteuid() == 0 else getpass.getuser()]
 
 
 def dump(st, target):
     """mysqldump of the schemas into ``target`` (atomic; no secret)."""
-    cmd = _client(st, ('mariadb-dump', 'mysqldump')) + [
+    cmd = client(st, ('mariadb-dump', 'mysqldump')) + [
         '--single-transaction', '--skip-dump-date', '--skip-comments',
         '--no-create-db', '--routines'] + [
         '--ignore-table-data=%s' % t for t in NO_DATA] + [
@@ -131,7 +136,7 @@ def restore(st, source):
     """Load a snapshot into the (empty) databases."""
     with gzip.open(source, 'rb') as f:
         sql = f.read()
-    r = subprocess.run(_client(st, ('mariadb', 'mysql')), input=sql,
+    r = subprocess.run(client(st, ('mariadb', 'mysql')), input=sql,
                        capture_output=True)
     if r.returncode:
         raise Failure('restoring %s failed: %s (remove it or run `up '

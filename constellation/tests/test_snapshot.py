@@ -172,17 +172,42 @@ def test_changed_command_reruns_only_that_service(st, ctx, fake):
     assert all('keystone' in c for c in fake['manage'])
 
 
-def test_nova_cells_migrate_side_by_side_longest_first(st, ctx):
+def test_nova_cell0_gets_cell1s_migrated_tables(st, ctx):
     jobs = migrations.sync_jobs(st, ctx)
-    # each nova database its own unit; cell0's URL (it holds the DB
-    # password) travels in the environment, never in argv
-    (cell1, env1), = jobs['nova']
-    (cell0, env0), = jobs['nova-cell0']
-    assert cell1[-3:] == cell0[-3:] == ['db', 'sync', '--local_cell']
-    assert not env1 and env0['OS_DATABASE__CONNECTION'].endswith(
-        '/nova_cell0?charset=utf8')
-    assert ctx['secrets']['db'] not in ' '.join(cell0)
+    # cell1 (the [database] connection) is migrated, then copied into
+    # cell0: no second migration, no password in argv
+    (cell1, env1), (copy, env2) = jobs['nova']
+    assert cell1[-3:] == ['db', 'sync', '--local_cell']
+    assert not env1 and not env2
+    assert copy[:2] == ['bash', '-c'] and copy[-1] == 'nova_cell0'
+    assert 'nova_cell1' in copy and ctx['secrets']['db'] not in ' '.join(
+        copy)
+    assert 'nova-cell0' not in jobs
     assert [a[-2:] for a, _e in jobs['nova-api']] == [
         ['api_db', 'sync'], ['cell_v2', 'map_cell0']]
     # submitted in this order: the longest start first
-    assert list(jobs)[:3] == ['neutron', 'nova', 'nova-cell0']
+    assert list(jobs)[:2] == ['neutron', 'nova']
+
+
+def test_copy_schema_pipes_the_dump_of_one_database_into_the_other(
+        st, tmp_path, monkeypatch):
+    bin_dir = tmp_path / 'fakebin'
+    bin_dir.mkdir()
+    out = tmp_path / 'calls'
+    for name, body in (('mariadb-dump', 'echo "$@"; echo dumped'),
+                       ('mariadb', 'echo "load $*" >> %s; cat >> %s'
+                        % (out, out))):
+        (bin_dir / name).write_text('#!/bin/sh\n%s\n' % body)
+        (bin_dir / name).chmod(0o755)
+    monkeypatch.setattr(snapshot.services, 'which',
+                        lambda n: str(bin_dir / n) if n.startswith(
+                            'mariadb') else None)
+    argv, env = migrations.copy_schema(st, 'src_db', 'dst_db')
+    subprocess.run(argv, check=True)
+    load, args, dumped = out.read_text().splitlines()
+    assert load.endswith(' dst_db') and 'src_db' not in load
+    assert args.endswith('--routines src_db') and 'dst_db' not in args
+    assert dumped == 'dumped'
+    # a failed dump fails the step (pipefail), though the load went well
+    (bin_dir / 'mariadb-dump').write_text('#!/bin/sh\nexit 3\n')
+    assert subprocess.run(argv).returncode == 3
