@@ -39,12 +39,7 @@ def sync_jobs(st, ctx):
     A unit's steps run in order, units side by side (each has databases
     of its own).  These give the same tables for every state dir of one
     install (see ``snapshot``); what is the state dir's own is in
-    :func:`setup_jobs`.  Nova's cell0 is mapped after the API database
-    (its mapping row is left out of a snapshot and made again by
-    ``setup_jobs``).  nova-manage's map_cell0 derives the cell0 URL
-    (``<db>_cell0``) from [database] connection, given here as the
-    oslo.config environment override of a database named ``nova``
-    (secrets travel in the environment, never in argv).  Cell0's schema
+    :func:`setup_jobs` (Nova's cell mappings among it).  Cell0's schema
     is cell1's: ``nova-manage db sync`` runs the same migrations on both,
     so cell1's freshly migrated tables are copied (:func:`copy_schema`,
     about 1 s) instead of migrated a second time (9 s of CPU).
@@ -70,7 +65,7 @@ def sync_jobs(st, ctx):
         # tables into cell0
         'nova': [run(*nova, 'db', 'sync', '--local_cell'),
                  copy_schema(st, 'nova_cell1', 'nova_cell0')],
-        'nova-api': [run(*nova, 'api_db', 'sync'), _map_cell0(st, ctx)],
+        'nova-api': [run(*nova, 'api_db', 'sync')],
         'keystone': [run(*ks, 'db_sync')],
         'glance': [run(b('glance-manage'), *cf('glance', 'glance-api.conf'),
                        'db_sync')],
@@ -99,12 +94,6 @@ def copy_schema(st, source, target):
             '--routines', source] + load + [target], {})
 
 
-def _map_cell0(st, ctx):
-    return ([st.bin('nova-manage'), '--config-file',
-             st.etc('nova', 'nova.conf'), 'cell_v2', 'map_cell0'],
-            {'OS_DATABASE__CONNECTION': render.db_url(ctx, 'nova')})
-
-
 def _map_cells(st, ctx):
     return ([st.bin('python'), '-m', 'constellation_ext.cells'],
             {'CONSTELLATION_NOVA_API_DB': render.db_url(ctx, 'nova_api'),
@@ -113,21 +102,19 @@ def _map_cells(st, ctx):
              'CONSTELLATION_TRANSPORT_URL': render.transport_url(ctx)})
 
 
-def setup_jobs(st, ctx, restored=False):
+def setup_jobs(st, ctx):
     """{service: [(argv, env)]}: after the schemas, this state dir's own.
 
     keystone-manage bootstrap reads OS_BOOTSTRAP_PASSWORD; fernet and
     credential keys are files of the state dir.  The three keystone-manage
     commands run in one process (``constellation_ext.keystone_setup``),
-    which imports Keystone once instead of three times.  Into databases just
-    restored from a snapshot (``restored``: its cell_mappings are empty,
-    ``snapshot.NO_DATA``) both cell mappings are inserted by one short
-    process (``constellation_ext.cells``) instead of two nova-manage runs
-    that each import all of Nova (the longest step of a first ``up``).
-    After real migrations cell0 is mapped (``sync_jobs``) and one
-    nova-manage run makes cell1: a second map_cell0 and a list_cells
-    before create_cell each imported Nova again (6.0 s of a fresh first
-    ``up``, serial after the migrations).
+    which imports Keystone once instead of three times.  Nova's cell0 and
+    cell1 mappings (rows that hold the DB password, so never in a
+    snapshot: ``snapshot.NO_DATA``) are inserted by one short process
+    (``constellation_ext.cells``), after real migrations as after a
+    restore: ``nova-manage cell_v2 map_cell0`` and ``create_cell`` each
+    import all of Nova (two of them cost 5 s of CPU on a fresh first
+    ``up``) to store the same columns.
     """
     b = st.bin
     u, g = ctx['user'], ctx['group']
@@ -146,12 +133,7 @@ def setup_jobs(st, ctx, restored=False):
                    '--bootstrap-public-url', keystone_url,
                    '--bootstrap-region-id', render.REGION],
              {'OS_BOOTSTRAP_PASSWORD': ctx['secrets']['admin']})],
-        # after real migrations, nova-api's sync has mapped cell0;
-        # create_cell exits 2 when a cell has these URLs already
-        'nova': [_map_cells(st, ctx)] if restored else [
-            (['sh', '-c', '"$0" --config-file "$1" cell_v2 create_cell '
-              '--name cell1; rc=$?; [ $rc -eq 0 ] || [ $rc -eq 2 ]',
-              b('nova-manage'), st.etc('nova', 'nova.conf')], {})],
+        'nova': [_map_cells(st, ctx)],
     }
 
 
@@ -208,18 +190,17 @@ def db_syncs(st, ctx, say, use_snapshot=True):
     if snapshot.enabled(use_snapshot) and all(
             st.marker('dbsync_' + s) is None for s in jobs):
         snap = snapshot.path(snapshot.key(st, jobs, lock))
-    restored = bool(snap and os.path.exists(snap))
     with database.path_without_spaces(st) as (root, _cnf):
         if root != st.root:
-            def spaceless(make, **kw):
+            def spaceless(make):
                 return {svc: [(database.via(root, argv), env)
                               for argv, env in cmds]
-                        for svc, cmds in make(statemod.State(root), ctx,
-                                              **kw).items()}
+                        for svc, cmds in make(statemod.State(root),
+                                              ctx).items()}
             jobs = spaceless(sync_jobs)
-            setup = spaceless(setup_jobs, restored=restored)
+            setup = spaceless(setup_jobs)
         else:
-            setup = setup_jobs(st, ctx, restored=restored)
+            setup = setup_jobs(st, ctx)
         _run_syncs(st, jobs, setup, todo, keys, snap, say)
 
 

@@ -175,37 +175,28 @@ def test_env_gives_an_openstack_command_unless_there_is_one(tmp_path):
     assert out == 'mine zone list\n'
 
 
-def _create_cell(tmp_path, rc=0):
+def test_shell_job_quotes_paths_with_a_space(tmp_path):
     c = make(tmp_path / 'my state')
     c.st.ensure_dirs()
     ctx = {'root': c.st.root, 'venv': c.st.venv, 'user': 'u', 'group': 'g',
            'ports': ports.allocate(25100), 'port_base': 25100,
            'secrets': c.st.secrets()}
-    fake = c.st.bin('nova-manage')
-    os.makedirs(os.path.dirname(fake))
-    with open(fake, 'w') as f:
-        f.write('#!/bin/sh\nprintf "%%s|" "$@" >> "%s"\nexit %d\n'
-                % (c.st.path('calls'), rc))
-    os.chmod(fake, 0o755)
-    (argv, env), = [j for j in migrations.setup_jobs(c.st, ctx)['nova']
-                    if j[0][0] == 'sh']
+    fake = tmp_path / 'fakebin'
+    fake.mkdir()
+    for name in ('mariadb-dump', 'mariadb'):
+        (fake / name).write_text('#!/bin/sh\nprintf "%%s|" "$@" >> "%s"\n'
+                                 % c.st.path('calls'))
+        (fake / name).chmod(0o755)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(services, 'which', lambda n: str(fake / n))
+        (argv, env), = [j for j in migrations.sync_jobs(c.st, ctx)['nova']
+                        if j[0][0] == 'bash']
     database.manage(c.st, 'dbsync-nova', argv, env=env)
     with open(c.st.path('calls')) as f:
-        return c, f.read()
-
-
-def test_shell_job_quotes_paths_with_a_space(tmp_path):
-    c, calls = _create_cell(tmp_path)
-    conf = c.st.etc('nova', 'nova.conf')
-    assert calls == '--config-file|%s|cell_v2|create_cell|--name|cell1|' % (
-        conf)
-
-
-def test_create_cell_mapped_already_passes_other_errors_fail(tmp_path):
-    _create_cell(tmp_path / 'a', rc=2)  # nova: these URLs have a cell
-    with pytest.raises(core.Failure) as e:
-        _create_cell(tmp_path / 'b', rc=1)
-    assert 'create_cell' in str(e.value) and '(exit 1)' in str(e.value)
+        calls = f.read()
+    # my.cnf's path (with its space) arrives whole, at both ends of the pipe
+    cnf = '--defaults-file=%s|' % c.st.etc('mysql', 'my.cnf')
+    assert calls.count(cnf) == 2 and 'nova_cell0|' in calls
 
 
 def test_supervisord_commands_keep_a_path_with_a_space_whole(tmp_path):

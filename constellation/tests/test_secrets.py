@@ -49,8 +49,11 @@ def test_no_schema_sync_command_carries_a_secret(st, ctx):
             envs.update(env)
     # the two that need one get it from the environment
     assert envs['OS_BOOTSTRAP_PASSWORD'] == ctx['secrets']['admin']
-    assert ctx['secrets']['db'] in envs['OS_DATABASE__CONNECTION']
-    assert envs['OS_DATABASE__CONNECTION'].split('?')[0].endswith('/nova')
+    for key in ('CONSTELLATION_NOVA_API_DB', 'CONSTELLATION_CELL0_DB',
+                'CONSTELLATION_CELL1_DB'):
+        assert ctx['secrets']['db'] in envs[key]
+    assert envs['CONSTELLATION_CELL0_DB'].split('?')[0].endswith(
+        '/nova_cell0')
 
 
 def test_mysql_gets_sql_on_stdin_and_errors_are_redacted(st, ctx,
