@@ -8,7 +8,11 @@
 #   its processes used, over the cores: the wall time a quiet machine
 #   could at best reach),
 #   total RSS of all our processes after up, zone create -> ACTIVE in
-#   Designate's API (bench/zone_bench.py, BENCH_ZONES zones, default 8).
+#   Designate's API (bench/zone_bench.py, BENCH_ZONES zones, default 8),
+#   then (unless BENCH_MIGRATIONS=0) the state dir is destroyed,
+#   installed again and brought up with the real migrations (`up
+#   --no-snapshot`: what a machine without a schema snapshot in its cache
+#   does).
 # Uses its own state dir and port base, so it runs beside a constellation
 # that is already up (default base 25200; override with BENCH_PORT_BASE).
 # Set BENCH_NO_PIP_CACHE=1 to measure pip without its download cache.
@@ -90,3 +94,10 @@ zones=$(CONSTELLATION_STATE_DIR=$state \
 printf '%-30s %s\n' "total RSS after first up" "$rss"
 printf '%-30s %s\n' "total RSS after up-after-down" "$rss2"
 echo "$zones"
+if [ "${BENCH_MIGRATIONS:-1}" != 0 ]; then
+    "$c" destroy >>"$log" 2>&1
+    # the same state dir and ports, from nothing again
+    timed "install again" "$c" install
+    timed "first up, real migrations" "$c" up --no-snapshot
+    grep -E 'schema migrations: done' "$log" | tail -1 | sed 's/^\[ *[0-9.]*s\] /    /'
+fi
