@@ -174,14 +174,16 @@ def test_changed_command_reruns_only_that_service(st, ctx, fake):
 
 def test_nova_cell0_gets_cell1s_migrated_tables(st, ctx):
     jobs = migrations.sync_jobs(st, ctx)
-    # cell1 (the [database] connection) is migrated, then copied into
-    # cell0: no second migration, no password in argv
-    (cell1, env1), (copy, env2) = jobs['nova']
-    assert cell1[-3:] == ['db', 'sync', '--local_cell']
-    assert not env1 and not env2
-    assert copy[:2] == ['bash', '-c'] and copy[-1] == 'nova_cell0'
-    assert 'nova_cell1' in copy and ctx['secrets']['db'] not in ' '.join(
-        copy)
+    # cell1 (the [database] connection) is migrated, then cell0 gets its
+    # schema; cell0's URL (it holds the DB password) travels in the
+    # environment, never in argv
+    (cell1, env1), (cell0, env0) = jobs['nova']
+    assert cell1[-3:] == cell0[-3:] == ['db', 'sync', '--local_cell']
+    assert cell0[:2] == ['bash', '-c']
+    assert 'nova_cell1' in cell0 and 'nova_cell0' in cell0
+    assert not env1 and env0['OS_DATABASE__CONNECTION'].endswith(
+        '/nova_cell0?charset=utf8')
+    assert ctx['secrets']['db'] not in ' '.join(cell0)
     assert 'nova-cell0' not in jobs
     assert [a[-2:] for a, _e in jobs['nova-api']] == [['api_db', 'sync']]
     # the mappings are the state dir's own (DB password): set up, not synced
@@ -191,25 +193,59 @@ def test_nova_cell0_gets_cell1s_migrated_tables(st, ctx):
     assert list(jobs)[:2] == ['neutron', 'nova']
 
 
-def test_copy_schema_pipes_the_dump_of_one_database_into_the_other(
-        st, tmp_path, monkeypatch):
+@pytest.fixture
+def cell0_tools(st, tmp_path, monkeypatch):
+    """Fake mariadb, mariadb-dump and nova-manage writing to ``calls``."""
     bin_dir = tmp_path / 'fakebin'
     bin_dir.mkdir()
-    out = tmp_path / 'calls'
-    for name, body in (('mariadb-dump', 'echo "$@"; echo dumped'),
-                       ('mariadb', 'echo "load $*" >> %s; cat >> %s'
-                        % (out, out))):
+    calls = tmp_path / 'calls'
+    tables = tmp_path / 'tables'  # what the COUNT(*) query answers
+    tables.write_text('0\n')
+    scripts = {
+        'mariadb': 'case "$*" in *information_schema*) cat %s;; '
+                   '*) echo "load $*" >> %s; cat >> %s;; esac' % (
+                       tables, calls, calls),
+        'mariadb-dump': 'echo "dump $*" >> %s; echo "-- dumped"' % calls,
+        'nova-manage': 'echo "nova-manage $* $OS_DATABASE__CONNECTION" '
+                       '>> %s' % calls}
+    for name, body in scripts.items():
         (bin_dir / name).write_text('#!/bin/sh\n%s\n' % body)
         (bin_dir / name).chmod(0o755)
     monkeypatch.setattr(snapshot.services, 'which',
                         lambda n: str(bin_dir / n) if n.startswith(
                             'mariadb') else None)
-    argv, env = migrations.copy_schema(st, 'src_db', 'dst_db')
-    subprocess.run(argv, check=True)
-    load, args, dumped = out.read_text().splitlines()
-    assert load.endswith(' dst_db') and 'src_db' not in load
-    assert args.endswith('--routines src_db') and 'dst_db' not in args
-    assert dumped == 'dumped'
-    # a failed dump fails the step (pipefail), though the load went well
-    (bin_dir / 'mariadb-dump').write_text('#!/bin/sh\nexit 3\n')
-    assert subprocess.run(argv).returncode == 3
+    nova = [str(bin_dir / 'nova-manage'), '--config-file', 'nova.conf']
+    ctx = {'ports': ports.allocate(25100), 'secrets': st.secrets()}
+    argv, env = migrations.cell0_schema(st, ctx, nova, 'src_db', 'dst_db')
+    return argv, env, calls, tables
+
+
+def test_empty_cell0_gets_the_dump_of_cell1(cell0_tools):
+    argv, env, calls, _tables = cell0_tools
+    subprocess.run(argv, check=True, env=dict(os.environ, **env))
+    dump, load, dumped = calls.read_text().splitlines()
+    assert dump.startswith('dump ') and dump.endswith('--routines src_db')
+    assert load.startswith('load ') and load.endswith(' dst_db')
+    assert 'dst_db' not in dump and 'src_db' not in load
+    assert dumped == '-- dumped'
+    assert 'nova-manage' not in calls.read_text()
+
+
+def test_a_failed_dump_fails_the_step(cell0_tools):
+    argv, env, calls, _tables = cell0_tools
+    dump_tool = argv[argv.index('--') + 1]
+    with open(dump_tool, 'w') as f:
+        f.write('#!/bin/sh\nexit 3\n')
+    # pipefail: the load of nothing went well, the step still fails
+    assert subprocess.run(argv, env=dict(os.environ, **env)).returncode == 3
+
+
+def test_cell0_with_tables_is_migrated_by_nova_manage(cell0_tools):
+    # an upgrade: cell0's own rows stay; nova-manage migrates it in place
+    argv, env, calls, tables = cell0_tools
+    tables.write_text('111\n')
+    subprocess.run(argv, check=True, env=dict(os.environ, **env))
+    line, = calls.read_text().splitlines()
+    assert line.startswith('nova-manage --config-file nova.conf db sync '
+                           '--local_cell mysql+pymysql://')
+    assert line.endswith('/dst_db?charset=utf8')
