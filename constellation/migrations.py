@@ -34,8 +34,8 @@ Failure = errors.Failure
 
 # cell0's schema: cell1's freshly migrated tables when cell0 has none;
 # nova-manage's own db sync when it has (an upgrade: its rows are kept).
-# Arguments: the local admin's client, --, its dump tool, --, source and
-# target database, --, the nova-manage command migrating cell0
+# Arguments: the local admin's client, --, its dump command, --, source
+# and target database, --, the nova-manage command migrating cell0
 CELL0_SCRIPT = '''set -o pipefail
 client=(); while [ $# -gt 0 ] && [ "$1" != -- ]; do client+=("$1"); shift; done
 shift
@@ -45,8 +45,7 @@ source=$1 target=$2; shift 3
 tables=$("${client[@]}" -N -e "SELECT COUNT(*) FROM information_schema.tables
   WHERE table_schema = '$target'") || exit
 if [ "$tables" != 0 ]; then exec "$@"; fi
-"${dump[@]}" --single-transaction --skip-dump-date --skip-comments \\
-  --routines "$source" | "${client[@]}" "$target"
+"${dump[@]}" "$source" | "${client[@]}" "$target"
 '''
 
 
@@ -108,7 +107,8 @@ def cell0_schema(st, ctx, nova, source='nova_cell1', target='nova_cell0'):
     connection in the environment.
     """
     client = snapshot.client(st, ('mariadb', 'mysql'))
-    dump = snapshot.client(st, ('mariadb-dump', 'mysqldump'))
+    dump = snapshot.client(st, ('mariadb-dump', 'mysqldump')) + list(
+        snapshot.DUMP_OPTIONS)
     return (['bash', '-c', CELL0_SCRIPT, 'cell0-schema'] + client + ['--'] +
             dump + ['--', source, target, '--'] + nova +
             ['db', 'sync', '--local_cell'],

@@ -51,6 +51,9 @@ FORMAT = '1'
 # mappings): their tables are dumped without data
 NO_DATA = ('nova_api.cell_mappings',)
 KEEP = 3  # snapshots kept in the cache (other installs' keys)
+# how a schema is dumped: one consistent read, the same bytes every time
+DUMP_OPTIONS = ('--single-transaction', '--skip-dump-date', '--skip-comments',
+                '--routines')
 
 
 def enabled(arg=True):
@@ -103,9 +106,8 @@ def client(st, names):
 
 def dump(st, target):
     """mysqldump of the schemas into ``target`` (atomic; no secret)."""
-    cmd = client(st, ('mariadb-dump', 'mysqldump')) + [
-        '--single-transaction', '--skip-dump-date', '--skip-comments',
-        '--no-create-db', '--routines'] + [
+    cmd = client(st, ('mariadb-dump', 'mysqldump')) + list(DUMP_OPTIONS) + [
+        '--no-create-db'] + [
         '--ignore-table-data=%s' % t for t in NO_DATA] + [
         '--databases'] + list(render.DATABASES)
     r = subprocess.run(cmd, capture_output=True)
